@@ -1,0 +1,83 @@
+# aslc — an ahead-of-time compiler for the Amazon States Language.
+#   make                  build build/aslc and build/libaslrt.a
+#   make test             unit tests, golden cases in every mode, conformance
+#   make test SAN=address,undefined   the same under sanitizers (own build dir)
+#   make install PREFIX=/usr/local
+
+# CHANGE THE SETTINGS BELOW TO SUIT YOUR ENVIRONMENT
+PREFIX ?= /usr/local
+CC ?= cc
+OPT ?= -O2 -g
+SAN ?=
+# END OF SETTINGS
+
+comma := ,
+ifeq ($(SAN),)
+B := build
+else
+B := build/san-$(subst $(comma),-,$(SAN))
+SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
+CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Iruntime -Icompiler -I$(B)
+LDFLAGS += $(SANFLAGS)
+RT_LIBS := -lcjson -lcrypto -lm -lpthread
+LIBS := $(RT_LIBS) -ltcc -ldl
+
+RT_SRC := $(wildcard runtime/*.c)
+RT_OBJ := $(RT_SRC:%.c=$(B)/%.o)
+CC_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+all: $(B)/aslc $(B)/libaslrt.a
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# The runtime header, embedded in aslc so that `aslc run` needs nothing installed.
+$(B)/gen/aslrt_h.c: runtime/aslrt.h
+	@mkdir -p $(@D)
+	{ echo '/* Generated from runtime/aslrt.h; do not edit. */'; \
+	  echo 'const char asl_aslrt_h[] = {'; od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; echo 'const unsigned long asl_aslrt_h_len = sizeof asl_aslrt_h - 1;'; } > $@
+$(B)/gen/aslrt_h.o: $(B)/gen/aslrt_h.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libaslrt.a: $(RT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(B)/libaslc.a: $(CC_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# aslc records how it was built, so that executables it builds link the same way.
+$(B)/compiler/main.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"'
+$(B)/aslc: $(B)/compiler/main.o $(B)/libaslc.a $(B)/libaslrt.a
+	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/libaslc.a $(B)/libaslrt.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -lcmocka $(LIBS) -o $@
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+test: all $(UNIT_BIN)
+	@tests/run-all $(B)
+
+check-all: all $(UNIT_BIN)
+	@ASLC_ALL_MODES_CONFORMANCE=1 tests/run-all $(B)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/aslc $(DESTDIR)$(PREFIX)/include/aslc
+	install -m 755 $(B)/aslc $(DESTDIR)$(PREFIX)/bin/aslc
+	install -m 644 $(B)/libaslrt.a $(DESTDIR)$(PREFIX)/lib/aslc/libaslrt.a
+	install -m 644 runtime/aslrt.h $(DESTDIR)$(PREFIX)/include/aslc/aslrt.h
+
+clean:
+	rm -rf build
+
+.PHONY: all unit test check-all install clean
+-include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d

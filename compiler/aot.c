@@ -1,0 +1,198 @@
+/* aot.c — drives the system C compiler. No shell is involved: the compiler
+   runs through fork/execvp with an argument vector, so no file name or
+   option can be misread as shell syntax. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "aot.h"
+#include "emit.h"
+
+#ifndef ASLC_SANFLAGS
+#define ASLC_SANFLAGS ""
+#endif
+#ifndef ASLC_RT_LIBS
+#define ASLC_RT_LIBS "-lcjson -lcrypto -lm -lpthread"
+#endif
+
+extern const char asl_aslrt_h[];
+extern const unsigned long asl_aslrt_h_len;
+
+static int write_file(const char *path, const char *data, size_t n, asl_diag *d)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+        asl_diag_plain(d, "cannot write %s: %s", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    return 0;
+}
+
+/* libaslrt.a: $ASLC_RUNTIME_LIB, else next to aslc (the build tree), else
+   ../lib/aslc/ from aslc's directory (make install). */
+static char *find_runtime_lib(void)
+{
+    const char *env = getenv("ASLC_RUNTIME_LIB");
+    if (env && *env)
+        return strdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    static const char *const rel[] = {"/libaslrt.a", "/../lib/aslc/libaslrt.a"};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s%s", exe, rel[i]);
+        if (access(path, R_OK) == 0)
+            return strdup(path);
+    }
+    return NULL;
+}
+
+/* Splits a space-separated list of flags fixed at build time into argv. */
+static int split_flags(char *s, char **argv, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(s, " "); tok && n < max; tok = strtok(NULL, " "))
+        argv[n++] = tok;
+    return n;
+}
+
+/* Runs argv, waits, returns its exit status (or 128+signal), -1 if it
+   could not start. */
+static int spawn(char *const *argv)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        fprintf(stderr, "aslc: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + WTERMSIG(status);
+}
+
+static void remove_tree(const char *dir, const char *const *files, int n)
+{
+    char path[PATH_MAX];
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static char *make_temp_dir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char tmpl[PATH_MAX];
+    snprintf(tmpl, sizeof tmpl, "%s/aslc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    return mkdtemp(tmpl) ? strdup(tmpl) : NULL;
+}
+
+static const char *const temp_files[] = {"aslrt.h", "aslg.c", "exe"};
+
+int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o, asl_diag *d)
+{
+    char *lib = find_runtime_lib();
+    if (!lib) {
+        asl_diag_plain(d, "cannot find libaslrt.a (next to aslc, in ../lib/aslc, or in $ASLC_RUNTIME_LIB)");
+        return -1;
+    }
+    char *dir = make_temp_dir();
+    if (!dir) {
+        asl_diag_plain(d, "cannot create a temporary directory: %s", strerror(errno));
+        free(lib);
+        return -1;
+    }
+    char header[PATH_MAX], source[PATH_MAX], include[PATH_MAX + 2];
+    snprintf(header, sizeof header, "%s/aslrt.h", dir);
+    snprintf(source, sizeof source, "%s/aslg.c", dir);
+    snprintf(include, sizeof include, "-I%s", dir);
+    char *code = asl_emit_c(def, 1);
+    int rc = -1;
+    if (write_file(header, asl_aslrt_h, asl_aslrt_h_len, d) == 0 &&
+        write_file(source, code, strlen(code), d) == 0) {
+        const char *cc = o && o->cc ? o->cc : getenv("CC");
+        if (!cc || !*cc)
+            cc = "cc";
+        char optflag[32];
+        snprintf(optflag, sizeof optflag, "-O%s", o && o->opt_level ? o->opt_level : "2");
+        char san[] = ASLC_SANFLAGS, libs[] = ASLC_RT_LIBS;
+        char *argv[64 + 2 * 16];
+        int n = 0;
+        argv[n++] = (char *)cc;
+        argv[n++] = (char *)"-std=c99";
+        argv[n++] = optflag;
+        argv[n++] = include;
+        argv[n++] = source;
+        for (int i = 0; o && i < o->nhandlers && n < 40; i++)
+            argv[n++] = (char *)o->handlers[i];
+        argv[n++] = lib;
+        n += split_flags(san, argv + n, 16);
+        n += split_flags(libs, argv + n, 16);
+        argv[n++] = (char *)"-o";
+        argv[n++] = (char *)out;
+        argv[n] = NULL;
+        int st = spawn(argv);
+        if (st == 0)
+            rc = 0;
+        else if (st < 0)
+            asl_diag_plain(d, "cannot run the C compiler '%s'", cc);
+        else
+            asl_diag_plain(d, "internal error: the C compiler '%s' failed on the generated code (exit %d)", cc, st);
+    }
+    free(code);
+    remove_tree(dir, temp_files, 2);
+    free(dir);
+    free(lib);
+    return rc;
+}
+
+int asl_aot_run(const asl_def *def, int argc, char **argv, asl_diag *d)
+{
+    char *dir = make_temp_dir();
+    if (!dir) {
+        asl_diag_plain(d, "cannot create a temporary directory: %s", strerror(errno));
+        return 2;
+    }
+    char exe[PATH_MAX];
+    snprintf(exe, sizeof exe, "%s/exe", dir);
+    int rc = 2;
+    if (asl_aot_build(def, exe, NULL, d) == 0) {
+        char **args = malloc(sizeof(char *) * (size_t)(argc + 2));
+        args[0] = exe;
+        for (int i = 1; i < argc; i++)
+            args[i] = argv[i];
+        args[argc > 0 ? argc : 1] = NULL;
+        fflush(stdout);
+        rc = spawn(args);
+        if (rc < 0) {
+            asl_diag_plain(d, "cannot run the built executable");
+            rc = 2;
+        }
+        free(args);
+    }
+    remove_tree(dir, temp_files, 3);
+    free(dir);
+    return rc;
+}

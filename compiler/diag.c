@@ -1,0 +1,204 @@
+/* diag.c — collecting and printing diagnostics: `FILE: /JSON/Pointer: message`. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+void asl_diag_init(asl_diag *d, const char *file, FILE *out)
+{
+    d->file = file;
+    d->out = out ? out : stderr;
+    d->nerrors = 0;
+    d->nwarnings = 0;
+}
+
+/* Writes s so that it stays on one line and cannot drive the terminal:
+   state names and values from the definition may hold newlines or escape
+   sequences.  Control bytes become \n, \t, \r or \xNN. */
+static void put_clean(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02X", c);
+        else
+            fputc(c, out);
+    }
+}
+
+/* The one place a diagnostic line is printed: FILE: [POINTER: ][warning: ]message.
+   The pointer "" (the document itself) is left out. */
+static void emit(asl_diag *d, const char *pointer, const char *kind, const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char small[512];
+    char *msg = n < (int)sizeof small ? small : malloc((size_t)n + 1);
+    if (!msg || n < 0) {
+        msg = small;
+        snprintf(small, sizeof small, "(diagnostic too long to format)");
+    } else {
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    }
+    put_clean(d->out, d->file ? d->file : "-");
+    fputs(": ", d->out);
+    if (pointer && *pointer) {
+        put_clean(d->out, pointer);
+        fputs(": ", d->out);
+    }
+    if (kind)
+        fputs(kind, d->out);
+    put_clean(d->out, msg);
+    fputc('\n', d->out);
+    if (msg != small)
+        free(msg);
+}
+
+void asl_diag_error(asl_diag *d, const char *pointer, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(d, pointer, NULL, fmt, ap);
+    va_end(ap);
+    d->nerrors++;
+}
+
+void asl_diag_warning(asl_diag *d, const char *pointer, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(d, pointer, "warning: ", fmt, ap);
+    va_end(ap);
+    d->nwarnings++;
+}
+
+void asl_diag_plain(asl_diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(d, NULL, NULL, fmt, ap);
+    va_end(ap);
+    d->nerrors++;
+}
+
+/* RFC 6901 §3: a reference token escapes '~' as "~0" and '/' as "~1". */
+char *asl_ptr_join(asl_arena *a, const char *pointer, const char *token)
+{
+    size_t plen = strlen(pointer), extra = 0;
+    for (const char *t = token; *t; t++)
+        extra += (*t == '~' || *t == '/');
+    char *out = asl_arena_alloc(a, plen + 1 + strlen(token) + extra + 1);
+    char *o = out;
+    memcpy(o, pointer, plen);
+    o += plen;
+    *o++ = '/';
+    for (const char *t = token; *t; t++) {
+        if (*t == '~') {
+            *o++ = '~';
+            *o++ = '0';
+        } else if (*t == '/') {
+            *o++ = '~';
+            *o++ = '1';
+        } else {
+            *o++ = *t;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+char *asl_ptr_index(asl_arena *a, const char *pointer, int index)
+{
+    return asl_arena_printf(a, "%s/%d", pointer, index);
+}
+
+/* Levenshtein distance between a and b, giving up (returning limit + 1) as
+   soon as it must exceed limit.  Two rows of len(b) + 1 cells. */
+static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb, size_t limit)
+{
+    size_t *prev = malloc((nb + 1) * sizeof *prev), *cur = malloc((nb + 1) * sizeof *cur);
+    if (!prev || !cur) {
+        free(prev);
+        free(cur);
+        return limit + 1;
+    }
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = i;
+        size_t row_min = cur[0];
+        for (size_t j = 1; j <= nb; j++) {
+            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            cur[j] = best;
+            if (best < row_min)
+                row_min = best;
+        }
+        size_t *t = prev;
+        prev = cur;
+        cur = t;
+        if (row_min > limit) {
+            free(prev);
+            free(cur);
+            return limit + 1;
+        }
+    }
+    size_t d = prev[nb];
+    free(prev);
+    free(cur);
+    return d;
+}
+
+static int equal_ignoring_case(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+/* A candidate is suggested when it equals word but for case, or else when
+   it is the nearest by edit distance and at most max(1, len(word) / 3) edits
+   away: "OutOfStok" -> "OutOfStock", but "A" suggests nothing for "Zed".
+   Ties go to the earlier candidate. */
+const char *asl_did_you_mean(const char *word, const char *const *candidates, int n)
+{
+    if (!word)
+        return NULL;
+    for (int i = 0; i < n; i++)
+        if (candidates[i] && equal_ignoring_case(word, candidates[i]))
+            return candidates[i];
+    size_t len = strlen(word);
+    size_t limit = len / 3 > 1 ? len / 3 : 1;
+    if (len > 1000)  /* a 10 KB name is no typo; keep the quadratic cost bounded */
+        return NULL;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (int i = 0; i < n; i++) {
+        if (!candidates[i])
+            continue;
+        size_t clen = strlen(candidates[i]);
+        size_t diff = clen > len ? clen - len : len - clen;
+        if (diff >= best_d || clen > 1000)
+            continue;
+        size_t d = edit_distance(word, len, candidates[i], clen, best_d - 1);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best;
+}

@@ -1,0 +1,34 @@
+/* diag.h — collecting and printing diagnostics: `FILE: /JSON/Pointer: message`. */
+#ifndef ASL_DIAG_H
+#define ASL_DIAG_H
+
+#include <stdio.h>
+
+#include "arena.h"
+
+typedef struct asl_diag {
+    const char *file;   /* the definition's file name, as given */
+    FILE *out;          /* stderr, or a memory stream in tests */
+    int nerrors;
+    int nwarnings;
+} asl_diag;
+
+void asl_diag_init(asl_diag *d, const char *file, FILE *out);
+
+/* `FILE: POINTER: message`; pointer "" is the document itself. */
+void asl_diag_error(asl_diag *d, const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void asl_diag_warning(asl_diag *d, const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A message with no pointer: `FILE: message` (file-level problems). */
+void asl_diag_plain(asl_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* pointer + "/" + token, the token escaped as RFC 6901 says (~ -> ~0, / -> ~1). */
+char *asl_ptr_join(asl_arena *a, const char *pointer, const char *token);
+char *asl_ptr_index(asl_arena *a, const char *pointer, int index);
+
+/* The candidate closest to `word` by edit distance, or NULL when none is
+   close enough to be a likely typo. */
+const char *asl_did_you_mean(const char *word, const char *const *candidates, int n);
+
+#endif

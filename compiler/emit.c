@@ -1,0 +1,666 @@
+/* emit.c — the code generator.
+ *
+ * The output has three parts, written in this order:
+ *   1. prototypes of the machine functions (aslg_m0 is the top level);
+ *   2. static data: every descriptor the runtime reads (paths, templates,
+ *      choice rules, retriers, catchers, states, machines), children before
+ *      parents, each named k_<kind>_<n>; literal JSON as static cJSON trees;
+ *   3. one function per machine: a label per state that something jumps to,
+ *      one runtime call per state, a goto per transition.
+ * Names in the C source are all made up here; text from the definition goes
+ * through cquote.c only. Descriptors reachable twice are emitted once (a
+ * small pointer-keyed table remembers what was written).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cquote.h"
+#include "emit.h"
+
+enum { K_JSON, K_PATH, K_STEPS, K_FILTER, K_TMPL, K_RULES, K_ERRORS, K_RETRY, K_CATCH, K_BRANCHES };
+
+typedef struct seen {
+    const void *ptr;
+    int kind, id;
+} seen;
+
+typedef struct emitter {
+    const asl_def *def;
+    asl_buf *out;      /* data is written straight to the output */
+    seen *table;       /* open addressing; NULL ptr = empty */
+    size_t cap, used;
+    int next_id;
+} emitter;
+
+static size_t hash_ptr(const void *p, int kind)
+{
+    uintptr_t x = (uintptr_t)p ^ ((uintptr_t)kind << 3);
+    x ^= x >> 17;
+    x *= 0xed5ad4bbu;
+    x ^= x >> 11;
+    return (size_t)x;
+}
+
+/* The id under which (ptr, kind) was emitted, or -1. */
+static int lookup(const emitter *e, const void *ptr, int kind)
+{
+    if (!e->cap)
+        return -1;
+    for (size_t i = hash_ptr(ptr, kind) & (e->cap - 1);; i = (i + 1) & (e->cap - 1)) {
+        if (!e->table[i].ptr)
+            return -1;
+        if (e->table[i].ptr == ptr && e->table[i].kind == kind)
+            return e->table[i].id;
+    }
+}
+
+static int remember(emitter *e, const void *ptr, int kind)
+{
+    if (2 * (e->used + 1) > e->cap) {
+        size_t old_cap = e->cap;
+        seen *old = e->table;
+        e->cap = old_cap ? 2 * old_cap : 256;
+        e->table = calloc(e->cap, sizeof *e->table);
+        if (!e->table)
+            abort();
+        e->used = 0;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].ptr) {
+                size_t j = hash_ptr(old[i].ptr, old[i].kind) & (e->cap - 1);
+                while (e->table[j].ptr)
+                    j = (j + 1) & (e->cap - 1);
+                e->table[j] = old[i];
+                e->used++;
+            }
+        free(old);
+    }
+    size_t j = hash_ptr(ptr, kind) & (e->cap - 1);
+    while (e->table[j].ptr)
+        j = (j + 1) & (e->cap - 1);
+    e->table[j].ptr = ptr;
+    e->table[j].kind = kind;
+    e->table[j].id = e->next_id++;
+    e->used++;
+    return e->table[j].id;
+}
+
+static void put_double(asl_buf *b, double d)
+{
+    char s[40];
+    snprintf(s, sizeof s, "%.17g", d);
+    /* keep it a floating constant so no int/long overflow can occur */
+    asl_buf_puts(b, s);
+    if (!strpbrk(s, ".eEn"))
+        asl_buf_puts(b, ".0");
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static int count_nodes(const cJSON *v)
+{
+    int n = 1;
+    for (const cJSON *c = v->child; c; c = c->next)
+        n += count_nodes(c);
+    return n;
+}
+
+/* Writes v and its descendants in preorder starting at index *at; returns
+   v's index. `prev` and `next` are the siblings' indices (-1: none). */
+static int put_node(asl_buf *b, int id, const cJSON *v, int *at, int next_index, int prev_index)
+{
+    int me = (*at)++;
+    /* children are written after this line, so compute their indices first */
+    int nkids = 0;
+    for (const cJSON *c = v->child; c; c = c->next)
+        nkids++;
+    int *kid = nkids ? malloc(sizeof(int) * (size_t)nkids) : NULL;
+    int k = 0, idx = me + 1;
+    for (const cJSON *c = v->child; c; c = c->next) {
+        kid[k++] = idx;
+        idx += count_nodes(c);
+    }
+    asl_buf_printf(b, "    { ");
+    if (next_index >= 0)
+        asl_buf_printf(b, "&k_json_%d[%d], ", id, next_index);
+    else
+        asl_buf_puts(b, "0, ");
+    if (prev_index >= 0)
+        asl_buf_printf(b, "&k_json_%d[%d], ", id, prev_index);
+    else
+        asl_buf_puts(b, "0, ");
+    if (nkids)
+        asl_buf_printf(b, "&k_json_%d[%d], ", id, kid[0]);
+    else
+        asl_buf_puts(b, "0, ");
+    static const char *const type_names[] = {"ASLRT_J_FALSE", "ASLRT_J_TRUE", "ASLRT_J_NULL", "ASLRT_J_NUMBER",
+                                             "ASLRT_J_STRING", "ASLRT_J_ARRAY", "ASLRT_J_OBJECT"};
+    const char *tn = "0";
+    for (int t = 0; t < 7; t++)
+        if ((v->type & 0xff) == (1 << t))
+            tn = type_names[t];
+    asl_buf_printf(b, "%s, ", tn);
+    if (cJSON_IsString(v))
+        asl_cquote_str(b, v->valuestring);
+    else
+        asl_buf_puts(b, "0");
+    asl_buf_printf(b, ", %d, ", cJSON_IsNumber(v) ? v->valueint : 0);
+    put_double(b, cJSON_IsNumber(v) ? v->valuedouble : 0.0);
+    asl_buf_puts(b, ", ");
+    asl_cquote_str(b, v->string);
+    asl_buf_puts(b, " },\n");
+    /* cJSON keeps the last element in the first element's prev */
+    k = 0;
+    for (const cJSON *c = v->child; c; c = c->next, k++) {
+        int nx = k + 1 < nkids ? kid[k + 1] : -1;
+        int pv = k > 0 ? kid[k - 1] : kid[nkids - 1];
+        put_node(b, id, c, at, nx, pv);
+    }
+    free(kid);
+    return me;
+}
+
+/* A literal JSON value as a static cJSON tree; returns its id. The tree is
+   never freed or changed: the runtime copies what it puts into results. */
+static int emit_json(emitter *e, const cJSON *v)
+{
+    int id = lookup(e, v, K_JSON);
+    if (id >= 0)
+        return id;
+    id = remember(e, v, K_JSON);
+    asl_buf_printf(e->out, "static cJSON k_json_%d[] = {\n", id);
+    int at = 0;
+    put_node(e->out, id, v, &at, -1, -1);
+    asl_buf_puts(e->out, "};\n");
+    return id;
+}
+
+/* --------------------------------------------------------------- paths */
+
+static int emit_path(emitter *e, const aslrt_path *p);
+
+static int emit_filter(emitter *e, const aslrt_filter *f)
+{
+    int id = lookup(e, f, K_FILTER);
+    if (id >= 0)
+        return id;
+    int lhs = f->lhs ? emit_path(e, f->lhs) : -1;
+    int rhsp = f->rhs_path ? emit_path(e, f->rhs_path) : -1;
+    int rhs = f->rhs ? emit_json(e, f->rhs) : -1;
+    int a = f->a ? emit_filter(e, f->a) : -1;
+    int b = f->b ? emit_filter(e, f->b) : -1;
+    id = remember(e, f, K_FILTER);
+    asl_buf_printf(e->out, "static const aslrt_filter k_filter_%d = { %d", id, f->op);
+    asl_buf_puts(e->out, lhs >= 0 ? "" : ", 0");
+    if (lhs >= 0)
+        asl_buf_printf(e->out, ", &k_path_%d", lhs);
+    if (rhsp >= 0)
+        asl_buf_printf(e->out, ", &k_path_%d", rhsp);
+    else
+        asl_buf_puts(e->out, ", 0");
+    if (rhs >= 0)
+        asl_buf_printf(e->out, ", k_json_%d", rhs);
+    else
+        asl_buf_puts(e->out, ", 0");
+    if (a >= 0)
+        asl_buf_printf(e->out, ", &k_filter_%d", a);
+    else
+        asl_buf_puts(e->out, ", 0");
+    if (b >= 0)
+        asl_buf_printf(e->out, ", &k_filter_%d", b);
+    else
+        asl_buf_puts(e->out, ", 0");
+    asl_buf_puts(e->out, " };\n");
+    return id;
+}
+
+static int emit_steps(emitter *e, const aslrt_step *steps, int n)
+{
+    int id = lookup(e, steps, K_STEPS);
+    if (id >= 0)
+        return id;
+    int *sub = malloc(sizeof(int) * (size_t)n * 2);
+    for (int i = 0; i < n; i++) {
+        sub[2 * i] = steps[i].nitems ? emit_steps(e, steps[i].items, steps[i].nitems) : -1;
+        sub[2 * i + 1] = steps[i].filter ? emit_filter(e, steps[i].filter) : -1;
+    }
+    id = remember(e, steps, K_STEPS);
+    asl_buf_printf(e->out, "static const aslrt_step k_steps_%d[] = {\n", id);
+    for (int i = 0; i < n; i++) {
+        const aslrt_step *s = &steps[i];
+        asl_buf_printf(e->out, "    { %d, ", s->kind);
+        asl_cquote_str(e->out, s->name);
+        asl_buf_printf(e->out, ", %d, %d, %d, %d, %d, %d, ", s->index, s->start, s->end, s->step, s->flags, s->nitems);
+        if (sub[2 * i] >= 0)
+            asl_buf_printf(e->out, "k_steps_%d, ", sub[2 * i]);
+        else
+            asl_buf_puts(e->out, "0, ");
+        if (sub[2 * i + 1] >= 0)
+            asl_buf_printf(e->out, "&k_filter_%d },\n", sub[2 * i + 1]);
+        else
+            asl_buf_puts(e->out, "0 },\n");
+    }
+    asl_buf_puts(e->out, "};\n");
+    free(sub);
+    return id;
+}
+
+static int emit_path(emitter *e, const aslrt_path *p)
+{
+    int id = lookup(e, p, K_PATH);
+    if (id >= 0)
+        return id;
+    int steps = p->nsteps ? emit_steps(e, p->steps, p->nsteps) : -1;
+    id = remember(e, p, K_PATH);
+    asl_buf_printf(e->out, "static const aslrt_path k_path_%d = { ", id);
+    asl_cquote_str(e->out, p->text);
+    asl_buf_printf(e->out, ", %d, ", p->root);
+    asl_cquote_str(e->out, p->var);
+    asl_buf_printf(e->out, ", %d, %d, ", p->definite, p->nsteps);
+    if (steps >= 0)
+        asl_buf_printf(e->out, "k_steps_%d };\n", steps);
+    else
+        asl_buf_puts(e->out, "0 };\n");
+    return id;
+}
+
+/* ----------------------------------------------------------- templates */
+
+static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
+{
+    int id = lookup(e, t, K_TMPL);
+    if (id >= 0)
+        return id;
+    int *sub = malloc(sizeof(int) * (size_t)n * 3);
+    for (int i = 0; i < n; i++) {
+        sub[3 * i] = t[i].value ? emit_json(e, t[i].value) : -1;
+        sub[3 * i + 1] = t[i].path ? emit_path(e, t[i].path) : -1;
+        sub[3 * i + 2] = t[i].n ? emit_tmpls(e, t[i].items, t[i].n) : -1;
+    }
+    id = remember(e, t, K_TMPL);
+    asl_buf_printf(e->out, "static const aslrt_tmpl k_tmpl_%d[] = {\n", id);
+    for (int i = 0; i < n; i++) {
+        asl_buf_printf(e->out, "    { %d, ", t[i].kind);
+        asl_cquote_str(e->out, t[i].key);
+        asl_buf_puts(e->out, ", ");
+        asl_cquote_str(e->out, t[i].field);
+        if (sub[3 * i] >= 0)
+            asl_buf_printf(e->out, ", k_json_%d", sub[3 * i]);
+        else
+            asl_buf_puts(e->out, ", 0");
+        if (sub[3 * i + 1] >= 0)
+            asl_buf_printf(e->out, ", &k_path_%d", sub[3 * i + 1]);
+        else
+            asl_buf_puts(e->out, ", 0");
+        asl_buf_printf(e->out, ", %d, ", t[i].fn);
+        asl_cquote_str(e->out, t[i].text);
+        asl_buf_printf(e->out, ", %d, ", t[i].n);
+        if (sub[3 * i + 2] >= 0)
+            asl_buf_printf(e->out, "k_tmpl_%d },\n", sub[3 * i + 2]);
+        else
+            asl_buf_puts(e->out, "0 },\n");
+    }
+    asl_buf_puts(e->out, "};\n");
+    free(sub);
+    return id;
+}
+
+/* -------------------------------------------------------- choice rules */
+
+static int emit_rules(emitter *e, const aslrt_rule *r, int n)
+{
+    int id = lookup(e, r, K_RULES);
+    if (id >= 0)
+        return id;
+    int *sub = malloc(sizeof(int) * (size_t)n * 4);
+    for (int i = 0; i < n; i++) {
+        sub[4 * i] = r[i].variable ? emit_path(e, r[i].variable) : -1;
+        sub[4 * i + 1] = r[i].operand ? emit_json(e, r[i].operand) : -1;
+        sub[4 * i + 2] = r[i].operand_path ? emit_path(e, r[i].operand_path) : -1;
+        sub[4 * i + 3] = r[i].n ? emit_rules(e, r[i].sub, r[i].n) : -1;
+    }
+    id = remember(e, r, K_RULES);
+    asl_buf_printf(e->out, "static const aslrt_rule k_rules_%d[] = {\n", id);
+    for (int i = 0; i < n; i++) {
+        asl_buf_printf(e->out, "    { %d", r[i].op);
+        if (sub[4 * i] >= 0)
+            asl_buf_printf(e->out, ", &k_path_%d", sub[4 * i]);
+        else
+            asl_buf_puts(e->out, ", 0");
+        if (sub[4 * i + 1] >= 0)
+            asl_buf_printf(e->out, ", k_json_%d", sub[4 * i + 1]);
+        else
+            asl_buf_puts(e->out, ", 0");
+        if (sub[4 * i + 2] >= 0)
+            asl_buf_printf(e->out, ", &k_path_%d", sub[4 * i + 2]);
+        else
+            asl_buf_puts(e->out, ", 0");
+        asl_buf_printf(e->out, ", %d, ", r[i].n);
+        if (sub[4 * i + 3] >= 0)
+            asl_buf_printf(e->out, "k_rules_%d", sub[4 * i + 3]);
+        else
+            asl_buf_puts(e->out, "0");
+        asl_buf_printf(e->out, ", %d },\n", r[i].next);
+    }
+    asl_buf_puts(e->out, "};\n");
+    free(sub);
+    return id;
+}
+
+/* ------------------------------------------------------ Retry and Catch */
+
+static int emit_errors(emitter *e, const char *const *errors, int n)
+{
+    int id = lookup(e, errors, K_ERRORS);
+    if (id >= 0)
+        return id;
+    id = remember(e, errors, K_ERRORS);
+    asl_buf_printf(e->out, "static const char *const k_errors_%d[] = { ", id);
+    for (int i = 0; i < n; i++) {
+        asl_cquote_str(e->out, errors[i]);
+        asl_buf_puts(e->out, i + 1 < n ? ", " : " ");
+    }
+    asl_buf_puts(e->out, "};\n");
+    return id;
+}
+
+static int emit_retry(emitter *e, const aslrt_retrier *r, int n)
+{
+    int *errs = malloc(sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++)
+        errs[i] = emit_errors(e, r[i].errors, r[i].nerrors);
+    int id = remember(e, r, K_RETRY);
+    asl_buf_printf(e->out, "static const aslrt_retrier k_retry_%d[] = {\n", id);
+    for (int i = 0; i < n; i++) {
+        asl_buf_printf(e->out, "    { %d, k_errors_%d, ", r[i].nerrors, errs[i]);
+        put_double(e->out, r[i].interval_seconds);
+        asl_buf_printf(e->out, ", %d, ", r[i].max_attempts);
+        put_double(e->out, r[i].backoff_rate);
+        asl_buf_puts(e->out, ", ");
+        put_double(e->out, r[i].max_delay_seconds);
+        asl_buf_printf(e->out, ", %d },\n", r[i].jitter_full);
+    }
+    asl_buf_puts(e->out, "};\n");
+    free(errs);
+    return id;
+}
+
+static int emit_catch(emitter *e, const aslrt_catcher *c, int n)
+{
+    int *sub = malloc(sizeof(int) * (size_t)n * 2);
+    for (int i = 0; i < n; i++) {
+        sub[2 * i] = emit_errors(e, c[i].errors, c[i].nerrors);
+        sub[2 * i + 1] = c[i].result_path ? emit_path(e, c[i].result_path) : -1;
+    }
+    int id = remember(e, c, K_CATCH);
+    asl_buf_printf(e->out, "static const aslrt_catcher k_catch_%d[] = {\n", id);
+    for (int i = 0; i < n; i++) {
+        asl_buf_printf(e->out, "    { %d, k_errors_%d, ", c[i].nerrors, sub[2 * i]);
+        if (sub[2 * i + 1] >= 0)
+            asl_buf_printf(e->out, "&k_path_%d", sub[2 * i + 1]);
+        else
+            asl_buf_puts(e->out, "0");
+        asl_buf_printf(e->out, ", %d, %d },\n", c[i].result_path_null, c[i].next);
+    }
+    asl_buf_puts(e->out, "};\n");
+    free(sub);
+    return id;
+}
+
+/* --------------------------------------------------------------- states */
+
+static const char *const type_name[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"};
+static const char *const type_const[] = {"ASLRT_PASS", "ASLRT_TASK", "ASLRT_CHOICE", "ASLRT_WAIT",
+                                         "ASLRT_SUCCEED", "ASLRT_FAIL", "ASLRT_PARALLEL", "ASLRT_MAP"};
+
+/* A designated initializer member `.name = <ref>` when ref >= 0. */
+static void field_ref(asl_buf *b, const char *name, const char *fmt, int ref)
+{
+    if (ref < 0)
+        return;
+    asl_buf_printf(b, "\n      .%s = ", name);
+    asl_buf_printf(b, fmt, ref);
+    asl_buf_puts(b, ",");
+}
+
+static void field_str(asl_buf *b, const char *name, const char *s)
+{
+    if (!s)
+        return;
+    asl_buf_printf(b, "\n      .%s = ", name);
+    asl_cquote_str(b, s);
+    asl_buf_puts(b, ",");
+}
+
+static void field_num(asl_buf *b, const char *name, double d)
+{
+    if (d == 0)
+        return;
+    asl_buf_printf(b, "\n      .%s = ", name);
+    put_double(b, d);
+    asl_buf_puts(b, ",");
+}
+
+static void field_int(asl_buf *b, const char *name, int i)
+{
+    if (i)
+        asl_buf_printf(b, "\n      .%s = %d,", name, i);
+}
+
+/* Emits machine m's data: everything its states refer to, its state array
+   and its aslrt_machine. Nested machines must already be emitted. */
+static void emit_machine_data(emitter *e, const asl_machine *m)
+{
+    int n = m->rt.nstates;
+    enum { IN, PARAMS, SEL, RES, OUT, RESULT, RULES, SECP, TSP, ERRP, CAUSEP, TOP, HBP, RETRY, CATCH, BR, ITEMS, ISEL, MCP, NREF };
+    int *ref = malloc(sizeof(int) * (size_t)(n ? n : 1) * NREF);
+    for (int i = 0; i < n; i++) {
+        const aslrt_state *s = &m->states[i];
+        int *r = &ref[i * NREF];
+        r[IN] = s->input_path ? emit_path(e, s->input_path) : -1;
+        r[PARAMS] = s->parameters ? emit_tmpls(e, s->parameters, 1) : -1;
+        r[SEL] = s->result_selector ? emit_tmpls(e, s->result_selector, 1) : -1;
+        r[RES] = s->result_path ? emit_path(e, s->result_path) : -1;
+        r[OUT] = s->output_path ? emit_path(e, s->output_path) : -1;
+        r[RESULT] = s->result ? emit_json(e, s->result) : -1;
+        r[RULES] = s->nrules ? emit_rules(e, s->rules, s->nrules) : -1;
+        r[SECP] = s->seconds_path ? emit_path(e, s->seconds_path) : -1;
+        r[TSP] = s->timestamp_path ? emit_path(e, s->timestamp_path) : -1;
+        r[ERRP] = s->error_path ? emit_tmpls(e, s->error_path, 1) : -1;
+        r[CAUSEP] = s->cause_path ? emit_tmpls(e, s->cause_path, 1) : -1;
+        r[TOP] = s->timeout_seconds_path ? emit_path(e, s->timeout_seconds_path) : -1;
+        r[HBP] = s->heartbeat_seconds_path ? emit_path(e, s->heartbeat_seconds_path) : -1;
+        r[RETRY] = s->nretry ? emit_retry(e, s->retry, s->nretry) : -1;
+        r[CATCH] = s->ncatch ? emit_catch(e, s->catchers, s->ncatch) : -1;
+        r[ITEMS] = s->items_path ? emit_path(e, s->items_path) : -1;
+        r[ISEL] = s->item_selector ? emit_tmpls(e, s->item_selector, 1) : -1;
+        r[MCP] = s->max_concurrency_path ? emit_path(e, s->max_concurrency_path) : -1;
+        r[BR] = -1;
+        if (s->nbranches) {
+            r[BR] = remember(e, s->branches, K_BRANCHES);
+            asl_buf_printf(e->out, "static const aslrt_machine *const k_branches_%d[] = { ", r[BR]);
+            for (int b = 0; b < s->nbranches; b++)
+                asl_buf_printf(e->out, "&k_machine_%d%s", asl_def_machine(e->def, s->branches[b])->id,
+                               b + 1 < s->nbranches ? ", " : " ");
+            asl_buf_puts(e->out, "};\n");
+        }
+    }
+    asl_buf_printf(e->out, "\nstatic const aslrt_state k_states_%d[] = {", m->id);
+    for (int i = 0; i < n; i++) {
+        const aslrt_state *s = &m->states[i];
+        const int *r = &ref[i * NREF];
+        asl_buf_printf(e->out, "\n    { /* %d */\n      .name = ", i);
+        asl_cquote_str(e->out, s->name);
+        asl_buf_printf(e->out, ",\n      .type = %s,", type_const[s->type]);
+        field_int(e->out, "flags", s->flags);
+        asl_buf_printf(e->out, "\n      .next = %d,", s->next);
+        field_ref(e->out, "input_path", "&k_path_%d", r[IN]);
+        field_ref(e->out, "parameters", "k_tmpl_%d", r[PARAMS]);
+        field_ref(e->out, "result_selector", "k_tmpl_%d", r[SEL]);
+        field_ref(e->out, "result_path", "&k_path_%d", r[RES]);
+        field_ref(e->out, "output_path", "&k_path_%d", r[OUT]);
+        field_ref(e->out, "result", "k_json_%d", r[RESULT]);
+        field_int(e->out, "nrules", s->nrules);
+        field_ref(e->out, "rules", "k_rules_%d", r[RULES]);
+        if (s->type == ASLRT_CHOICE)
+            asl_buf_printf(e->out, "\n      .default_next = %d,", s->default_next);
+        field_num(e->out, "seconds", s->seconds);
+        field_ref(e->out, "seconds_path", "&k_path_%d", r[SECP]);
+        field_str(e->out, "timestamp", s->timestamp);
+        field_ref(e->out, "timestamp_path", "&k_path_%d", r[TSP]);
+        field_str(e->out, "error", s->error);
+        field_str(e->out, "cause", s->cause);
+        field_ref(e->out, "error_path", "k_tmpl_%d", r[ERRP]);
+        field_ref(e->out, "cause_path", "k_tmpl_%d", r[CAUSEP]);
+        field_str(e->out, "resource", s->resource);
+        field_num(e->out, "timeout_seconds", s->timeout_seconds);
+        field_ref(e->out, "timeout_seconds_path", "&k_path_%d", r[TOP]);
+        field_num(e->out, "heartbeat_seconds", s->heartbeat_seconds);
+        field_ref(e->out, "heartbeat_seconds_path", "&k_path_%d", r[HBP]);
+        field_int(e->out, "nretry", s->nretry);
+        field_ref(e->out, "retry", "k_retry_%d", r[RETRY]);
+        field_int(e->out, "ncatch", s->ncatch);
+        field_ref(e->out, "catchers", "k_catch_%d", r[CATCH]);
+        field_int(e->out, "nbranches", s->nbranches);
+        field_ref(e->out, "branches", "k_branches_%d", r[BR]);
+        field_ref(e->out, "items_path", "&k_path_%d", r[ITEMS]);
+        field_ref(e->out, "item_selector", "k_tmpl_%d", r[ISEL]);
+        field_int(e->out, "max_concurrency", s->max_concurrency);
+        field_ref(e->out, "max_concurrency_path", "&k_path_%d", r[MCP]);
+        asl_buf_puts(e->out, "\n    },");
+    }
+    if (n == 0)
+        asl_buf_puts(e->out, " { 0 }");
+    asl_buf_puts(e->out, "\n};\n");
+    asl_buf_printf(e->out, "static const aslrt_machine k_machine_%d = { aslg_m%d, %d, %d, k_states_%d, 0 };\n\n",
+                   m->id, m->id, m->rt.start, n, m->id);
+    free(ref);
+}
+
+/* ---------------------------------------------------------------- code */
+
+static void goto_state(asl_buf *b, const asl_machine *m, int target, const char *why)
+{
+    asl_buf_printf(b, "goto s%d;", target);
+    asl_buf_printf(b, "  /* %s ", why);
+    asl_cquote_comment(b, m->states[target].name, 60);
+    asl_buf_puts(b, " */\n");
+}
+
+static const char *const state_fn[] = {"aslrt_pass_state", "aslrt_task_state", "aslrt_choice_state",
+                                       "aslrt_wait_state", "aslrt_succeed_state", "aslrt_fail_state",
+                                       "aslrt_parallel_state", "aslrt_map_state"};
+
+/* One machine's function. Labels are emitted only for states that some
+   transition (or the start) jumps to, which keeps -Wall quiet. */
+static void emit_machine_code(emitter *e, const asl_machine *m)
+{
+    asl_buf *b = e->out;
+    int n = m->rt.nstates;
+    char *used = calloc((size_t)(n ? n : 1), 1);
+    used[m->rt.start] = 1;
+    for (int i = 0; i < n; i++) {
+        const aslrt_state *s = &m->states[i];
+        if (s->next >= 0)
+            used[s->next] = 1;
+        for (int r = 0; r < s->nrules; r++)
+            used[s->rules[r].next] = 1;
+        if (s->type == ASLRT_CHOICE && s->default_next >= 0)
+            used[s->default_next] = 1;
+        for (int c = 0; c < s->ncatch; c++)
+            used[s->catchers[c].next] = 1;
+    }
+    asl_buf_printf(b, "/* Machine %d: ", m->id);
+    if (m->parent_state) {
+        asl_buf_puts(b, "inside ");
+        asl_cquote_comment(b, m->parent_state, 60);
+    } else {
+        asl_buf_puts(b, "top level");
+    }
+    asl_buf_puts(b, ", StartAt ");
+    asl_cquote_comment(b, m->states[m->rt.start].name, 60);
+    asl_buf_printf(b, ", %d states.\n   *v: the input on entry; the output, or the failed state's input, on return. */\n", n);
+    asl_buf_printf(b, "static int aslg_m%d(aslrt_exec *ex, const aslrt_machine *m, cJSON **v)\n{\n", m->id);
+    asl_buf_printf(b, "    (void)m;\n    goto s%d;\n", m->rt.start);
+    for (int i = 0; i < n; i++) {
+        const aslrt_state *s = &m->states[i];
+        asl_buf_printf(b, "\n/* State %d ", i);
+        asl_cquote_comment(b, s->name, 60);
+        asl_buf_printf(b, " (%s) */\n", type_name[s->type]);
+        if (used[i])
+            asl_buf_printf(b, "s%d:\n", i);
+        const char *fn = state_fn[s->type];
+        if (s->type == ASLRT_CHOICE) {
+            asl_buf_printf(b, "    switch (%s(ex, &k_states_%d[%d], v)) {\n", fn, m->id, i);
+            for (int r = 0; r < s->nrules; r++) {
+                asl_buf_printf(b, "    case %d: ", r);
+                goto_state(b, m, s->rules[r].next, "->");
+            }
+            if (s->default_next >= 0) {
+                asl_buf_printf(b, "    case %d: ", s->nrules);
+                goto_state(b, m, s->default_next, "Default ->");
+            }
+            asl_buf_puts(b, "    default: return -1;\n    }\n");
+            continue;
+        }
+        if (s->type == ASLRT_FAIL) {
+            asl_buf_printf(b, "    return %s(ex, &k_states_%d[%d], v);\n", fn, m->id, i);
+            continue;
+        }
+        if (s->ncatch) {
+            asl_buf_printf(b, "    if (%s(ex, &k_states_%d[%d], v) == 0)\n        ", fn, m->id, i);
+            if (s->next >= 0)
+                goto_state(b, m, s->next, "Next");
+            else
+                asl_buf_puts(b, "return 0;\n");
+            asl_buf_printf(b, "    switch (aslrt_catch(ex, &k_states_%d[%d], v)) {\n", m->id, i);
+            for (int c = 0; c < s->ncatch; c++) {
+                asl_buf_printf(b, "    case %d: ", c);
+                goto_state(b, m, s->catchers[c].next, "Catch ->");
+            }
+            asl_buf_puts(b, "    default: return -1;\n    }\n");
+            continue;
+        }
+        asl_buf_printf(b, "    if (%s(ex, &k_states_%d[%d], v) != 0)\n        return -1;\n", fn, m->id, i);
+        if (s->next >= 0 && s->type != ASLRT_SUCCEED) {
+            asl_buf_puts(b, "    ");
+            goto_state(b, m, s->next, "Next");
+        } else {
+            asl_buf_puts(b, "    return 0;\n");
+        }
+    }
+    asl_buf_puts(b, "}\n\n");
+    free(used);
+}
+
+char *asl_emit_c(const asl_def *def, int include_header)
+{
+    asl_buf out;
+    asl_buf_init(&out);
+    emitter e = {def, &out, NULL, 0, 0, 0};
+    asl_buf_puts(&out, "/* Generated by aslc 0.1 from ");
+    asl_cquote_comment(&out, def->file, 200);
+    asl_buf_puts(&out, "; do not edit. */\n");
+    if (include_header)
+        asl_buf_puts(&out, "#include \"aslrt.h\"\n");
+    asl_buf_puts(&out, "\n");
+    for (int i = 0; i < def->nmachines; i++)
+        asl_buf_printf(&out, "static int aslg_m%d(aslrt_exec *ex, const aslrt_machine *m, cJSON **v);\n", i);
+    asl_buf_puts(&out, "\n");
+    /* A machine's data refers to its nested machines, which have larger ids. */
+    for (int i = def->nmachines - 1; i >= 0; i--)
+        emit_machine_data(&e, def->machines[i]);
+    for (int i = 0; i < def->nmachines; i++)
+        emit_machine_code(&e, def->machines[i]);
+    asl_buf_puts(&out, "const aslrt_program aslg_program = { ASLRT_ABI_VERSION, ");
+    asl_cquote_str(&out, def->program.name);
+    asl_buf_puts(&out, ", ");
+    asl_cquote_str(&out, def->program.file);
+    asl_buf_puts(&out, ", &k_machine_0, ");
+    put_double(&out, def->program.timeout_seconds);
+    asl_buf_puts(&out, " };\n");
+    free(e.table);
+    return out.data;
+}

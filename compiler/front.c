@@ -1,0 +1,554 @@
+/* front.c — the front end: definition file -> validated IR.
+ *
+ * asl_front_load() reads and parses the file (runtime/jsonfile.c: syntax
+ * errors with line, column and caret), runs every static rule
+ * (validate.c), and only then builds the IR of ir.h: the runtime
+ * descriptors of runtime/aslrt.h, allocated in one arena, plus where each
+ * state came from.  The builder trusts the shape validate.c has checked,
+ * but still reports (rather than crashes on) anything it cannot build.
+ *
+ * Machine numbering: the top level is machine 0; nested machines (Parallel
+ * branches in order, a Map's ItemProcessor or Iterator) are numbered
+ * depth-first in definition order.  A nested machine gets its id, and is
+ * built completely, while its parent state is being built, before the
+ * parent's next state.  So every nested machine has a larger id than its
+ * parent, and the ids read top to bottom in the file.
+ *
+ * Literal JSON (Pass Result, literal parts of templates, choice operands)
+ * is not copied: the descriptors point into `doc`, which the IR keeps alive.
+ *
+ * JSONata states (QueryLanguage "JSONata") are validated but not compiled
+ * yet: their JSONata-only fields (Arguments, Output, Condition, ...) build
+ * no runtime data.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "front.h"
+#include "intrinsic.h"
+#include "jsonfile.h"
+#include "path.h"
+#include "validate.h"
+
+/* A state name and its index, sorted by name for lookups. */
+typedef struct name_index {
+    const char *name;
+    int index;
+} name_index;
+
+/* The machine being built: its state names, sorted. */
+typedef struct mscope {
+    name_index *names;
+    int n;
+} mscope;
+
+typedef struct builder {
+    asl_def *def;
+    asl_arena *a;
+    asl_diag *d;
+    int cap_machines;
+    int top_jsonata;          /* top-level QueryLanguage is JSONata */
+} builder;
+
+static const cJSON *get(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static int cmp_name_index(const void *x, const void *y)
+{
+    const name_index *a = x, *b = y;
+    int r = strcmp(a->name, b->name);
+    return r ? r : a->index - b->index;
+}
+
+/* The index of the state called `name` in this machine; -1 when there is
+   none (validate.c has reported it, so this only guards the IR). */
+static int lookup(const mscope *ms, const cJSON *name)
+{
+    if (!cJSON_IsString(name))
+        return -1;
+    int lo = 0, hi = ms->n - 1, found = -1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        int r = strcmp(ms->names[mid].name, name->valuestring);
+        if (r == 0) {
+            found = ms->names[mid].index;
+            hi = mid - 1;  /* the first of equal names */
+        } else if (r < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return found;
+}
+
+/* Parses a path the validator accepted; reports it if the parser does not. */
+static const aslrt_path *path(builder *b, const cJSON *v, int flags, const char *ptr)
+{
+    if (!cJSON_IsString(v))
+        return NULL;
+    const char *err = NULL;
+    const aslrt_path *p = asl_path_parse(b->a, v->valuestring, flags, &err);
+    if (!p)
+        asl_diag_error(b->d, ptr, "invalid path \"%s\": %s", v->valuestring, err ? err : "syntax error");
+    return p;
+}
+
+static int ends_with_dollar(const char *k)
+{
+    size_t n = k ? strlen(k) : 0;
+    return n >= 2 && k[n - 2] == '.' && k[n - 1] == '$';
+}
+
+/* Does the template v compute anything, i.e. is there a `.$` key with a
+   string value anywhere in it? */
+static int is_dynamic(const cJSON *v)
+{
+    for (const cJSON *m = cJSON_IsObject(v) || cJSON_IsArray(v) ? v->child : NULL; m; m = m->next) {
+        if (cJSON_IsObject(v) && ends_with_dollar(m->string) && cJSON_IsString(m))
+            return 1;
+        if ((cJSON_IsObject(m) || cJSON_IsArray(m)) && is_dynamic(m))
+            return 1;
+    }
+    return 0;
+}
+
+/* The value of a `.$` field (§3.3): a Path when it starts with "$",
+   otherwise an intrinsic function call.  Fills *t but for key and field. */
+static void build_dynamic(builder *b, const char *text, int path_flags, aslrt_tmpl *t, const char *ptr)
+{
+    const char *err = NULL;
+    if (text[0] == '$') {
+        t->kind = ASLRT_T_PATH;
+        t->path = asl_path_parse(b->a, text, path_flags, &err);
+        if (!t->path)
+            asl_diag_error(b->d, ptr, "invalid path \"%s\": %s", text, err ? err : "syntax error");
+        return;
+    }
+    const aslrt_tmpl *call = asl_intrinsic_parse(b->a, text, &err);
+    if (!call) {
+        asl_diag_error(b->d, ptr, "invalid intrinsic function call \"%s\": %s", text, err ? err : "syntax error");
+        t->kind = ASLRT_T_LITERAL;
+        return;
+    }
+    *t = *call;
+}
+
+/* A payload template (Parameters, ResultSelector, ItemSelector) as an
+   aslrt_tmpl tree.  A subtree without `.$` keys becomes one LITERAL node
+   pointing into doc; objects and arrays that compute something become
+   OBJECT / ARRAY nodes whose members carry their output key (".$"
+   stripped) and the key as written. */
+static void build_tmpl(builder *b, const cJSON *v, aslrt_tmpl *t, const char *ptr)
+{
+    if (!is_dynamic(v)) {
+        t->kind = ASLRT_T_LITERAL;
+        t->value = v;
+        return;
+    }
+    int n = cJSON_GetArraySize(v), i = 0;
+    aslrt_tmpl *items = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *items);
+    t->kind = cJSON_IsObject(v) ? ASLRT_T_OBJECT : ASLRT_T_ARRAY;
+    t->n = n;
+    t->items = items;
+    for (const cJSON *m = v->child; m; m = m->next, i++) {
+        aslrt_tmpl *it = &items[i];
+        const char *mptr = t->kind == ASLRT_T_OBJECT ? asl_ptr_join(b->a, ptr, m->string ? m->string : "")
+                                                     : asl_ptr_index(b->a, ptr, i);
+        if (t->kind == ASLRT_T_OBJECT && ends_with_dollar(m->string) && cJSON_IsString(m)) {
+            build_dynamic(b, m->valuestring, 0, it, mptr);
+            it->key = asl_arena_strndup(b->a, m->string, strlen(m->string) - 2);
+            it->field = asl_arena_strdup(b->a, m->string);
+            continue;
+        }
+        build_tmpl(b, m, it, mptr);
+        if (t->kind == ASLRT_T_OBJECT)
+            it->key = it->field = asl_arena_strdup(b->a, m->string ? m->string : "");
+    }
+}
+
+static const aslrt_tmpl *tmpl(builder *b, const cJSON *v, const char *ptr)
+{
+    if (!v)
+        return NULL;
+    aslrt_tmpl *t = asl_arena_alloc(b->a, sizeof *t);
+    build_tmpl(b, v, t, ptr);
+    return t;
+}
+
+/* Fail's ErrorPath / CausePath (§2.6): a Reference Path or an intrinsic
+   call, as a PATH or CALL template. */
+static const aslrt_tmpl *error_tmpl(builder *b, const cJSON *v, const char *field, const char *ptr)
+{
+    if (!cJSON_IsString(v))
+        return NULL;
+    aslrt_tmpl *t = asl_arena_alloc(b->a, sizeof *t);
+    build_dynamic(b, v->valuestring, ASL_PATH_REFERENCE, t, ptr);
+    t->field = field;
+    return t;
+}
+
+static const char *const *error_names(builder *b, const cJSON *list, int *n)
+{
+    *n = cJSON_GetArraySize(list);
+    const char **names = asl_arena_alloc(b->a, (size_t)(*n ? *n : 1) * sizeof *names);
+    int i = 0;
+    for (const cJSON *e = cJSON_IsArray(list) ? list->child : NULL; e; e = e->next)
+        names[i++] = asl_arena_strdup(b->a, cJSON_IsString(e) ? e->valuestring : "");
+    *n = i;
+    return names;
+}
+
+/* §6.2 retriers, with the defaults IntervalSeconds 1, MaxAttempts 3,
+   BackoffRate 2.0, no MaxDelaySeconds, JitterStrategy NONE. */
+static void build_retry(builder *b, aslrt_state *st, const cJSON *list)
+{
+    int n = cJSON_GetArraySize(list), i = 0;
+    aslrt_retrier *rs = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *rs);
+    for (const cJSON *r = list->child; r; r = r->next, i++) {
+        aslrt_retrier *x = &rs[i];
+        const cJSON *v;
+        x->errors = error_names(b, get(r, "ErrorEquals"), &x->nerrors);
+        x->interval_seconds = cJSON_IsNumber(v = get(r, "IntervalSeconds")) ? v->valuedouble : 1;
+        x->max_attempts = cJSON_IsNumber(v = get(r, "MaxAttempts")) ? (int)v->valuedouble : 3;
+        x->backoff_rate = cJSON_IsNumber(v = get(r, "BackoffRate")) ? v->valuedouble : 2.0;
+        x->max_delay_seconds = cJSON_IsNumber(v = get(r, "MaxDelaySeconds")) ? v->valuedouble : 0;
+        v = get(r, "JitterStrategy");
+        x->jitter_full = cJSON_IsString(v) && strcmp(v->valuestring, "FULL") == 0;
+    }
+    st->nretry = n;
+    st->retry = rs;
+}
+
+/* §6.3 catchers: ErrorEquals, Next, ResultPath (default "$", null kept). */
+static void build_catch(builder *b, const mscope *ms, aslrt_state *st, const cJSON *list, const char *ptr, int jsonata)
+{
+    int n = cJSON_GetArraySize(list), i = 0;
+    aslrt_catcher *cs = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *cs);
+    for (const cJSON *r = list->child; r; r = r->next, i++) {
+        aslrt_catcher *x = &cs[i];
+        x->errors = error_names(b, get(r, "ErrorEquals"), &x->nerrors);
+        x->next = lookup(ms, get(r, "Next"));
+        const cJSON *rp = jsonata ? NULL : get(r, "ResultPath");
+        if (cJSON_IsNull(rp))
+            x->result_path_null = 1;
+        else if (rp)
+            x->result_path = path(b, rp, ASL_PATH_REFERENCE | ASL_PATH_NO_CONTEXT | ASL_PATH_NO_VARS,
+                                  asl_ptr_join(b->a, asl_ptr_index(b->a, ptr, i), "ResultPath"));
+    }
+    st->ncatch = n;
+    st->catchers = cs;
+}
+
+/* §4: a Choice rule as an aslrt_rule tree.  Data tests hold the Variable
+   and either the literal operand (a node in doc) or the ...Path operand;
+   And/Or/Not hold their sub-rules; top-level rules their target. */
+static void build_rule(builder *b, const mscope *ms, const cJSON *r, aslrt_rule *out, int top, const char *ptr)
+{
+    out->next = top ? lookup(ms, get(r, "Next")) : -1;
+    static const char *const bools[] = { "And", "Or", "Not" };
+    static const int bool_ops[] = { ASLRT_OP_AND, ASLRT_OP_OR, ASLRT_OP_NOT };
+    for (int k = 0; k < 3; k++) {
+        const cJSON *v = get(r, bools[k]);
+        if (!v)
+            continue;
+        const char *vptr = asl_ptr_join(b->a, ptr, bools[k]);
+        out->op = bool_ops[k];
+        if (k == 2) {
+            aslrt_rule *sub = asl_arena_alloc(b->a, sizeof *sub);
+            build_rule(b, ms, v, sub, 0, vptr);
+            out->n = 1;
+            out->sub = sub;
+            return;
+        }
+        int n = cJSON_GetArraySize(v), i = 0;
+        aslrt_rule *subs = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *subs);
+        for (const cJSON *s = v->child; s; s = s->next, i++)
+            build_rule(b, ms, s, &subs[i], 0, asl_ptr_index(b->a, vptr, i));
+        out->n = n;
+        out->sub = subs;
+        return;
+    }
+    out->variable = path(b, get(r, "Variable"), 0, asl_ptr_join(b->a, ptr, "Variable"));
+    for (const cJSON *m = r->child; m; m = m->next) {
+        const asl_choice_op *op = m->string ? asl_choice_op_find(m->string) : NULL;
+        if (!op)
+            continue;
+        out->op = op->op;
+        if (op->operand == ASL_OPERAND_PATH)
+            out->operand_path = path(b, m, 0, asl_ptr_join(b->a, ptr, m->string));
+        else
+            out->operand = m;
+        return;
+    }
+    asl_diag_error(b->d, ptr, "internal error: a choice rule without an operator reached the IR");
+}
+
+static int is_jsonata_state(builder *b, const cJSON *s)
+{
+    const cJSON *ql = get(s, "QueryLanguage");
+    if (cJSON_IsString(ql))
+        return strcmp(ql->valuestring, "JSONata") == 0;
+    return b->top_jsonata;
+}
+
+static asl_machine *build_machine(builder *b, const cJSON *m, const char *pointer, const char *parent_state);
+
+/* One state: every field aslrt_state has, from the JSON. */
+static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_state *st, const char *ptr)
+{
+    static const char *const types[] = { "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map" };
+    const cJSON *v;
+    int jsonata = is_jsonata_state(b, s);
+
+    st->name = asl_arena_strdup(b->a, s->string ? s->string : "");
+    v = get(s, "Type");
+    st->type = ASLRT_PASS;
+    for (int i = 0; i < 8; i++)
+        if (cJSON_IsString(v) && strcmp(types[i], v->valuestring) == 0)
+            st->type = i;
+    st->next = lookup(ms, get(s, "Next"));
+    st->default_next = lookup(ms, get(s, "Default"));
+
+#define PTR(field) asl_ptr_join(b->a, ptr, field)
+    if (!jsonata) {
+        /* §3.1 data flow: a missing path means "$"; null sets a flag. */
+        if (cJSON_IsNull(v = get(s, "InputPath")))
+            st->flags |= ASLRT_INPUT_PATH_NULL;
+        else
+            st->input_path = path(b, v, 0, PTR("InputPath"));
+        if (cJSON_IsNull(v = get(s, "OutputPath")))
+            st->flags |= ASLRT_OUTPUT_PATH_NULL;
+        else
+            st->output_path = path(b, v, 0, PTR("OutputPath"));
+        if (cJSON_IsNull(v = get(s, "ResultPath")))
+            st->flags |= ASLRT_RESULT_PATH_NULL;
+        else
+            st->result_path = path(b, v, ASL_PATH_REFERENCE | ASL_PATH_NO_CONTEXT | ASL_PATH_NO_VARS, PTR("ResultPath"));
+        if (st->type != ASLRT_MAP)
+            st->parameters = tmpl(b, get(s, "Parameters"), PTR("Parameters"));
+        st->result_selector = tmpl(b, get(s, "ResultSelector"), PTR("ResultSelector"));
+        if (st->type == ASLRT_PASS)
+            st->result = get(s, "Result");
+    }
+
+    switch (st->type) {
+    case ASLRT_CHOICE: {
+        const cJSON *rules = get(s, "Choices");
+        if (jsonata || !cJSON_IsArray(rules))
+            break;  /* JSONata Conditions are not compiled yet */
+        int n = cJSON_GetArraySize(rules), i = 0;
+        aslrt_rule *rs = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *rs);
+        for (const cJSON *r = rules->child; r; r = r->next, i++)
+            build_rule(b, ms, r, &rs[i], 1, asl_ptr_index(b->a, PTR("Choices"), i));
+        st->nrules = n;
+        st->rules = rs;
+        break;
+    }
+    case ASLRT_WAIT:
+        if (cJSON_IsNumber(v = get(s, "Seconds"))) {
+            st->seconds = v->valuedouble;
+            st->flags |= ASLRT_HAS_SECONDS;
+        }
+        if (cJSON_IsString(v = get(s, "Timestamp")) && !jsonata)
+            st->timestamp = asl_arena_strdup(b->a, v->valuestring);
+        if (!jsonata) {
+            st->seconds_path = path(b, get(s, "SecondsPath"), ASL_PATH_REFERENCE, PTR("SecondsPath"));
+            st->timestamp_path = path(b, get(s, "TimestampPath"), ASL_PATH_REFERENCE, PTR("TimestampPath"));
+        }
+        break;
+    case ASLRT_FAIL:
+        if (cJSON_IsString(v = get(s, "Error")))
+            st->error = asl_arena_strdup(b->a, v->valuestring);
+        if (cJSON_IsString(v = get(s, "Cause")))
+            st->cause = asl_arena_strdup(b->a, v->valuestring);
+        if (!jsonata) {
+            st->error_path = error_tmpl(b, get(s, "ErrorPath"), "ErrorPath", PTR("ErrorPath"));
+            st->cause_path = error_tmpl(b, get(s, "CausePath"), "CausePath", PTR("CausePath"));
+        }
+        break;
+    case ASLRT_TASK:
+        if (cJSON_IsString(v = get(s, "Resource")))
+            st->resource = asl_arena_strdup(b->a, v->valuestring);
+        if (cJSON_IsNumber(v = get(s, "TimeoutSeconds")))
+            st->timeout_seconds = v->valuedouble;
+        if (cJSON_IsNumber(v = get(s, "HeartbeatSeconds")))
+            st->heartbeat_seconds = v->valuedouble;
+        if (!jsonata) {
+            st->timeout_seconds_path = path(b, get(s, "TimeoutSecondsPath"), ASL_PATH_REFERENCE, PTR("TimeoutSecondsPath"));
+            st->heartbeat_seconds_path =
+                path(b, get(s, "HeartbeatSecondsPath"), ASL_PATH_REFERENCE, PTR("HeartbeatSecondsPath"));
+        }
+        break;
+    case ASLRT_PARALLEL: {
+        const cJSON *br = get(s, "Branches");
+        int n = cJSON_GetArraySize(br), i = 0;
+        const aslrt_machine **ms_rt = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *ms_rt);
+        for (const cJSON *x = cJSON_IsArray(br) ? br->child : NULL; x; x = x->next, i++)
+            ms_rt[i] = &build_machine(b, x, asl_ptr_index(b->a, PTR("Branches"), i), st->name)->rt;
+        st->nbranches = i;
+        st->branches = ms_rt;
+        break;
+    }
+    case ASLRT_MAP: {
+        const char *field = get(s, "ItemProcessor") ? "ItemProcessor" : "Iterator";
+        const cJSON *proc = get(s, field);
+        if (cJSON_IsObject(proc)) {
+            const aslrt_machine **one = asl_arena_alloc(b->a, sizeof *one);
+            one[0] = &build_machine(b, proc, PTR(field), st->name)->rt;
+            st->nbranches = 1;
+            st->branches = one;
+        }
+        if (!jsonata) {
+            st->items_path = path(b, get(s, "ItemsPath"), ASL_PATH_REFERENCE, PTR("ItemsPath"));
+            const char *sel = get(s, "ItemSelector") ? "ItemSelector" : "Parameters";
+            st->item_selector = tmpl(b, get(s, sel), PTR(sel));
+            st->max_concurrency_path =
+                path(b, get(s, "MaxConcurrencyPath"), ASL_PATH_REFERENCE, PTR("MaxConcurrencyPath"));
+        }
+        if (cJSON_IsNumber(v = get(s, "MaxConcurrency")))
+            st->max_concurrency = v->valuedouble > 2147483647.0 ? 2147483647 : (int)v->valuedouble;
+        break;
+    }
+    default:
+        break;
+    }
+
+    if (cJSON_IsArray(v = get(s, "Retry")))
+        build_retry(b, st, v);
+    if (cJSON_IsArray(v = get(s, "Catch")))
+        build_catch(b, ms, st, v, PTR("Catch"), jsonata);
+#undef PTR
+}
+
+/* Adds m to def->machines, giving it the next id. */
+static void add_machine(builder *b, asl_machine *m)
+{
+    asl_def *def = b->def;
+    if (def->nmachines == b->cap_machines) {
+        int cap = b->cap_machines ? b->cap_machines * 2 : 8;
+        asl_machine **ms = asl_arena_alloc(b->a, (size_t)cap * sizeof *ms);
+        if (def->nmachines)
+            memcpy(ms, def->machines, (size_t)def->nmachines * sizeof *ms);
+        def->machines = ms;
+        b->cap_machines = cap;
+    }
+    m->id = def->nmachines;
+    def->machines[def->nmachines++] = m;
+}
+
+/* A machine (top level, branch or item processor) and, depth-first, the
+   machines nested in its states. */
+static asl_machine *build_machine(builder *b, const cJSON *m, const char *pointer, const char *parent_state)
+{
+    asl_machine *am = asl_arena_alloc(b->a, sizeof *am);
+    add_machine(b, am);
+    am->pointer = asl_arena_strdup(b->a, pointer);
+    am->parent_state = parent_state;
+
+    const cJSON *states = get(m, "States");
+    int n = cJSON_IsObject(states) ? cJSON_GetArraySize(states) : 0, i = 0;
+    mscope ms = { asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *ms.names), n };
+    for (const cJSON *s = n ? states->child : NULL; s; s = s->next, i++) {
+        ms.names[i].name = s->string ? s->string : "";
+        ms.names[i].index = i;
+    }
+    qsort(ms.names, (size_t)n, sizeof *ms.names, cmp_name_index);
+
+    am->states = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *am->states);
+    am->pointers = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *am->pointers);
+    am->rt.start = lookup(&ms, get(m, "StartAt"));
+    am->rt.nstates = n;
+    am->rt.states = am->states;
+    am->rt.run = NULL;        /* the caller (interp or emit) sets it */
+    am->rt.ir = am;
+
+    const char *sptr = asl_ptr_join(b->a, pointer, "States");
+    i = 0;
+    for (const cJSON *s = n ? states->child : NULL; s; s = s->next, i++) {
+        am->pointers[i] = asl_ptr_join(b->a, sptr, s->string ? s->string : "");
+        if (cJSON_IsObject(s))
+            build_state(b, &ms, s, &am->states[i], am->pointers[i]);
+    }
+    return am;
+}
+
+/* The state machine's name: the file's base name without ".asl.json" or
+   ".json" ("flows/order.asl.json" -> "order"). */
+static const char *stem(asl_arena *a, const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t n = strlen(base);
+    static const char *const suffixes[] = { ".asl.json", ".json" };
+    for (int i = 0; i < 2; i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n > k && strcmp(base + n - k, suffixes[i]) == 0) {
+            n -= k;
+            break;
+        }
+    }
+    return asl_arena_strndup(a, base, n);
+}
+
+asl_def *asl_front_load(const char *file, asl_diag *d)
+{
+    char *err = NULL;
+    cJSON *doc = aslrt_json_load(file, &err);
+    if (!doc) {
+        /* Syntax errors already say FILE:LINE:COL and show the spot. */
+        fprintf(d->out, "%s\n", err ? err : "invalid JSON");
+        d->nerrors++;
+        free(err);
+        return NULL;
+    }
+    int before = d->nerrors;
+    if (asl_validate(doc, d) > 0 || d->nerrors > before) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+
+    asl_arena *a = asl_arena_new();
+    asl_def *def = asl_arena_alloc(a, sizeof *def);
+    def->file = asl_arena_strdup(a, file);
+    def->arena = a;
+    def->doc = doc;
+    builder b = { def, a, d, 0, 0 };
+    const cJSON *ql = get(doc, "QueryLanguage");
+    b.top_jsonata = cJSON_IsString(ql) && strcmp(ql->valuestring, "JSONata") == 0;
+
+    asl_machine *top = build_machine(&b, doc, "", NULL);
+    const cJSON *to = get(doc, "TimeoutSeconds");
+    def->program.abi_version = ASLRT_ABI_VERSION;
+    def->program.name = stem(a, file);
+    def->program.file = def->file;
+    def->program.main = &top->rt;
+    def->program.timeout_seconds = cJSON_IsNumber(to) ? to->valuedouble : 0;
+
+    if (d->nerrors > before) {
+        asl_def_free(def);
+        return NULL;
+    }
+    return def;
+}
+
+void asl_def_free(asl_def *def)
+{
+    if (!def)
+        return;
+    cJSON_Delete(def->doc);
+    asl_arena_free(def->arena);  /* def itself lives in the arena */
+}
+
+const asl_machine *asl_def_machine(const asl_def *def, const aslrt_machine *m)
+{
+    for (int i = 0; i < def->nmachines; i++)
+        if (&def->machines[i]->rt == m)
+            return def->machines[i];
+    return NULL;
+}

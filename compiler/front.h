@@ -1,0 +1,16 @@
+/* front.h — the front end: definition file -> validated IR. */
+#ifndef ASL_FRONT_H
+#define ASL_FRONT_H
+
+#include "diag.h"
+#include "ir.h"
+
+/* Reads, parses and validates `file`, reporting every problem to d. Returns
+   the IR, or NULL when there were errors (d->nerrors > 0). Warnings do not
+   stop it. */
+asl_def *asl_front_load(const char *file, asl_diag *d);
+
+/* Frees the IR, its arena and its document. */
+void asl_def_free(asl_def *def);
+
+#endif

@@ -1,0 +1,88 @@
+/* jit.c — the only file that includes <libtcc.h>.
+ *
+ * The source handed to libtcc is the embedded runtime header followed by the
+ * generated code, so nothing needs to be installed. -nostdlib keeps libtcc
+ * from looking for libc or libtcc1.a: the generated code calls nothing but
+ * the runtime ABI, whose addresses come from aslrt_abi.def. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libtcc.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "emit.h"
+#include "jit.h"
+
+extern const char asl_aslrt_h[];
+extern const unsigned long asl_aslrt_h_len;
+
+struct asl_jit {
+    TCCState *tcc;
+    const aslrt_program *program;
+};
+
+static void report(void *opaque, const char *msg)
+{
+    asl_diag *d = opaque;
+    asl_diag_plain(d, "internal error: generated C does not compile: %s", msg);
+}
+
+static void add_abi_symbols(TCCState *s)
+{
+#define ASLRT_ABI(f) tcc_add_symbol(s, #f, (const void *)f);
+#include "aslrt_abi.def"
+#undef ASLRT_ABI
+}
+
+asl_jit *asl_jit_compile(const asl_def *def, asl_diag *d)
+{
+    char *code = asl_emit_c(def, 0);
+    asl_buf src;
+    asl_buf_init(&src);
+    asl_buf_add(&src, asl_aslrt_h, asl_aslrt_h_len);
+    asl_buf_puts(&src, "\n#line 1 \"aslg.c\"\n");
+    asl_buf_puts(&src, code);
+    free(code);
+
+    asl_jit *j = asl_xmalloc(sizeof *j);
+    j->program = NULL;
+    j->tcc = tcc_new();
+    if (!j->tcc) {
+        asl_diag_plain(d, "internal error: libtcc could not start");
+        asl_buf_free(&src);
+        free(j);
+        return NULL;
+    }
+    tcc_set_error_func(j->tcc, d, report);
+    tcc_set_options(j->tcc, "-nostdlib");
+    tcc_set_output_type(j->tcc, TCC_OUTPUT_MEMORY);
+    add_abi_symbols(j->tcc);
+    int ok = tcc_compile_string(j->tcc, src.data) == 0;
+    asl_buf_free(&src);
+    /* Debian's libtcc (0.9.27) takes a second argument; upstream no longer does. */
+    ok = ok && tcc_relocate(j->tcc, TCC_RELOCATE_AUTO) >= 0;
+    if (ok)
+        j->program = tcc_get_symbol(j->tcc, "aslg_program");
+    if (!j->program) {
+        if (ok)
+            asl_diag_plain(d, "internal error: generated C lacks aslg_program");
+        asl_jit_free(j);
+        return NULL;
+    }
+    return j;
+}
+
+const aslrt_program *asl_jit_program(const asl_jit *j)
+{
+    return j->program;
+}
+
+void asl_jit_free(asl_jit *j)
+{
+    if (!j)
+        return;
+    if (j->tcc)
+        tcc_delete(j->tcc);
+    free(j);
+}

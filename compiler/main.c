@@ -1,0 +1,227 @@
+/* main.c — the aslc command line (design.md "Command line": a contract). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aot.h"
+#include "emit.h"
+#include "front.h"
+#include "interp.h"
+#include "jit.h"
+
+#define ASLC_VERSION "0.1"
+
+enum { EXIT_OK = 0, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage:\n"
+    "  aslc check  WF.asl.json                 validate; every problem reported\n"
+    "  aslc run    WF.asl.json [--mode interp|jit|aot] [run options]\n"
+    "  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL]\n"
+    "  aslc emit-c WF.asl.json [-o FILE.c]     print the generated C\n"
+    "  ./EXE [run options]                     a built workflow takes the run options\n"
+    "run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE\n"
+    "             --trace  --mock-config FILE --test-case NAME  --bindings FILE\n"
+    "exit status: 0 succeeded, 1 failed, 2 invalid definition or usage, 3 timed out, 4 aborted\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("aslc: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n", stderr);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+/* Run options that take a value (so that the value is not taken for WF). */
+static int takes_value(const char *opt)
+{
+    static const char *const with_value[] = {"--input", "--name", "--time-scale", "--history", "--mock-config",
+                                             "--test-case", "--bindings", "--mode", "-o", "--cc", "-O",
+                                             "--handlers"};
+    for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
+        if (strcmp(opt, with_value[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Loads and validates WF; NULL after the diagnostics when it is invalid. */
+static asl_def *load(const char *file, asl_diag *d)
+{
+    asl_diag_init(d, file, stderr);
+    return asl_front_load(file, d);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("check takes one definition file%s", "");
+    asl_diag d;
+    asl_def *def = load(argv[0], &d);
+    if (!def)
+        return EXIT_USAGE;
+    asl_def_free(def);
+    return EXIT_OK;
+}
+
+static int write_text(const char *file, const char *text)
+{
+    FILE *f = strcmp(file, "-") == 0 ? stdout : fopen(file, "w");
+    if (!f) {
+        perror(file);
+        return EXIT_USAGE;
+    }
+    fputs(text, f);
+    if (f != stdout && fclose(f) != 0) {
+        perror(file);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_emit_c(int argc, char **argv)
+{
+    const char *wf = NULL, *out = "-";
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("emit-c: unknown option '%s'", argv[i]);
+        else if (!wf)
+            wf = argv[i];
+        else
+            return usage_error("emit-c takes one definition file, not also '%s'", argv[i]);
+    }
+    if (!wf)
+        return usage_error("emit-c needs a definition file%s", "");
+    asl_diag d;
+    asl_def *def = load(wf, &d);
+    if (!def)
+        return EXIT_USAGE;
+    char *code = asl_emit_c(def, 1);
+    int rc = write_text(out, code);
+    free(code);
+    asl_def_free(def);
+    return rc;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    const char *wf = NULL, *out = NULL;
+    asl_aot_options o = {NULL, NULL, NULL, 0};
+    const char **handlers = calloc((size_t)argc + 1, sizeof *handlers);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (takes_value(a) && i + 1 >= argc) {
+            free(handlers);
+            return usage_error("build: option '%s' needs a value", a);
+        }
+        if (strcmp(a, "-o") == 0)
+            out = argv[++i];
+        else if (strcmp(a, "--cc") == 0)
+            o.cc = argv[++i];
+        else if (strcmp(a, "-O") == 0)
+            o.opt_level = argv[++i];
+        else if (strncmp(a, "-O", 2) == 0 && a[2])
+            o.opt_level = a + 2;
+        else if (strcmp(a, "--handlers") == 0)
+            handlers[o.nhandlers++] = argv[++i];
+        else if (a[0] == '-') {
+            free(handlers);
+            return usage_error("build: unknown option '%s'", a);
+        } else if (!wf)
+            wf = a;
+        else {
+            free(handlers);
+            return usage_error("build takes one definition file, not also '%s'", a);
+        }
+    }
+    o.handlers = handlers;
+    if (!wf || !out) {
+        free(handlers);
+        return usage_error("build needs a definition file and -o EXE%s", "");
+    }
+    asl_diag d;
+    asl_def *def = load(wf, &d);
+    int rc = EXIT_USAGE;
+    if (def && asl_aot_build(def, out, &o, &d) == 0)
+        rc = EXIT_OK;
+    asl_def_free(def);
+    free(handlers);
+    return rc;
+}
+
+/* aslc run WF [--mode M] [run options]: the run options go to the runtime
+   unchanged (argv[0] becomes "aslc"), so all modes parse them alike. */
+static int cmd_run(int argc, char **argv)
+{
+    const char *wf = NULL, *mode = "jit";
+    char **rest = calloc((size_t)argc + 2, sizeof *rest);
+    int nrest = 0;
+    rest[nrest++] = (char *)"aslc";
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
+            mode = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            rest[nrest++] = argv[i];
+            if (takes_value(argv[i]) && i + 1 < argc)
+                rest[nrest++] = argv[++i];
+        } else if (!wf) {
+            wf = argv[i];
+        } else {
+            free(rest);
+            return usage_error("run takes one definition file, not also '%s'", argv[i]);
+        }
+    }
+    if (!wf) {
+        free(rest);
+        return usage_error("run needs a definition file%s", "");
+    }
+    if (strcmp(mode, "interp") != 0 && strcmp(mode, "jit") != 0 && strcmp(mode, "aot") != 0) {
+        free(rest);
+        return usage_error("--mode must be interp, jit or aot, not '%s'", mode);
+    }
+    asl_diag d;
+    asl_def *def = load(wf, &d);
+    int rc = EXIT_USAGE;
+    if (def) {
+        if (strcmp(mode, "interp") == 0) {
+            asl_interp_prepare(def);
+            rc = aslrt_main(nrest, rest, &def->program);
+        } else if (strcmp(mode, "jit") == 0) {
+            asl_jit *j = asl_jit_compile(def, &d);
+            if (j)
+                rc = aslrt_main(nrest, rest, asl_jit_program(j));
+            asl_jit_free(j);
+        } else {
+            rc = asl_aot_run(def, nrest, rest, &d);
+        }
+    }
+    asl_def_free(def);
+    free(rest);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("no command given%s", "");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("aslc " ASLC_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "build") == 0)
+        return cmd_build(argc - 2, argv + 2);
+    if (strcmp(cmd, "emit-c") == 0)
+        return cmd_emit_c(argc - 2, argv + 2);
+    return usage_error("unknown command '%s'", cmd);
+}

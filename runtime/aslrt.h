@@ -1,0 +1,321 @@
+/* aslrt.h — the ABI between generated code (and the interpreter) and libaslrt.
+ *
+ * This header is parsed by libtcc on every `aslc run`, so it is plain C99 with
+ * no includes: it declares the cJSON node layout itself when <cjson/cJSON.h>
+ * has not been included first (runtime/abi_check.c verifies the two agree).
+ *
+ * A compiled state machine is static data plus gotos.  The compiler turns each
+ * definition into the descriptor types below (aslrt_path, aslrt_tmpl,
+ * aslrt_rule, aslrt_state, aslrt_machine, aslrt_program).  Generated C holds
+ * them as `static const` initializers; interp mode holds the same structs in
+ * the compiler's arena.  Either way the runtime reads them and never frees or
+ * changes them.
+ *
+ * Ownership of cJSON documents, one rule for every function here:
+ *   const cJSON *  parameter  borrowed: read, no pointer kept.
+ *   cJSON *        parameter  taken, on failure as on success.
+ *   cJSON **       parameter  the caller's document, in and out: the callee may
+ *                             replace *v (freeing the old one); on an error *v
+ *                             is still the state's raw input.
+ *   cJSON *        result     owned by the caller.  const cJSON * result:
+ *                             borrowed from an argument.
+ *   NULL or -1     result     an ASL error, whose name and cause are in the
+ *                             aslrt_exec (see aslrt_error_name()).
+ */
+#ifndef ASLRT_H
+#define ASLRT_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef cJSON__h
+/* Same layout as cJSON 1.7's `struct cJSON`, so that generated code can hold
+   literal JSON as static trees without parsing it at start-up. */
+typedef struct cJSON {
+    struct cJSON *next;
+    struct cJSON *prev;
+    struct cJSON *child;
+    int type;
+    char *valuestring;
+    int valueint;
+    double valuedouble;
+    char *string;
+} cJSON;
+#endif
+
+/* cJSON's type bits, under our names (abi_check.c asserts they match). */
+#define ASLRT_J_FALSE  (1 << 0)
+#define ASLRT_J_TRUE   (1 << 1)
+#define ASLRT_J_NULL   (1 << 2)
+#define ASLRT_J_NUMBER (1 << 3)
+#define ASLRT_J_STRING (1 << 4)
+#define ASLRT_J_ARRAY  (1 << 5)
+#define ASLRT_J_OBJECT (1 << 6)
+#define ASLRT_J_CONST  512     /* cJSON_StringIsConst: `string` is not ours to free */
+
+#define ASLRT_ABI_VERSION 1
+
+/* One execution (or one Parallel branch / Map iteration running inside it).
+   Opaque: generated code only passes it along. */
+typedef struct aslrt_exec aslrt_exec;
+
+/* ---------------------------------------------------------------- paths */
+
+/* Where a path starts. */
+enum {
+    ASLRT_ROOT_INPUT,   /* $     the value the path is applied to */
+    ASLRT_ROOT_CONTEXT, /* $$    the context object */
+    ASLRT_ROOT_VAR,     /* $name a variable */
+    ASLRT_ROOT_CURRENT  /* @     the node a filter is testing */
+};
+
+/* One step of a JSONPath. */
+enum {
+    ASLRT_STEP_FIELD,    /* .name or ['name'] */
+    ASLRT_STEP_INDEX,    /* [n]; negative counts from the end */
+    ASLRT_STEP_SLICE,    /* [start:end:step] */
+    ASLRT_STEP_WILDCARD, /* .* or [*] */
+    ASLRT_STEP_DESCEND,  /* ..name (name NULL: ..*) */
+    ASLRT_STEP_UNION,    /* ['a','b'] or [0,2]: `items` are FIELD or INDEX steps */
+    ASLRT_STEP_FILTER    /* [?(expr)] */
+};
+
+/* Slice bounds that were left out. */
+#define ASLRT_SLICE_NO_START 1
+#define ASLRT_SLICE_NO_END   2
+
+struct aslrt_filter;
+
+typedef struct aslrt_step {
+    int kind;                          /* ASLRT_STEP_* */
+    const char *name;                  /* FIELD, DESCEND */
+    int index;                         /* INDEX */
+    int start, end, step, flags;       /* SLICE; flags: ASLRT_SLICE_* */
+    int nitems;                        /* UNION */
+    const struct aslrt_step *items;    /* UNION */
+    const struct aslrt_filter *filter; /* FILTER */
+} aslrt_step;
+
+typedef struct aslrt_path {
+    const char *text;        /* as written in the definition, for causes */
+    int root;                /* ASLRT_ROOT_* */
+    const char *var;         /* ROOT_VAR: the variable's name */
+    int definite;            /* 1: selects at most one node and yields it;
+                                0: yields an array of matches ([] for none) */
+    int nsteps;
+    const aslrt_step *steps;
+} aslrt_path;
+
+/* Filter expressions inside [?( )]. */
+enum {
+    ASLRT_FILTER_EXISTS, /* [?(@.x)]: `lhs` selects something */
+    ASLRT_FILTER_EQ, ASLRT_FILTER_NE, ASLRT_FILTER_LT,
+    ASLRT_FILTER_LE, ASLRT_FILTER_GT, ASLRT_FILTER_GE,
+    ASLRT_FILTER_AND, ASLRT_FILTER_OR, ASLRT_FILTER_NOT
+};
+
+typedef struct aslrt_filter {
+    int op;                          /* ASLRT_FILTER_* */
+    const aslrt_path *lhs;           /* comparisons, EXISTS */
+    const aslrt_path *rhs_path;      /* comparison against another path, or */
+    const cJSON *rhs;                /* against a literal */
+    const struct aslrt_filter *a, *b; /* AND, OR (a, b); NOT (a) */
+} aslrt_filter;
+
+/* ------------------------------------------- payload templates and values */
+
+/* A value computed at run time: a payload template (Parameters,
+   ResultSelector, ItemSelector, Assign), an intrinsic call and its
+   arguments, or the value of ErrorPath/CausePath. */
+enum {
+    ASLRT_T_LITERAL, /* `value`, copied into the result */
+    ASLRT_T_PATH,    /* `path` applied to the template's input / context / variables */
+    ASLRT_T_CALL,    /* intrinsic `fn` applied to `items` (its arguments) */
+    ASLRT_T_OBJECT,  /* `items` are members, each with a `key` */
+    ASLRT_T_ARRAY    /* `items` are elements */
+};
+
+typedef struct aslrt_tmpl {
+    int kind;                      /* ASLRT_T_* */
+    const char *key;               /* member of an OBJECT: output key (".$" stripped) */
+    const char *field;             /* the key as written ("x.$"), for causes */
+    const cJSON *value;            /* LITERAL */
+    const aslrt_path *path;        /* PATH */
+    int fn;                        /* CALL: ASLRT_FN_* */
+    const char *text;              /* CALL: the call as written, for causes */
+    int n;                         /* OBJECT, ARRAY, CALL: number of items */
+    const struct aslrt_tmpl *items;
+} aslrt_tmpl;
+
+/* Intrinsic functions (States.<name>). */
+enum {
+    ASLRT_FN_FORMAT, ASLRT_FN_STRING_TO_JSON, ASLRT_FN_JSON_TO_STRING,
+    ASLRT_FN_ARRAY, ASLRT_FN_ARRAY_PARTITION, ASLRT_FN_ARRAY_CONTAINS,
+    ASLRT_FN_ARRAY_RANGE, ASLRT_FN_ARRAY_GET_ITEM, ASLRT_FN_ARRAY_LENGTH,
+    ASLRT_FN_ARRAY_UNIQUE, ASLRT_FN_BASE64_ENCODE, ASLRT_FN_BASE64_DECODE,
+    ASLRT_FN_HASH, ASLRT_FN_JSON_MERGE, ASLRT_FN_MATH_RANDOM,
+    ASLRT_FN_MATH_ADD, ASLRT_FN_STRING_SPLIT, ASLRT_FN_UUID,
+    ASLRT_FN_COUNT
+};
+
+/* ---------------------------------------------------------- choice rules */
+
+enum {
+    ASLRT_OP_AND, ASLRT_OP_OR, ASLRT_OP_NOT,
+    ASLRT_OP_STRING_EQ, ASLRT_OP_STRING_LT, ASLRT_OP_STRING_GT,
+    ASLRT_OP_STRING_LE, ASLRT_OP_STRING_GE, ASLRT_OP_STRING_MATCHES,
+    ASLRT_OP_NUMERIC_EQ, ASLRT_OP_NUMERIC_LT, ASLRT_OP_NUMERIC_GT,
+    ASLRT_OP_NUMERIC_LE, ASLRT_OP_NUMERIC_GE,
+    ASLRT_OP_BOOLEAN_EQ,
+    ASLRT_OP_TIMESTAMP_EQ, ASLRT_OP_TIMESTAMP_LT, ASLRT_OP_TIMESTAMP_GT,
+    ASLRT_OP_TIMESTAMP_LE, ASLRT_OP_TIMESTAMP_GE,
+    ASLRT_OP_IS_NULL, ASLRT_OP_IS_PRESENT, ASLRT_OP_IS_NUMERIC,
+    ASLRT_OP_IS_STRING, ASLRT_OP_IS_BOOLEAN, ASLRT_OP_IS_TIMESTAMP,
+    ASLRT_OP_COUNT
+};
+
+typedef struct aslrt_rule {
+    int op;                         /* ASLRT_OP_* */
+    const aslrt_path *variable;     /* data tests: the Variable */
+    const cJSON *operand;           /* literal operand (Is*: true/false) */
+    const aslrt_path *operand_path; /* the ...Path form's operand */
+    int n;                          /* AND, OR: number of sub-rules; NOT: 1 */
+    const struct aslrt_rule *sub;
+    int next;                       /* top-level rules: target state index */
+} aslrt_rule;
+
+/* ---------------------------------------------------------------- states */
+
+enum {
+    ASLRT_PASS, ASLRT_TASK, ASLRT_CHOICE, ASLRT_WAIT,
+    ASLRT_SUCCEED, ASLRT_FAIL, ASLRT_PARALLEL, ASLRT_MAP
+};
+
+/* aslrt_state.flags */
+#define ASLRT_INPUT_PATH_NULL   1 /* InputPath: null  => effective input {} */
+#define ASLRT_OUTPUT_PATH_NULL  2 /* OutputPath: null => output {} */
+#define ASLRT_RESULT_PATH_NULL  4 /* ResultPath: null => output is the raw input */
+#define ASLRT_HAS_SECONDS       8 /* Wait: `seconds` is set */
+
+typedef struct aslrt_retrier {
+    int nerrors;
+    const char *const *errors;      /* ErrorEquals */
+    double interval_seconds;        /* IntervalSeconds (default 1) */
+    int max_attempts;               /* MaxAttempts (default 3) */
+    double backoff_rate;            /* BackoffRate (default 2.0) */
+    double max_delay_seconds;       /* MaxDelaySeconds; 0: none */
+    int jitter_full;                /* JitterStrategy FULL */
+} aslrt_retrier;
+
+typedef struct aslrt_catcher {
+    int nerrors;
+    const char *const *errors;      /* ErrorEquals */
+    const aslrt_path *result_path;  /* NULL: "$" */
+    int result_path_null;           /* ResultPath: null */
+    int next;                       /* target state index */
+} aslrt_catcher;
+
+struct aslrt_machine;
+
+typedef struct aslrt_state {
+    const char *name;
+    int type;                       /* ASLRT_PASS ... */
+    int flags;                      /* ASLRT_*_NULL, ASLRT_HAS_SECONDS */
+    int next;                       /* index of Next in this machine; -1: End */
+
+    /* JSONPath data flow; a NULL path means "$" unless a *_NULL flag is set. */
+    const aslrt_path *input_path;
+    const aslrt_tmpl *parameters;
+    const aslrt_tmpl *result_selector;
+    const aslrt_path *result_path;
+    const aslrt_path *output_path;
+
+    const cJSON *result;            /* Pass: Result */
+
+    /* Choice */
+    int nrules;
+    const aslrt_rule *rules;
+    int default_next;               /* -1: no Default */
+
+    /* Wait */
+    double seconds;                 /* Seconds (with ASLRT_HAS_SECONDS) */
+    const aslrt_path *seconds_path;
+    const char *timestamp;          /* Timestamp, as written */
+    const aslrt_path *timestamp_path;
+
+    /* Fail: literal strings, or a path / intrinsic call */
+    const char *error;
+    const char *cause;
+    const aslrt_tmpl *error_path;
+    const aslrt_tmpl *cause_path;
+
+    /* Task */
+    const char *resource;
+    double timeout_seconds;         /* 0: none */
+    const aslrt_path *timeout_seconds_path;
+    double heartbeat_seconds;       /* 0: none */
+    const aslrt_path *heartbeat_seconds_path;
+
+    /* Task, Parallel, Map */
+    int nretry;
+    const aslrt_retrier *retry;
+    int ncatch;
+    const aslrt_catcher *catchers;
+
+    /* Parallel: branches; Map: branches[0] is the item processor */
+    int nbranches;
+    const struct aslrt_machine *const *branches;
+    const aslrt_path *items_path;   /* Map: ItemsPath */
+    const aslrt_tmpl *item_selector;/* Map: ItemSelector (or Parameters) */
+    int max_concurrency;            /* Map: 0 = unlimited */
+    const aslrt_path *max_concurrency_path;
+} aslrt_state;
+
+/* A state machine: the top level, a Parallel branch or a Map item processor.
+   `run` executes it on *v: generated code points it at the machine's C
+   function, interp mode at the interpreter. */
+typedef struct aslrt_machine {
+    int (*run)(aslrt_exec *ex, const struct aslrt_machine *m, cJSON **v);
+    int start;                      /* index of StartAt */
+    int nstates;
+    const aslrt_state *states;
+    const void *ir;                 /* interp mode: the compiler's IR */
+} aslrt_machine;
+
+/* What a compiled definition exports (generated code: `aslg_program`). */
+typedef struct aslrt_program {
+    int abi_version;                /* ASLRT_ABI_VERSION */
+    const char *name;               /* state machine name (file stem) */
+    const char *file;               /* definition file, as given */
+    const aslrt_machine *main;
+    double timeout_seconds;         /* top-level TimeoutSeconds; 0: none */
+} aslrt_program;
+
+/* ------------------------------------------------- calls from generated code
+   Each state function enters the state (context, history, trace), does its
+   work with Retry inside, and returns 0 or, on an ASL error, -1. */
+int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+int aslrt_succeed_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+int aslrt_task_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+int aslrt_parallel_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+
+/* Choice: the index of the first matching rule, st->nrules for Default, -1
+   on an error (States.NoChoiceMatched, States.Runtime). */
+int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+
+/* After a state function failed: the index of the catcher that takes the
+   error (its ResultPath applied to *v), or -1 when none does. */
+int aslrt_catch(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+
+/* Runs a compiled program as a command: parses run options from argv, reads
+   the input, prints the output; returns the exit status of design.md. */
+int aslrt_main(int argc, char **argv, const aslrt_program *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,61 @@
+/* catch.c — matching error names and applying Catch (asl-reference §6.1, §6.3). */
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "exec.h"
+#include "jsonpath.h"
+
+/* Errors no retrier or catcher ever takes, not even one naming them. */
+static int uncatchable(const char *name)
+{
+    return name && (strcmp(name, "States.Runtime") == 0 || strcmp(name, "States.DataLimitExceeded") == 0);
+}
+
+/* Does ErrorEquals list `errors` take the error `name`?  States.ALL takes
+   everything catchable; States.TaskFailed everything but States.Timeout. */
+int aslrt_error_matches(const char *const *errors, int n, const char *name)
+{
+    if (uncatchable(name))
+        return 0;
+    const char *e = name ? name : "";
+    for (int i = 0; i < n; i++) {
+        if (strcmp(errors[i], "States.ALL") == 0 || strcmp(errors[i], e) == 0)
+            return 1;
+        if (strcmp(errors[i], "States.TaskFailed") == 0 && strcmp(e, "States.Timeout") != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The error output a catcher passes on: {"Error": ..., "Cause": ...}, with
+   "" standing in for a missing cause, as AWS does. */
+static cJSON *error_output(const aslrt_exec *ex)
+{
+    cJSON *o = aslrt_xjson(cJSON_CreateObject());
+    cJSON_AddStringToObject(o, "Error", ex->error ? ex->error : "");
+    cJSON_AddStringToObject(o, "Cause", ex->cause ? ex->cause : "");
+    return o;
+}
+
+int aslrt_catch(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
+{
+    for (int i = 0; i < st->ncatch; i++) {
+        const aslrt_catcher *c = &st->catchers[i];
+        if (!aslrt_error_matches(c->errors, c->nerrors, ex->error))
+            continue;
+        cJSON *out = error_output(ex);
+        if (c->result_path_null) {
+            cJSON_Delete(out);
+        } else if (!c->result_path) {
+            cJSON_Delete(*v);
+            *v = out;
+        } else if (aslrt_path_set(ex, c->result_path, v, out) != 0) {
+            return -1;
+        }
+        aslrt_error_clear(ex);
+        aslrt_state_exit(ex, st, *v);
+        return i;
+    }
+    return -1;
+}

@@ -1,0 +1,277 @@
+/* choice.c — evaluating Choice rules (JSONPath): data tests and And/Or/Not.
+ *
+ * A data test reads its Variable, and for the ...Path operators its operand
+ * too, with the same paths as everywhere else (jsonpath.c), so $, $$ and $var
+ * roots all work.  The rules of asl-reference §4:
+ *
+ *   - a value of the wrong type makes the test false, never an error
+ *     (booleans are not numbers, a string that is not a timestamp is not a
+ *     timestamp);
+ *   - a Variable that selects nothing is States.Runtime, except under
+ *     IsPresent, which is then simply false;
+ *   - a ...Path operand that selects nothing is States.Runtime with the same
+ *     cause, naming the operand's path (no AWS recording; this is what
+ *     third-party conformance suites written against AWS expect);
+ *   - an indefinite path ($.a[*], filters) selects an array, [] when nothing
+ *     matches, and is compared as that array.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "choice.h"
+#include "jsonpath.h"
+#include "timestamp.h"
+
+/* Boolean rules nest; a definition can only nest them as deep as its JSON,
+   but the limit keeps the C stack bounded whatever the IR holds. */
+#define MAX_RULE_DEPTH 256
+
+/* The value a path selects for a test. A definite path's node is borrowed
+   from its root; an indefinite path's array is built, returned in *owned for
+   the caller to free. NULL when a definite path selects nothing; -1 in *err
+   when evaluating the path itself raised an ASL error. */
+static const cJSON *select_value(aslrt_exec *ex, const aslrt_path *p, const cJSON *input,
+                                 cJSON **owned, int *err)
+{
+    int had_error = ex->error != NULL;
+    const cJSON *v;
+    *owned = NULL;
+    *err = 0;
+    if (p->definite) {
+        v = aslrt_path_get(ex, p, input);
+    } else {
+        *owned = aslrt_path_eval(ex, p, input);
+        v = *owned;
+    }
+    if (!v && !had_error && ex->error)
+        *err = -1;
+    return v;
+}
+
+/* The cause AWS gives when a condition path selects nothing. */
+static int invalid_path(aslrt_exec *ex, const aslrt_path *p)
+{
+    return aslrt_runtime_error(ex,
+                               "Invalid path '%s': The choice state's condition path references "
+                               "an invalid value.",
+                               p->text ? p->text : "");
+}
+
+/* Orders two strings by code point. UTF-8 byte order is code point order,
+   and strcmp compares bytes as unsigned char. */
+static int string_cmp(const char *a, const char *b)
+{
+    return strcmp(a, b);
+}
+
+static int is_timestamp(const cJSON *v, aslrt_time *t)
+{
+    return cJSON_IsString(v) && v->valuestring && aslrt_timestamp_parse(v->valuestring, t) == 0;
+}
+
+/* <0, 0, >0 turned into the truth of a ...Equals/LessThan/... operator of the
+   family that starts at `first` (EQ, LT, GT, LE, GE, in aslrt.h's order). */
+static int ordered(int op, int first, int c)
+{
+    switch (op - first) {
+    case 0: return c == 0;
+    case 1: return c < 0;
+    case 2: return c > 0;
+    case 3: return c <= 0;
+    default: return c >= 0;
+    }
+}
+
+/* A comparison of the Variable's value v with the operand w; both present.
+   Any mismatch of type is false. */
+static int compare(int op, const cJSON *v, const cJSON *w)
+{
+    switch (op) {
+    case ASLRT_OP_STRING_EQ: case ASLRT_OP_STRING_LT: case ASLRT_OP_STRING_GT:
+    case ASLRT_OP_STRING_LE: case ASLRT_OP_STRING_GE:
+        if (!cJSON_IsString(v) || !cJSON_IsString(w) || !v->valuestring || !w->valuestring)
+            return 0;
+        return ordered(op, ASLRT_OP_STRING_EQ, string_cmp(v->valuestring, w->valuestring));
+    case ASLRT_OP_STRING_MATCHES:
+        if (!cJSON_IsString(v) || !cJSON_IsString(w) || !v->valuestring || !w->valuestring)
+            return 0;
+        return aslrt_string_matches(v->valuestring, w->valuestring);
+    case ASLRT_OP_NUMERIC_EQ: case ASLRT_OP_NUMERIC_LT: case ASLRT_OP_NUMERIC_GT:
+    case ASLRT_OP_NUMERIC_LE: case ASLRT_OP_NUMERIC_GE: {
+        if (!cJSON_IsNumber(v) || !cJSON_IsNumber(w))
+            return 0;
+        double a = v->valuedouble, b = w->valuedouble;
+        return ordered(op, ASLRT_OP_NUMERIC_EQ, a < b ? -1 : a > b ? 1 : 0);
+    }
+    case ASLRT_OP_BOOLEAN_EQ:
+        if (!cJSON_IsBool(v) || !cJSON_IsBool(w))
+            return 0;
+        return cJSON_IsTrue(v) == cJSON_IsTrue(w);
+    case ASLRT_OP_TIMESTAMP_EQ: case ASLRT_OP_TIMESTAMP_LT: case ASLRT_OP_TIMESTAMP_GT:
+    case ASLRT_OP_TIMESTAMP_LE: case ASLRT_OP_TIMESTAMP_GE: {
+        aslrt_time a, b;
+        if (!is_timestamp(v, &a) || !is_timestamp(w, &b))
+            return 0;
+        return ordered(op, ASLRT_OP_TIMESTAMP_EQ, aslrt_time_cmp(a, b));
+    }
+    }
+    return 0;
+}
+
+/* The type test of an Is* operator on a present value. */
+static int type_test(int op, const cJSON *v)
+{
+    switch (op) {
+    case ASLRT_OP_IS_NULL: return cJSON_IsNull(v);
+    case ASLRT_OP_IS_PRESENT: return 1;
+    case ASLRT_OP_IS_NUMERIC: return cJSON_IsNumber(v);
+    case ASLRT_OP_IS_STRING: return cJSON_IsString(v);
+    case ASLRT_OP_IS_BOOLEAN: return cJSON_IsBool(v);
+    case ASLRT_OP_IS_TIMESTAMP: return is_timestamp(v, NULL);
+    }
+    return 0;
+}
+
+/* A data test: Variable plus one operator. */
+static int eval_test(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    cJSON *var_owned, *opd_owned = NULL;
+    int err, result;
+    if (!r->variable)
+        return 0;
+    const cJSON *v = select_value(ex, r->variable, input, &var_owned, &err);
+    if (err)
+        return -1;
+
+    if (r->op >= ASLRT_OP_IS_NULL && r->op <= ASLRT_OP_IS_TIMESTAMP) {
+        /* "IsPresent: false" holds exactly when the Variable selects nothing. */
+        if (!v && r->op != ASLRT_OP_IS_PRESENT) {
+            result = invalid_path(ex, r->variable);
+        } else {
+            int test = v ? type_test(r->op, v) : 0;
+            result = test == (r->operand ? cJSON_IsTrue(r->operand) : 1);
+        }
+        cJSON_Delete(var_owned);
+        return result;
+    }
+
+    if (!v) {
+        result = invalid_path(ex, r->variable);
+        cJSON_Delete(var_owned);
+        return result;
+    }
+    const cJSON *w = r->operand;
+    if (r->operand_path) {
+        w = select_value(ex, r->operand_path, input, &opd_owned, &err);
+        if (err || !w) {
+            result = err ? -1 : invalid_path(ex, r->operand_path);
+            cJSON_Delete(var_owned);
+            cJSON_Delete(opd_owned);
+            return result;
+        }
+    }
+    result = w ? compare(r->op, v, w) : 0;
+    cJSON_Delete(var_owned);
+    cJSON_Delete(opd_owned);
+    return result;
+}
+
+/* And/Or evaluate their rules in order and stop at the first that decides
+   the result, as the spec's short-circuit requires; an error stops at once. */
+static int eval(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input, int depth)
+{
+    if (depth > MAX_RULE_DEPTH)
+        return aslrt_runtime_error(ex, "The choice rule is nested more than %d levels deep.",
+                                   MAX_RULE_DEPTH);
+    switch (r->op) {
+    case ASLRT_OP_AND:
+        for (int i = 0; i < r->n; i++) {
+            int x = eval(ex, &r->sub[i], input, depth + 1);
+            if (x != 1)
+                return x;
+        }
+        return 1;
+    case ASLRT_OP_OR:
+        for (int i = 0; i < r->n; i++) {
+            int x = eval(ex, &r->sub[i], input, depth + 1);
+            if (x != 0)
+                return x;
+        }
+        return 0;
+    case ASLRT_OP_NOT: {
+        if (r->n < 1)
+            return 0;
+        int x = eval(ex, &r->sub[0], input, depth + 1);
+        return x < 0 ? x : !x;
+    }
+    default:
+        return eval_test(ex, r, input);
+    }
+}
+
+/* Entry point for aslrt_choice_state: one top-level rule on the effective
+   input (Variable paths rooted at $ read `input`). */
+int aslrt_rule_eval(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    return eval(ex, r, input, 0);
+}
+
+/* One pattern element: a literal byte, or (star set) an unescaped `*`.
+   `\` escapes the next byte, so `\*` is a literal star and `\\` a literal
+   backslash. Validation rejects any other escape; here `\c` simply means c,
+   and a lone trailing `\` means a backslash. Returns the pattern after it. */
+static const char *next_token(const char *p, int *star, unsigned char *lit)
+{
+    *star = 0;
+    if (*p == '*') {
+        *star = 1;
+        return p + 1;
+    }
+    if (*p == '\\' && p[1] != '\0') {
+        *lit = (unsigned char)p[1];
+        return p + 2;
+    }
+    *lit = (unsigned char)*p;
+    return p + 1;
+}
+
+/* StringMatches, from the spec: "the value ... matches the pattern ...
+ * '*' matches zero or more characters; '\*' a literal star, '\\' a literal
+ * backslash".
+ *
+ * Greedy matching with one resumption point: when a literal fails, go back
+ * to the most recent star and let it swallow one more byte.  An earlier star
+ * never needs revisiting (whatever a later star's retry skips over, the
+ * earlier one could have skipped too), so this takes O(len(s) * len(pattern))
+ * time at worst, never the exponential time of naive backtracking on
+ * patterns like "*a*a*a*a*b".  Bytes match bytes: for UTF-8 that is the
+ * same as matching code points, since no code point's encoding starts in
+ * the middle of another's. */
+int aslrt_string_matches(const char *s, const char *pattern)
+{
+    const char *p = pattern;
+    const char *star_p = NULL; /* pattern just after the last star */
+    const char *star_s = NULL; /* where in s that star's run currently ends */
+    while (*s) {
+        int star;
+        unsigned char lit;
+        const char *after = *p ? next_token(p, &star, &lit) : NULL;
+        if (after && star) {
+            star_p = p = after;
+            star_s = s;
+        } else if (after && lit == (unsigned char)*s) {
+            p = after;
+            s++;
+        } else if (star_p) {
+            p = star_p;
+            s = ++star_s;
+        } else {
+            return 0;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}

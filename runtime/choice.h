@@ -1,0 +1,15 @@
+/* choice.h — Choice rules (JSONPath): data tests and And/Or/Not. */
+#ifndef ASLRT_CHOICE_H
+#define ASLRT_CHOICE_H
+
+#include "exec.h"
+
+/* 1 when rule r holds for `input`, 0 when it does not, -1 on States.Runtime
+   (a Variable that selects nothing, except under IsPresent). */
+int aslrt_rule_eval(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input);
+
+/* StringMatches: `*` matches any run (also empty), `\*` a star, `\\` a
+   backslash. */
+int aslrt_string_matches(const char *s, const char *pattern);
+
+#endif

@@ -1,0 +1,238 @@
+/* dataflow.c — InputPath, payload templates, ResultPath and OutputPath
+ * (asl-reference §3), with AWS's causes when a path finds nothing.
+ *
+ * Documents move rather than copy wherever ownership allows: ResultPath puts
+ * the result into the raw input in place, OutputPath detaches the node it
+ * selects from the state output.  Only InputPath (whose raw input stays the
+ * caller's, for ResultPath) and template paths (whose input is borrowed)
+ * copy what they select.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "dataflow.h"
+#include "intrinsics.h"
+#include "jsonpath.h"
+
+/* Templates nest as deep as the definition's JSON, which cJSON's parser
+   bounds at 1000 levels; this keeps the C stack bounded whatever the
+   descriptors hold. */
+#define MAX_TMPL_DEPTH 1024
+
+/* AWS's cause for a path applied to a null document (§3.5). */
+#define NULL_INPUT_CAUSE "Unable to apply Path transformation to null or empty input."
+
+/* Drops the member key an item kept from the object it was in. */
+static void drop_key(cJSON *v)
+{
+    if (v->string && !(v->type & cJSON_StringIsConst))
+        cJSON_free(v->string);
+    v->string = NULL;
+    v->type &= ~cJSON_StringIsConst;
+}
+
+/* A copy of borrowed data (input, definition), with no member key. */
+static cJSON *copy(const cJSON *v)
+{
+    cJSON *c = aslrt_xjson(cJSON_Duplicate(v, 1));
+    drop_key(c);
+    return c;
+}
+
+/* Replaces the caller's document by `with` (taken). */
+static void replace(cJSON **v, cJSON *with)
+{
+    cJSON_Delete(*v);
+    *v = with;
+}
+
+/* Does applying p to doc hit AWS's null-input check?  Only paths into the
+   input that go somewhere below "$" do; "$" itself passes null through. */
+static int null_input(const aslrt_path *p, const cJSON *doc)
+{
+    return p->root == ASLRT_ROOT_INPUT && p->nsteps > 0 && cJSON_IsNull(doc);
+}
+
+/* States.Runtime with the "Invalid path ..." cause of a definite path that
+   found nothing (InputPath, OutputPath). */
+static void path_miss(aslrt_exec *ex, const aslrt_path *p, const cJSON *doc)
+{
+    char *cause = aslrt_path_miss_cause(ex, p, doc);
+    aslrt_runtime_error(ex, "%s", cause);
+    free(cause);
+}
+
+/* InputPath or OutputPath p applied to doc, as a new document: the selected
+   node copied, or an indefinite path's array. NULL on States.Runtime. */
+static cJSON *select_copy(aslrt_exec *ex, const aslrt_path *p, const cJSON *doc)
+{
+    if (null_input(p, doc)) {
+        aslrt_runtime_error(ex, "%s", NULL_INPUT_CAUSE);
+        return NULL;
+    }
+    if (!p->definite)
+        return aslrt_path_eval(ex, p, doc);
+    const cJSON *n = aslrt_path_get(ex, p, doc);
+    if (!n) {
+        path_miss(ex, p, doc);
+        return NULL;
+    }
+    return copy(n);
+}
+
+/* InputPath (§3.1): raw stays the caller's, for ResultPath to merge into, so
+   what it selects is copied. */
+cJSON *aslrt_input_path(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw)
+{
+    if (st->flags & ASLRT_INPUT_PATH_NULL)
+        return aslrt_xjson(cJSON_CreateObject());
+    if (!st->input_path)
+        return copy(raw);
+    return select_copy(ex, st->input_path, raw);
+}
+
+/* ------------------------------------------------------------ templates */
+
+/* A "key.$": "path" member: the path's value over the template input (or
+   the context object, or a variable).  A definite path that finds nothing
+   is a States.Runtime naming the path, the field and the document searched
+   (§3.5): for $$ paths that document is the context object. */
+static cJSON *tmpl_path(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
+{
+    const aslrt_path *p = t->path;
+    if (p->root == ASLRT_ROOT_INPUT && cJSON_IsNull(input)) {
+        aslrt_runtime_error(ex, "%s", NULL_INPUT_CAUSE); /* even for "$" [A] */
+        return NULL;
+    }
+    cJSON *v = aslrt_path_eval(ex, p, input); /* sets no error */
+    if (v)
+        return v;
+    if (!t->field) { /* a bare path (ErrorPath, ...) with no field to name */
+        path_miss(ex, p, input);
+        return NULL;
+    }
+    const cJSON *searched = input;
+    if (p->root == ASLRT_ROOT_CONTEXT)
+        searched = aslrt_context(ex);
+    char *text = aslrt_json_text(searched);
+    aslrt_runtime_error(ex, "The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
+                        p->text ? p->text : "", t->field, text);
+    free(text);
+    return NULL;
+}
+
+/* Sets member `key` of obj, replacing one already there (cJSON would
+   append a second member with the same key). */
+static void set_member(cJSON *obj, const char *key, cJSON *v)
+{
+    int ok = cJSON_GetObjectItemCaseSensitive(obj, key)
+                 ? cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v)
+                 : cJSON_AddItemToObject(obj, key, v);
+    if (!ok)
+        aslrt_xjson(NULL); /* out of memory */
+}
+
+/* One template node over `input`; depth bounds the recursion. */
+static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input, int depth)
+{
+    if (depth > MAX_TMPL_DEPTH) {
+        aslrt_runtime_error(ex, "The payload template is nested more than %d levels deep.", MAX_TMPL_DEPTH);
+        return NULL;
+    }
+    switch (t->kind) {
+    case ASLRT_T_LITERAL:
+        /* definition data stays the definition's: copy it */
+        return t->value ? copy(t->value) : aslrt_xjson(cJSON_CreateNull());
+    case ASLRT_T_PATH:
+        return tmpl_path(ex, t, input);
+    case ASLRT_T_CALL:
+        return aslrt_intrinsic_call(ex, t, input);
+    case ASLRT_T_OBJECT: {
+        cJSON *obj = aslrt_xjson(cJSON_CreateObject());
+        for (int i = 0; i < t->n; i++) {
+            cJSON *v = tmpl_eval(ex, &t->items[i], input, depth + 1);
+            if (!v) {
+                cJSON_Delete(obj);
+                return NULL;
+            }
+            set_member(obj, t->items[i].key ? t->items[i].key : "", v);
+        }
+        return obj;
+    }
+    case ASLRT_T_ARRAY: {
+        cJSON *arr = aslrt_xjson(cJSON_CreateArray());
+        for (int i = 0; i < t->n; i++) {
+            cJSON *v = tmpl_eval(ex, &t->items[i], input, depth + 1);
+            if (!v) {
+                cJSON_Delete(arr);
+                return NULL;
+            }
+            cJSON_AddItemToArray(arr, v);
+        }
+        return arr;
+    }
+    default:
+        aslrt_runtime_error(ex, "Unknown payload template node %d.", t->kind);
+        return NULL;
+    }
+}
+
+/* Templates are evaluated fresh each time: their input differs per run. */
+cJSON *aslrt_tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
+{
+    return tmpl_eval(ex, t, input, 0);
+}
+
+/* ------------------------------------------------- ResultPath, OutputPath */
+
+/* ResultPath (§3.4): null keeps the raw input, absent makes the result the
+   output, otherwise the result is moved into the raw input. */
+int aslrt_result_path(aslrt_exec *ex, const aslrt_state *st, cJSON **v, cJSON *result)
+{
+    if (st->flags & ASLRT_RESULT_PATH_NULL) {
+        cJSON_Delete(result);
+        return 0;
+    }
+    if (!st->result_path) {
+        replace(v, result);
+        return 0;
+    }
+    return aslrt_path_set(ex, st->result_path, v, result);
+}
+
+/* OutputPath: the node it selects becomes the output.  A definite path
+   into the output is detached from it rather than copied. */
+int aslrt_output_path(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
+{
+    if (st->flags & ASLRT_OUTPUT_PATH_NULL) {
+        replace(v, aslrt_xjson(cJSON_CreateObject()));
+        return 0;
+    }
+    const aslrt_path *p = st->output_path;
+    if (!p || (p->root == ASLRT_ROOT_INPUT && p->nsteps == 0))
+        return 0;
+    if (p->root != ASLRT_ROOT_INPUT || !p->definite || null_input(p, *v)) {
+        cJSON *r = select_copy(ex, p, *v);
+        if (!r)
+            return -1;
+        replace(v, r);
+        return 0;
+    }
+    aslrt_path parent_path = *p; /* the same path, one step shorter */
+    parent_path.nsteps--;
+    cJSON *parent = (cJSON *)aslrt_path_get(ex, &parent_path, *v);
+    aslrt_path last = parent_path;
+    last.nsteps = 1;
+    last.steps = &p->steps[p->nsteps - 1];
+    cJSON *node = parent ? (cJSON *)aslrt_path_get(ex, &last, parent) : NULL;
+    if (!node) {
+        path_miss(ex, p, *v);
+        return -1;
+    }
+    cJSON_DetachItemViaPointer(parent, node);
+    drop_key(node);
+    replace(v, node);
+    return 0;
+}

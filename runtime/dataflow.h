@@ -1,0 +1,24 @@
+/* dataflow.h — InputPath, payload templates, ResultSelector, ResultPath and
+   OutputPath, in AWS's order and with AWS's causes. */
+#ifndef ASLRT_DATAFLOW_H
+#define ASLRT_DATAFLOW_H
+
+#include "exec.h"
+
+/* The effective input: InputPath applied to raw (NULL path: a copy of raw;
+   ASLRT_INPUT_PATH_NULL: {}). Owned by the caller; NULL on States.Runtime. */
+cJSON *aslrt_input_path(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw);
+
+/* A payload template (or intrinsic, or ErrorPath value) evaluated over
+   `input`. Owned by the caller; NULL on an error (States.Runtime for a path
+   that finds nothing, States.IntrinsicFailure ...). */
+cJSON *aslrt_tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input);
+
+/* ResultPath: *v is the raw input on entry and the merged document on
+   return; `result` is taken. */
+int aslrt_result_path(aslrt_exec *ex, const aslrt_state *st, cJSON **v, cJSON *result);
+
+/* OutputPath applied to *v in place. */
+int aslrt_output_path(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+
+#endif

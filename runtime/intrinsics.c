@@ -1,0 +1,991 @@
+/* intrinsics.c — the States.* intrinsic functions at run time.
+ *
+ * A call is an ASLRT_T_CALL template (compiler/intrinsic.c parses it). Its
+ * arguments are evaluated first, left to right: a literal is borrowed from
+ * the template, a definite path's node is borrowed from the input, anything
+ * else (an indefinite path's array of matches, a nested call's result) is
+ * owned by the call and freed when it returns. Functions that put an argument
+ * into their result move it when it is owned and copy it when it is borrowed.
+ *
+ * Errors: a path argument that finds nothing is States.Runtime, with the
+ * cause payload templates use (AWS, recorded); any other failure is
+ * States.IntrinsicFailure with a cause "<the call as written>: <what is wrong>".
+ * AWS's own causes for intrinsic failures have not been recorded.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
+
+#include "intrinsics.h"
+#include "jsonpath.h"
+
+#define INTRINSIC_FAILURE "States.IntrinsicFailure"
+#define MAX_CALL_DEPTH  16    /* the compiler allows 10; guards hand-made data */
+#define MAX_VALUE_DEPTH 1000  /* nesting of values we render or compare */
+#define MAX_CHARS       10000 /* Base64Encode/Decode and Hash input, UTF-16 units */
+#define MAX_RANGE       1000  /* items States.ArrayRange may produce */
+
+/* Names and argument counts (max -1: no limit), indexed by ASLRT_FN_*. */
+static const struct {
+    const char *name;
+    int min, max;
+} k_funcs[ASLRT_FN_COUNT] = {
+    [ASLRT_FN_FORMAT]          = {"States.Format", 1, -1},
+    [ASLRT_FN_STRING_TO_JSON]  = {"States.StringToJson", 1, 1},
+    [ASLRT_FN_JSON_TO_STRING]  = {"States.JsonToString", 1, 1},
+    [ASLRT_FN_ARRAY]           = {"States.Array", 0, -1},
+    [ASLRT_FN_ARRAY_PARTITION] = {"States.ArrayPartition", 2, 2},
+    [ASLRT_FN_ARRAY_CONTAINS]  = {"States.ArrayContains", 2, 2},
+    [ASLRT_FN_ARRAY_RANGE]     = {"States.ArrayRange", 3, 3},
+    [ASLRT_FN_ARRAY_GET_ITEM]  = {"States.ArrayGetItem", 2, 2},
+    [ASLRT_FN_ARRAY_LENGTH]    = {"States.ArrayLength", 1, 1},
+    [ASLRT_FN_ARRAY_UNIQUE]    = {"States.ArrayUnique", 1, 1},
+    [ASLRT_FN_BASE64_ENCODE]   = {"States.Base64Encode", 1, 1},
+    [ASLRT_FN_BASE64_DECODE]   = {"States.Base64Decode", 1, 1},
+    [ASLRT_FN_HASH]            = {"States.Hash", 2, 2},
+    [ASLRT_FN_JSON_MERGE]      = {"States.JsonMerge", 3, 3},
+    [ASLRT_FN_MATH_RANDOM]     = {"States.MathRandom", 2, 3},
+    [ASLRT_FN_MATH_ADD]        = {"States.MathAdd", 2, 2},
+    [ASLRT_FN_STRING_SPLIT]    = {"States.StringSplit", 2, 2},
+    [ASLRT_FN_UUID]            = {"States.UUID", 0, 0},
+};
+
+/* What every call in one evaluation shares. */
+typedef struct ctx {
+    aslrt_exec *ex;
+    const cJSON *input;  /* the template's input: what $ means */
+    const char *field;   /* the template field holding the call ("x.$"), or NULL */
+} ctx;
+
+/* One evaluated argument: v is the value; own is v when the call owns it. */
+typedef struct arg {
+    const cJSON *v;
+    cJSON *own;
+} arg;
+
+/* A growing NUL-terminated string. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = aslrt_xmalloc(cap);
+        if (b->s)
+            memcpy(p, b->s, b->len);
+        free(b->s);
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_adds(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
+
+/* ------------------------------------------------------------ errors */
+
+static const char *call_text(const aslrt_tmpl *t)
+{
+    return t->text ? t->text : k_funcs[t->fn].name;
+}
+
+/* States.IntrinsicFailure, "<call>: <detail>". Returns NULL for `return
+   failf(...)`. */
+__attribute__((format(printf, 3, 4)))
+static cJSON *failf(ctx *c, const aslrt_tmpl *t, const char *fmt, ...)
+{
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char *detail = aslrt_xmalloc((size_t)n + 1);
+    vsnprintf(detail, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    aslrt_error_setf(c->ex, INTRINSIC_FAILURE, "%s: %s", call_text(t), detail);
+    free(detail);
+    return NULL;
+}
+
+/* A path argument found nothing: States.Runtime, in the words dataflow.c
+   uses for a payload template field (AWS, recorded): the path, the field and
+   the document searched (the context object for $$ paths). A call with no
+   field (ErrorPath, CausePath) gets the bare-path cause instead. */
+static void path_miss(ctx *c, const aslrt_path *p)
+{
+    if (!c->field) {
+        char *cause = aslrt_path_miss_cause(c->ex, p, c->input);
+        aslrt_runtime_error(c->ex, "%s", cause);
+        free(cause);
+        return;
+    }
+    const cJSON *doc = p->root == ASLRT_ROOT_CONTEXT ? aslrt_context(c->ex) : c->input;
+    char *text = doc ? aslrt_json_text(doc) : aslrt_xstrdup("null");
+    aslrt_runtime_error(c->ex, "The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'",
+                        p->text ? p->text : "", c->field, text);
+    free(text);
+}
+
+/* ------------------------------------------------------------ values */
+
+static const char *type_words(const cJSON *v)
+{
+    switch (v->type & 0xff) {
+    case cJSON_True:
+    case cJSON_False: return "a boolean";
+    case cJSON_NULL: return "null";
+    case cJSON_Number: return "a number";
+    case cJSON_String: return "a string";
+    case cJSON_Array: return "an array";
+    case cJSON_Object: return "an object";
+    default: return "an unknown value";
+    }
+}
+
+/* A copy of a value detached from any parent: a member's key is dropped. */
+static void strip_key(cJSON *j)
+{
+    if (j->string && !(j->type & cJSON_StringIsConst))
+        cJSON_free(j->string);
+    j->string = NULL;
+    j->type &= ~cJSON_StringIsConst;
+}
+
+/* The argument's value, owned by the caller: moved when the call owns it,
+   copied when it is borrowed. */
+static cJSON *take(arg *a)
+{
+    cJSON *r = a->own;
+    if (r) {
+        a->own = NULL;
+        a->v = NULL;
+    } else {
+        r = aslrt_xjson(cJSON_Duplicate(a->v, 1));
+    }
+    strip_key(r);
+    return r;
+}
+
+/* Java's Math.round: the nearest integer, halves toward +infinity
+   (2.5 -> 3, -2.5 -> -2, -0.5 -> 0). floor(x + 0.5) would get
+   0.49999999999999994 wrong. */
+static double java_round(double x)
+{
+    double r = floor(x);
+    return x - r >= 0.5 ? r + 1 : r;
+}
+
+/* Argument i must have one of the cJSON types in mask. */
+static int want_type(ctx *c, const aslrt_tmpl *t, const arg *a, int i, int mask, const char *words)
+{
+    if (a[i].v->type & mask)
+        return 0;
+    failf(c, t, "argument %d must be %s, not %s", i + 1, words, type_words(a[i].v));
+    return -1;
+}
+
+/* Argument i as an integer in [lo, hi]: a number, rounded as AWS rounds
+   ("must be an integer" arguments are rounded to the nearest, recorded for
+   MathAdd). */
+static int want_int(ctx *c, const aslrt_tmpl *t, const arg *a, int i, double lo, double hi, long long *out)
+{
+    if (want_type(c, t, a, i, cJSON_Number, "a number") != 0)
+        return -1;
+    double r = java_round(a[i].v->valuedouble);
+    if (!(r >= lo && r <= hi)) {
+        failf(c, t, "argument %d must be an integer between %.0f and %.0f, not %.17g", i + 1, lo, hi,
+              a[i].v->valuedouble);
+        return -1;
+    }
+    *out = (long long)r;
+    return 0;
+}
+
+/* String length as Java counts it (UTF-16 code units): what AWS's
+   10,000-character limits count. */
+static size_t utf16_length(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xc0) != 0x80)
+            n++;
+        if (*p >= 0xf0)
+            n++;
+    }
+    return n;
+}
+
+static int want_short_string(ctx *c, const aslrt_tmpl *t, const arg *a, int i)
+{
+    if (want_type(c, t, a, i, cJSON_String, "a string") != 0)
+        return -1;
+    size_t n = utf16_length(a[i].v->valuestring);
+    if (n > MAX_CHARS) {
+        failf(c, t, "argument %d has %zu characters; at most %d are allowed", i + 1, n, MAX_CHARS);
+        return -1;
+    }
+    return 0;
+}
+
+/* Deep equality as AWS's ArrayContains and ArrayUnique use it: same type,
+   numbers equal as numbers (1 == 1.0), objects equal whatever their key
+   order. 1: equal, 0: not, -1: nested deeper than MAX_VALUE_DEPTH. */
+static int deep_equal(const cJSON *a, const cJSON *b, int depth)
+{
+    if (depth > MAX_VALUE_DEPTH)
+        return -1;
+    int type = a->type & 0xff;
+    if (type != (b->type & 0xff))
+        return 0;
+    switch (type) {
+    case cJSON_Number:
+        return a->valuedouble == b->valuedouble;
+    case cJSON_String:
+        return strcmp(a->valuestring, b->valuestring) == 0;
+    case cJSON_Array: {
+        const cJSON *x = a->child, *y = b->child;
+        for (; x && y; x = x->next, y = y->next) {
+            int r = deep_equal(x, y, depth + 1);
+            if (r != 1)
+                return r;
+        }
+        return !x && !y;
+    }
+    case cJSON_Object: {
+        if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+            return 0;
+        for (const cJSON *x = a->child; x; x = x->next) {
+            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+            if (!y)
+                return 0;
+            int r = deep_equal(x, y, depth + 1);
+            if (r != 1)
+                return r;
+        }
+        return 1;
+    }
+    default:
+        return 1;
+    }
+}
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t hash_string(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return h;
+}
+
+/* A hash that agrees with deep_equal (equal values, equal hashes), so that
+   ArrayUnique need not compare every pair. Object members are combined by
+   addition, which ignores their order. */
+static uint64_t hash_value(const cJSON *v, int depth)
+{
+    uint64_t type = (uint64_t)(v->type & 0xff);
+    if (depth > MAX_VALUE_DEPTH)
+        return type;
+    switch (v->type & 0xff) {
+    case cJSON_Number: {
+        double d = v->valuedouble == 0 ? 0.0 : v->valuedouble; /* -0 == 0 */
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return mix64(bits ^ type);
+    }
+    case cJSON_String:
+        return mix64(hash_string(v->valuestring) ^ type);
+    case cJSON_Array: {
+        uint64_t h = type;
+        for (const cJSON *x = v->child; x; x = x->next)
+            h = mix64(h * 31 + hash_value(x, depth + 1));
+        return h;
+    }
+    case cJSON_Object: {
+        uint64_t h = 0;
+        for (const cJSON *x = v->child; x; x = x->next)
+            h += mix64(hash_string(x->string ? x->string : "") ^ mix64(hash_value(x, depth + 1)));
+        return mix64(h ^ type);
+    }
+    default:
+        return mix64(type);
+    }
+}
+
+/* ------------------------------------------------------------ randomness */
+
+/* Bytes from the kernel; getrandom() only fails on old kernels or when
+   interrupted, and then the clock is good enough for UUIDs and MathRandom. */
+static void random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(p + got, n - got, 0);
+        if (r > 0) {
+            got += (size_t)r;
+        } else if (r < 0 && errno == EINTR) {
+            continue;
+        } else {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            uint64_t s = mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ (uintptr_t)buf);
+            for (; got < n; got++)
+                p[got] = (unsigned char)(s = mix64(s + got));
+        }
+    }
+}
+
+/* splitmix64: small, fast and good enough; a seed always gives the same
+   sequence, which is what MathRandom's seed promises. */
+static uint64_t splitmix64(uint64_t *state)
+{
+    return mix64(*state += 0x9e3779b97f4a7c15u);
+}
+
+/* ------------------------------------------------------------ the functions */
+
+/* Format's rendering of a value, as Java's toString renders Jackson's
+   nodes [A recorded]: strings raw, numbers/booleans/null as JSON, arrays
+   "[a, b]", objects "{k=v, k2=v2}", recursively. -1: nested too deeply. */
+static int render(sbuf *b, const cJSON *v, int depth)
+{
+    if (depth > MAX_VALUE_DEPTH)
+        return -1;
+    switch (v->type & 0xff) {
+    case cJSON_String:
+        sb_adds(b, v->valuestring);
+        return 0;
+    case cJSON_Array:
+    case cJSON_Object: {
+        int obj = cJSON_IsObject(v);
+        sb_adds(b, obj ? "{" : "[");
+        for (const cJSON *x = v->child; x; x = x->next) {
+            if (x != v->child)
+                sb_adds(b, ", ");
+            if (obj) {
+                sb_adds(b, x->string ? x->string : "");
+                sb_adds(b, "=");
+            }
+            if (render(b, x, depth + 1) != 0)
+                return -1;
+        }
+        sb_adds(b, obj ? "}" : "]");
+        return 0;
+    }
+    default: {
+        char *s = aslrt_json_text(v);
+        sb_adds(b, s);
+        free(s);
+        return 0;
+    }
+    }
+}
+
+/* States.Format(template, values...): each `{}` replaced by the next value;
+   as many values as placeholders. A template written as a literal keeps its
+   escapes (compiler/intrinsic.c), so `\{` `\}` are braces, not a placeholder. */
+static cJSON *fn_format(ctx *c, const aslrt_tmpl *t, arg *a, int n)
+{
+    if (want_type(c, t, a, 0, cJSON_String, "a string") != 0)
+        return NULL;
+    const char *s = a[0].v->valuestring;
+    int escapes = t->items[0].kind == ASLRT_T_LITERAL;
+    int holes = 0;
+    for (const char *p = s; *p; p++) {
+        if (escapes && *p == '\\' && p[1])
+            p++;
+        else if (p[0] == '{' && p[1] == '}')
+            holes++, p++;
+    }
+    if (holes != n - 1)
+        return failf(c, t, "the template has %d placeholder%s {} but %d value%s given", holes,
+                     holes == 1 ? "" : "s", n - 1, n - 1 == 1 ? " was" : "s were");
+    sbuf b = {0};
+    sb_add(&b, "", 0);
+    int k = 1;
+    for (const char *p = s; *p; p++) {
+        if (escapes && *p == '\\' && p[1]) {
+            sb_add(&b, ++p, 1);
+        } else if (p[0] == '{' && p[1] == '}') {
+            if (render(&b, a[k++].v, 0) != 0) {
+                free(b.s);
+                return failf(c, t, "argument %d is nested more than %d levels deep", k, MAX_VALUE_DEPTH);
+            }
+            p++;
+        } else {
+            sb_add(&b, p, 1);
+        }
+    }
+    cJSON *r = aslrt_xjson(cJSON_CreateString(b.s));
+    free(b.s);
+    return r;
+}
+
+/* States.StringToJson(string): the JSON it holds; "" or blanks => null. */
+static cJSON *fn_string_to_json(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_type(c, t, a, 0, cJSON_String, "a string") != 0)
+        return NULL;
+    const char *s = a[0].v->valuestring;
+    if (s[strspn(s, " \t\r\n")] == '\0')
+        return aslrt_xjson(cJSON_CreateNull());
+    const char *end = NULL;
+    cJSON *r = cJSON_ParseWithOpts(s, &end, 1);
+    if (!r)
+        return failf(c, t, "the string is not valid JSON (at offset %ld)", end ? (long)(end - s) : 0L);
+    if (cJSON_IsNumber(r) && r->valuedouble == 0)
+        r->valuedouble = 0; /* "-0" => 0 [A] */
+    return r;
+}
+
+/* States.JsonToString(value): its compact JSON text. */
+static cJSON *fn_json_to_string(arg *a)
+{
+    char *s = aslrt_json_text(a[0].v);
+    cJSON *r = aslrt_xjson(cJSON_CreateString(s));
+    free(s);
+    return r;
+}
+
+/* States.Array(values...): the values, in order. */
+static cJSON *fn_array(arg *a, int n)
+{
+    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(r, take(&a[i]));
+    return r;
+}
+
+/* States.ArrayPartition(array, size): chunks of `size` items, the last one
+   shorter; [] for []. */
+static cJSON *fn_array_partition(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    long long size;
+    if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0 || want_int(c, t, a, 1, 1, INT_MAX, &size) != 0)
+        return NULL;
+    cJSON *arr = take(&a[0]);
+    cJSON *r = aslrt_xjson(cJSON_CreateArray()), *chunk = NULL;
+    long long count = 0;
+    while (arr->child) {
+        cJSON *x = cJSON_DetachItemViaPointer(arr, arr->child);
+        if (!chunk || count == size) {
+            chunk = aslrt_xjson(cJSON_CreateArray());
+            cJSON_AddItemToArray(r, chunk);
+            count = 0;
+        }
+        cJSON_AddItemToArray(chunk, x);
+        count++;
+    }
+    cJSON_Delete(arr);
+    return r;
+}
+
+/* States.ArrayContains(array, value): whether an element deep-equals value. */
+static cJSON *fn_array_contains(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0)
+        return NULL;
+    for (const cJSON *x = a[0].v->child; x; x = x->next) {
+        int r = deep_equal(x, a[1].v, 0);
+        if (r < 0)
+            return failf(c, t, "the values are nested more than %d levels deep", MAX_VALUE_DEPTH);
+        if (r)
+            return aslrt_xjson(cJSON_CreateTrue());
+    }
+    return aslrt_xjson(cJSON_CreateFalse());
+}
+
+/* States.ArrayRange(start, end, step): start, start+step, ... up to and
+   including end when it is hit; step != 0; at most 1,000 items. */
+static cJSON *fn_array_range(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    long long v[3];
+    for (int i = 0; i < 3; i++)
+        if (want_int(c, t, a, i, INT_MIN, INT_MAX, &v[i]) != 0)
+            return NULL;
+    if (v[2] == 0)
+        return failf(c, t, "the step must not be 0");
+    long long count = (v[1] - v[0]) / v[2] + 1;
+    if ((v[2] > 0 && v[1] < v[0]) || (v[2] < 0 && v[1] > v[0]))
+        count = 0;
+    if (count > MAX_RANGE)
+        return failf(c, t, "the range has %lld items; at most %d are allowed", count, MAX_RANGE);
+    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    for (long long i = 0; i < count; i++)
+        cJSON_AddItemToArray(r, aslrt_xjson(cJSON_CreateNumber((double)(v[0] + i * v[2]))));
+    return r;
+}
+
+/* States.ArrayGetItem(array, index): the element at index (from 0). */
+static cJSON *fn_array_get_item(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    long long index;
+    if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0 || want_int(c, t, a, 1, 0, INT_MAX, &index) != 0)
+        return NULL;
+    int size = cJSON_GetArraySize(a[0].v);
+    if (index >= size)
+        return failf(c, t, "index %lld is out of range for an array of %d item%s", index, size,
+                     size == 1 ? "" : "s");
+    cJSON *x = cJSON_GetArrayItem(a[0].v, (int)index);
+    if (a[0].own)
+        x = cJSON_DetachItemViaPointer(a[0].own, x);
+    else
+        x = aslrt_xjson(cJSON_Duplicate(x, 1));
+    strip_key(x);
+    return x;
+}
+
+/* States.ArrayLength(array). */
+static cJSON *fn_array_length(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0)
+        return NULL;
+    return aslrt_xjson(cJSON_CreateNumber(cJSON_GetArraySize(a[0].v)));
+}
+
+/* States.ArrayUnique(array): first occurrences, in order, by deep equality.
+   A hash table of the kept elements keeps it linear. */
+static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0)
+        return NULL;
+    size_t n = (size_t)cJSON_GetArraySize(a[0].v), cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    const cJSON **slot = aslrt_xmalloc(cap * sizeof *slot);
+    uint64_t *hash = aslrt_xmalloc(cap * sizeof *hash);
+    memset(slot, 0, cap * sizeof *slot);
+    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    for (const cJSON *x = a[0].v->child; x; x = x->next) {
+        uint64_t h = hash_value(x, 0);
+        size_t i = (size_t)h & (cap - 1);
+        int seen = 0;
+        for (; slot[i]; i = (i + 1) & (cap - 1)) {
+            if (hash[i] != h)
+                continue;
+            int eq = deep_equal(slot[i], x, 0);
+            if (eq < 0) {
+                free(slot);
+                free(hash);
+                cJSON_Delete(r);
+                return failf(c, t, "the elements are nested more than %d levels deep", MAX_VALUE_DEPTH);
+            }
+            if (eq) {
+                seen = 1;
+                break;
+            }
+        }
+        if (seen)
+            continue;
+        slot[i] = x;
+        hash[i] = h;
+        cJSON *copy = aslrt_xjson(cJSON_Duplicate(x, 1));
+        strip_key(copy);
+        cJSON_AddItemToArray(r, copy);
+    }
+    free(slot);
+    free(hash);
+    return r;
+}
+
+static const char k_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* States.Base64Encode(string): standard base64, padded, of its UTF-8 bytes. */
+static cJSON *fn_base64_encode(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_short_string(c, t, a, 0) != 0)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)a[0].v->valuestring;
+    size_t n = strlen((const char *)s), k = 0;
+    char *out = aslrt_xmalloc((n + 2) / 3 * 4 + 1);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t w = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
+        out[k++] = k_b64[w >> 18 & 63];
+        out[k++] = k_b64[w >> 12 & 63];
+        out[k++] = i + 1 < n ? k_b64[w >> 6 & 63] : '=';
+        out[k++] = i + 2 < n ? k_b64[w & 63] : '=';
+    }
+    out[k] = '\0';
+    cJSON *r = aslrt_xjson(cJSON_CreateString(out));
+    free(out);
+    return r;
+}
+
+static int b64_digit(unsigned char ch)
+{
+    const char *p = ch ? strchr(k_b64, ch) : NULL;
+    return p ? (int)(p - k_b64) : -1;
+}
+
+/* Whether s (n bytes) is UTF-8 a JSON string can hold: well-formed, no NUL,
+   no surrogates, nothing past U+10FFFF. */
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char b = s[i];
+        size_t len;
+        uint32_t cp, min;
+        if (b == 0)
+            return 0;
+        if (b < 0x80) {
+            i++;
+            continue;
+        } else if ((b & 0xe0) == 0xc0) {
+            len = 2, cp = b & 0x1f, min = 0x80;
+        } else if ((b & 0xf0) == 0xe0) {
+            len = 3, cp = b & 0x0f, min = 0x800;
+        } else if ((b & 0xf8) == 0xf0) {
+            len = 4, cp = b & 0x07, min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (i + len > n)
+            return 0;
+        for (size_t j = 1; j < len; j++) {
+            if ((s[i + j] & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + j] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* States.Base64Decode(string): the text it encodes. As Java's basic decoder:
+   the base64 alphabet only, padding optional but correct when present. */
+static cJSON *fn_base64_decode(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_short_string(c, t, a, 0) != 0)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)a[0].v->valuestring;
+    size_t n = strlen((const char *)s), pad = 0;
+    while (pad < n && pad < 3 && s[n - 1 - pad] == '=')
+        pad++;
+    size_t body = n - pad;
+    if (pad > 2 || body % 4 == 1 || (pad > 0 && (body + pad) % 4 != 0))
+        return failf(c, t, "the string is not valid base64");
+    unsigned char *out = aslrt_xmalloc(body / 4 * 3 + 3);
+    size_t k = 0;
+    uint32_t w = 0;
+    for (size_t i = 0; i < body; i++) {
+        int d = b64_digit(s[i]);
+        if (d < 0) {
+            free(out);
+            return failf(c, t, "the string is not valid base64 (character %zu)", i + 1);
+        }
+        w = w << 6 | (uint32_t)d;
+        if (i % 4 == 3) {
+            out[k++] = (unsigned char)(w >> 16);
+            out[k++] = (unsigned char)(w >> 8);
+            out[k++] = (unsigned char)w;
+            w = 0;
+        }
+    }
+    if (body % 4 == 2) {
+        out[k++] = (unsigned char)(w >> 4);
+    } else if (body % 4 == 3) {
+        out[k++] = (unsigned char)(w >> 10);
+        out[k++] = (unsigned char)(w >> 2);
+    }
+    if (!valid_utf8(out, k)) {
+        free(out);
+        return failf(c, t, "the decoded data is not UTF-8 text");
+    }
+    out[k] = '\0';
+    cJSON *r = aslrt_xjson(cJSON_CreateString((const char *)out));
+    free(out);
+    return r;
+}
+
+/* States.Hash(data, algorithm): lowercase hex digest of data's UTF-8 bytes;
+   the algorithm is MD5, SHA-1, SHA-256, SHA-384 or SHA-512, spelled so. */
+static cJSON *fn_hash(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_short_string(c, t, a, 0) != 0 || want_type(c, t, a, 1, cJSON_String, "a string") != 0)
+        return NULL;
+    const char *alg = a[1].v->valuestring;
+    const EVP_MD *md = strcmp(alg, "MD5") == 0       ? EVP_md5()
+                     : strcmp(alg, "SHA-1") == 0     ? EVP_sha1()
+                     : strcmp(alg, "SHA-256") == 0   ? EVP_sha256()
+                     : strcmp(alg, "SHA-384") == 0   ? EVP_sha384()
+                     : strcmp(alg, "SHA-512") == 0   ? EVP_sha512()
+                     : NULL;
+    if (!md)
+        return failf(c, t, "unknown hash algorithm '%s' (use MD5, SHA-1, SHA-256, SHA-384 or SHA-512)", alg);
+    const char *data = a[0].v->valuestring;
+    unsigned char dig[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!EVP_Digest(data, strlen(data), dig, &len, md, NULL))
+        return failf(c, t, "the %s digest is not available", alg);
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    for (unsigned int i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+    hex[2 * len] = '\0';
+    return aslrt_xjson(cJSON_CreateString(hex));
+}
+
+/* States.JsonMerge(a, b, false): a's members with b's added, b winning on
+   the same key (shallow). AWS rejects true, a deep merge. */
+static cJSON *fn_json_merge(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_type(c, t, a, 0, cJSON_Object, "an object") != 0 ||
+        want_type(c, t, a, 1, cJSON_Object, "an object") != 0 ||
+        want_type(c, t, a, 2, cJSON_True | cJSON_False, "false") != 0)
+        return NULL;
+    if (cJSON_IsTrue(a[2].v))
+        return failf(c, t, "deep merging is not supported: the third argument must be false");
+    cJSON *r = take(&a[0]);
+    cJSON *src = a[1].own;
+    const cJSON *x = a[1].v->child;
+    while (x) {
+        const cJSON *next = x->next;
+        cJSON *item = src ? cJSON_DetachItemViaPointer(src, (cJSON *)x) : aslrt_xjson(cJSON_Duplicate(x, 1));
+        cJSON *old = item->string ? cJSON_GetObjectItemCaseSensitive(r, item->string) : NULL;
+        if (old)
+            cJSON_ReplaceItemViaPointer(r, old, item);
+        else
+            cJSON_AddItemToArray(r, item); /* keeps item's key */
+        x = next;
+    }
+    return r;
+}
+
+/* States.MathRandom(start, end[, seed]): an integer in [start, end); a seed
+   gives the same number every time. */
+static cJSON *fn_math_random(ctx *c, const aslrt_tmpl *t, arg *a, int n)
+{
+    long long lo, hi, seed = 0;
+    if (want_int(c, t, a, 0, INT_MIN, INT_MAX, &lo) != 0 || want_int(c, t, a, 1, INT_MIN, INT_MAX, &hi) != 0)
+        return NULL;
+    if (n > 2 && want_int(c, t, a, 2, -9223372036854775808.0, 9223372036854774784.0, &seed) != 0)
+        return NULL;
+    if (hi <= lo)
+        return failf(c, t, "the end (%lld) must be greater than the start (%lld)", hi, lo);
+    uint64_t state;
+    if (n > 2)
+        state = (uint64_t)seed;
+    else
+        random_bytes(&state, sizeof state);
+    uint64_t range = (uint64_t)(hi - lo), limit = UINT64_MAX - UINT64_MAX % range, x;
+    do
+        x = splitmix64(&state);
+    while (x >= limit);
+    return aslrt_xjson(cJSON_CreateNumber((double)(lo + (long long)(x % range))));
+}
+
+/* States.MathAdd(a, b): the integer sum; arguments rounded as Java's
+   Math.round does [A recorded]; int32 arguments and result. */
+static cJSON *fn_math_add(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    long long x, y;
+    if (want_int(c, t, a, 0, INT_MIN, INT_MAX, &x) != 0 || want_int(c, t, a, 1, INT_MIN, INT_MAX, &y) != 0)
+        return NULL;
+    long long sum = x + y;
+    if (sum < INT_MIN || sum > INT_MAX)
+        return failf(c, t, "the sum %lld is outside the 32-bit integer range", sum);
+    return aslrt_xjson(cJSON_CreateNumber((double)sum));
+}
+
+/* Bytes in the UTF-8 character at p (1 for a stray byte). */
+static size_t char_len(const unsigned char *p)
+{
+    size_t len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return i;
+    return len;
+}
+
+/* Whether the character at p (len bytes) is one of the delimiters. */
+static int is_delim(const unsigned char *p, size_t len, const unsigned char *delims, const char *ascii)
+{
+    if (len == 1)
+        return ascii[*p];
+    for (const unsigned char *d = delims; *d;) {
+        size_t dl = char_len(d);
+        if (dl == len && memcmp(d, p, len) == 0)
+            return 1;
+        d += dl;
+    }
+    return 0;
+}
+
+/* States.StringSplit(string, delimiters): every character of the second
+   argument is a delimiter; empty pieces are dropped [A recorded]. */
+static cJSON *fn_string_split(ctx *c, const aslrt_tmpl *t, arg *a)
+{
+    if (want_type(c, t, a, 0, cJSON_String, "a string") != 0 ||
+        want_type(c, t, a, 1, cJSON_String, "a string") != 0)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)a[0].v->valuestring;
+    const unsigned char *delims = (const unsigned char *)a[1].v->valuestring;
+    char ascii[256] = {0};
+    for (const unsigned char *d = delims; *d;) {
+        size_t dl = char_len(d);
+        if (dl == 1)
+            ascii[*d] = 1;
+        d += dl;
+    }
+    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    const unsigned char *piece = s;
+    for (const unsigned char *p = s;;) {
+        size_t len = *p ? char_len(p) : 0;
+        if (!*p || is_delim(p, len, delims, ascii)) {
+            if (p > piece) {
+                char *str = aslrt_xmalloc((size_t)(p - piece) + 1);
+                memcpy(str, piece, (size_t)(p - piece));
+                str[p - piece] = '\0';
+                cJSON_AddItemToArray(r, aslrt_xjson(cJSON_CreateString(str)));
+                free(str);
+            }
+            if (!*p)
+                break;
+            piece = p + len;
+        }
+        p += len;
+    }
+    return r;
+}
+
+/* States.UUID(): a random version 4 UUID, lowercase. */
+static cJSON *fn_uuid(void)
+{
+    unsigned char b[16];
+    random_bytes(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    char s[37];
+    snprintf(s, sizeof s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+    return aslrt_xjson(cJSON_CreateString(s));
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth);
+
+static void free_args(arg *a, int n)
+{
+    for (int i = 0; i < n; i++)
+        cJSON_Delete(a[i].own);
+    free(a);
+}
+
+/* Evaluates t's arguments into a (see the file comment for who owns what). */
+static int eval_args(ctx *c, const aslrt_tmpl *t, arg *a, int depth)
+{
+    for (int i = 0; i < t->n; i++) {
+        const aslrt_tmpl *it = &t->items[i];
+        switch (it->kind) {
+        case ASLRT_T_LITERAL:
+            if (!it->value) {
+                failf(c, t, "argument %d has no value", i + 1);
+                return -1;
+            }
+            a[i].v = it->value;
+            break;
+        case ASLRT_T_PATH:
+            if (it->path->root == ASLRT_ROOT_INPUT && (!c->input || cJSON_IsNull(c->input))) {
+                aslrt_runtime_error(c->ex, "Unable to apply Path transformation to null or empty input.");
+                return -1;
+            }
+            if (it->path->definite)
+                a[i].v = aslrt_path_get(c->ex, it->path, c->input);
+            else
+                a[i].v = a[i].own = aslrt_path_eval(c->ex, it->path, c->input);
+            if (!a[i].v) {
+                path_miss(c, it->path);
+                return -1;
+            }
+            break;
+        case ASLRT_T_CALL:
+            a[i].v = a[i].own = call(c, it, depth + 1);
+            if (!a[i].v)
+                return -1;
+            break;
+        default:
+            failf(c, t, "argument %d is not a value, a path or a call", i + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One call: its arguments, then the function. */
+static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth)
+{
+    if (t->kind != ASLRT_T_CALL || t->fn < 0 || t->fn >= ASLRT_FN_COUNT) {
+        aslrt_error_set(c->ex, INTRINSIC_FAILURE, "not an intrinsic function call");
+        return NULL;
+    }
+    if (depth > MAX_CALL_DEPTH)
+        return failf(c, t, "intrinsic function calls are nested more than %d deep", MAX_CALL_DEPTH);
+    int n = t->n;
+    if (n < k_funcs[t->fn].min || (k_funcs[t->fn].max >= 0 && n > k_funcs[t->fn].max))
+        return failf(c, t, "wrong number of arguments (%d)", n);
+    arg *a = aslrt_xmalloc(sizeof *a * (size_t)(n ? n : 1));
+    memset(a, 0, sizeof *a * (size_t)(n ? n : 1));
+    if (eval_args(c, t, a, depth) != 0) {
+        free_args(a, n);
+        return NULL;
+    }
+    cJSON *r = NULL;
+    switch (t->fn) {
+    case ASLRT_FN_FORMAT: r = fn_format(c, t, a, n); break;
+    case ASLRT_FN_STRING_TO_JSON: r = fn_string_to_json(c, t, a); break;
+    case ASLRT_FN_JSON_TO_STRING: r = fn_json_to_string(a); break;
+    case ASLRT_FN_ARRAY: r = fn_array(a, n); break;
+    case ASLRT_FN_ARRAY_PARTITION: r = fn_array_partition(c, t, a); break;
+    case ASLRT_FN_ARRAY_CONTAINS: r = fn_array_contains(c, t, a); break;
+    case ASLRT_FN_ARRAY_RANGE: r = fn_array_range(c, t, a); break;
+    case ASLRT_FN_ARRAY_GET_ITEM: r = fn_array_get_item(c, t, a); break;
+    case ASLRT_FN_ARRAY_LENGTH: r = fn_array_length(c, t, a); break;
+    case ASLRT_FN_ARRAY_UNIQUE: r = fn_array_unique(c, t, a); break;
+    case ASLRT_FN_BASE64_ENCODE: r = fn_base64_encode(c, t, a); break;
+    case ASLRT_FN_BASE64_DECODE: r = fn_base64_decode(c, t, a); break;
+    case ASLRT_FN_HASH: r = fn_hash(c, t, a); break;
+    case ASLRT_FN_JSON_MERGE: r = fn_json_merge(c, t, a); break;
+    case ASLRT_FN_MATH_RANDOM: r = fn_math_random(c, t, a, n); break;
+    case ASLRT_FN_MATH_ADD: r = fn_math_add(c, t, a); break;
+    case ASLRT_FN_STRING_SPLIT: r = fn_string_split(c, t, a); break;
+    case ASLRT_FN_UUID: r = fn_uuid(); break;
+    }
+    free_args(a, n);
+    return r;
+}
+
+cJSON *aslrt_intrinsic_call(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
+{
+    ctx c = {ex, input, t->field};
+    return call(&c, t, 0);
+}

@@ -1,0 +1,525 @@
+/* jsonfile.c — reading JSON documents with errors that point at the spot.
+ *
+ * cJSON builds the tree, but its idea of where an error is (return_parse_end)
+ * is rough: "{" fails at offset 0, "[1,2" one byte before the end, and it
+ * never says what went wrong.  So before handing text to cJSON we run a small
+ * strict RFC 8259 scanner over it.  The scanner is a loop with an explicit
+ * stack (no recursion, so 100,000 nested brackets cost nothing) that stops at
+ * the first byte that cannot continue a JSON text and names the problem:
+ * unexpected end of input, trailing characters, nesting deeper than
+ * JSON_MAX_DEPTH, a NUL byte, a bad escape, a trailing comma, ...
+ *
+ * Only text the scanner accepts reaches cJSON, and its nesting limit
+ * (CJSON_NESTING_LIMIT, 1000) is ours too, so it should not fail; if it does
+ * anyway we fall back to its return_parse_end.  Invalid UTF-8 is accepted, as
+ * cJSON accepts it.  Positions are 1-based lines and 1-based byte columns.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "jsonfile.h"
+
+/* Deepest nesting of arrays and objects we accept: cJSON's own limit, so
+   that everything the scanner passes, cJSON can build. */
+#define JSON_MAX_DEPTH 1000
+
+/* How much of a long line an error shows around the column. */
+#define SHOW_WIDTH 120
+
+/* The scanner's verdict: where the first problem is and what it is. */
+typedef struct scan_error {
+    size_t pos;        /* byte offset of the problem */
+    char msg[96];      /* what is wrong there */
+} scan_error;
+
+/* Sets the error and returns -1, so that scanner code can `return fail(...)`. */
+static int fail(scan_error *e, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(scan_error *e, size_t pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    e->pos = pos;
+    return -1;
+}
+
+/* A byte as a message shows it: 'x' when printable, else 0xNN. */
+static const char *show_byte(unsigned char c, char buf[8])
+{
+    if (c > 0x20 && c < 0x7f && c != '\'')
+        snprintf(buf, 8, "'%c'", c);
+    else if (c == '\'')
+        snprintf(buf, 8, "\"'\"");
+    else if (c == ' ')
+        snprintf(buf, 8, "' '");
+    else
+        snprintf(buf, 8, "0x%02X", c);
+    return buf;
+}
+
+static int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && is_ws((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The position "unexpected end of input" points at: just after the last
+   token, not on the empty line a trailing newline starts. */
+static int fail_eof(scan_error *e, const char *s, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && is_ws((unsigned char)s[i - 1]))
+        i--;
+    return fail(e, i, "unexpected end of input");
+}
+
+/* Reads four hex digits at s[i]; -1 when they are not there. */
+static long hex4(const char *s, size_t n, size_t i)
+{
+    long v = 0;
+    if (n - i < 4)
+        return -1;
+    for (int k = 0; k < 4; k++) {
+        int h = hex_value((unsigned char)s[i + k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* string = quotation-mark *char quotation-mark
+   char = unescaped / escape ( " \ / b f n r t / uXXXX )
+   unescaped = %x20-21 / %x23-5B / %x5D-10FFFF           (RFC 8259 §7)
+   *i is at the opening quote; on success it is just past the closing one.
+   A \u escape must not leave a UTF-16 surrogate unpaired (cJSON rejects it). */
+static int scan_string(const char *s, size_t n, size_t *i, scan_error *e)
+{
+    size_t start = *i, p = *i + 1;
+    char b[8];
+    for (;;) {
+        if (p >= n)
+            return fail(e, start, "unterminated string");
+        unsigned char c = (unsigned char)s[p];
+        if (c == '"') {
+            *i = p + 1;
+            return 0;
+        }
+        if (c == 0)
+            return fail(e, p, "NUL byte in string");
+        if (c == '\n')
+            return fail(e, start, "unterminated string (a newline must be written \\n)");
+        if (c < 0x20)
+            return fail(e, p, "control character %s in string (must be escaped)", show_byte(c, b));
+        if (c != '\\') {
+            p++;
+            continue;
+        }
+        if (p + 1 >= n)
+            return fail(e, start, "unterminated string");
+        c = (unsigned char)s[p + 1];
+        if (c && strchr("\"\\/bfnrt", c)) {
+            p += 2;
+            continue;
+        }
+        if (c != 'u')
+            return fail(e, p, "invalid escape '\\%c' in string", c >= 0x20 && c < 0x7f ? c : '?');
+        long u = hex4(s, n, p + 2);
+        if (u < 0)
+            return fail(e, p, "invalid \\u escape (expected four hex digits)");
+        if (u >= 0xDC00 && u <= 0xDFFF)
+            return fail(e, p, "unpaired UTF-16 surrogate in \\u escape");
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            long lo = (n - p >= 12 && s[p + 6] == '\\' && s[p + 7] == 'u') ? hex4(s, n, p + 8) : -1;
+            if (lo < 0xDC00 || lo > 0xDFFF)
+                return fail(e, p, "unpaired UTF-16 surrogate in \\u escape");
+            p += 12;
+        } else {
+            p += 6;
+        }
+    }
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* number = [ minus ] int [ frac ] [ exp ]
+   int = zero / ( digit1-9 *DIGIT ); frac = "." 1*DIGIT;
+   exp = ("e" / "E") [ "-" / "+" ] 1*DIGIT                 (RFC 8259 §6) */
+static int scan_number(const char *s, size_t n, size_t *i, scan_error *e)
+{
+    size_t p = *i;
+    if (s[p] == '-')
+        p++;
+    if (p >= n || !is_digit((unsigned char)s[p]))
+        return p >= n ? fail_eof(e, s, n) : fail(e, p, "expected a digit after '-'");
+    if (s[p] == '0') {
+        p++;
+        if (p < n && is_digit((unsigned char)s[p]))
+            return fail(e, *i, "numbers must not have leading zeros");
+    } else {
+        while (p < n && is_digit((unsigned char)s[p]))
+            p++;
+    }
+    if (p < n && s[p] == '.') {
+        p++;
+        if (p >= n || !is_digit((unsigned char)s[p]))
+            return p >= n ? fail_eof(e, s, n) : fail(e, p, "expected a digit after '.'");
+        while (p < n && is_digit((unsigned char)s[p]))
+            p++;
+    }
+    if (p < n && (s[p] == 'e' || s[p] == 'E')) {
+        p++;
+        if (p < n && (s[p] == '+' || s[p] == '-'))
+            p++;
+        if (p >= n || !is_digit((unsigned char)s[p]))
+            return p >= n ? fail_eof(e, s, n) : fail(e, p, "expected a digit in the exponent");
+        while (p < n && is_digit((unsigned char)s[p]))
+            p++;
+    }
+    if (p - *i > 63)  /* cJSON copies at most 63 characters of a number */
+        return fail(e, *i, "number too long (more than 63 characters)");
+    *i = p;
+    return 0;
+}
+
+/* true / false / null, spelled exactly. */
+static int scan_literal(const char *s, size_t n, size_t *i, scan_error *e)
+{
+    static const char *const words[] = { "true", "false", "null" };
+    for (int k = 0; k < 3; k++) {
+        size_t len = strlen(words[k]);
+        if (s[*i] != words[k][0])
+            continue;
+        for (size_t j = 0; j < len; j++) {
+            if (*i + j >= n)
+                return fail_eof(e, s, n);
+            if (s[*i + j] != words[k][j])
+                return fail(e, *i, "invalid literal (expected %s)", words[k]);
+        }
+        *i += len;
+        return 0;
+    }
+    return fail(e, *i, "invalid literal");
+}
+
+/* What an unexpected byte where a value should start most likely means. */
+static int fail_value(scan_error *e, const char *s, size_t p, int after_comma)
+{
+    unsigned char c = (unsigned char)s[p];
+    char b[8];
+    if (c == 0)
+        return fail(e, p, "NUL byte in input");
+    if ((c == ']' || c == '}') && after_comma)
+        return fail(e, p, "trailing comma before %s", show_byte(c, b));
+    if (c == '\'')
+        return fail(e, p, "unexpected \"'\": JSON strings use double quotes");
+    if (c == '/')
+        return fail(e, p, "unexpected '/': JSON has no comments");
+    if (c == ',' || c == ']' || c == '}' || c == ':')
+        return fail(e, p, "expected a value but found %s", show_byte(c, b));
+    return fail(e, p, "unexpected character %s", show_byte(c, b));
+}
+
+/* JSON-text = ws value ws (RFC 8259 §2), with arrays and objects at most
+   JSON_MAX_DEPTH deep.  An explicit stack replaces recursion. */
+static int scan_json(const char *s, size_t n, scan_error *e)
+{
+    char stack[JSON_MAX_DEPTH];  /* '[' or '{' per open container */
+    int depth = 0, after_comma = 0;
+    size_t p = 0;
+    char b[8];
+
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)  /* a UTF-8 BOM, as cJSON allows */
+        p = 3;
+    if (p == n)
+        return fail(e, 0, "empty file");
+
+value:
+    p = skip_ws(s, n, p);
+    if (p >= n)
+        return fail_eof(e, s, n);
+    switch (s[p]) {
+    case '{':
+    case '[':
+        if (depth == JSON_MAX_DEPTH)
+            return fail(e, p, "nesting deeper than %d levels", JSON_MAX_DEPTH);
+        stack[depth++] = s[p];
+        p = skip_ws(s, n, p + 1);
+        after_comma = 0;
+        if (p < n && s[p] == (stack[depth - 1] == '{' ? '}' : ']')) {
+            depth--;
+            p++;
+            goto after_value;
+        }
+        if (stack[depth - 1] == '{')
+            goto key;
+        goto value;
+    case '"':
+        if (scan_string(s, n, &p, e))
+            return -1;
+        goto after_value;
+    case 't':
+    case 'f':
+    case 'n':
+        if (scan_literal(s, n, &p, e))
+            return -1;
+        goto after_value;
+    default:
+        if (s[p] == '-' || is_digit((unsigned char)s[p])) {
+            if (scan_number(s, n, &p, e))
+                return -1;
+            goto after_value;
+        }
+        return fail_value(e, s, p, after_comma);
+    }
+
+key:
+    p = skip_ws(s, n, p);
+    if (p >= n)
+        return fail_eof(e, s, n);
+    if (s[p] != '"') {
+        if (s[p] == '}' && after_comma)
+            return fail(e, p, "trailing comma before '}'");
+        if (s[p] == '\'')
+            return fail(e, p, "unexpected \"'\": JSON strings use double quotes");
+        if (s[p] == 0)
+            return fail(e, p, "NUL byte in input");
+        return fail(e, p, "expected a string in double quotes as object key but found %s",
+                    show_byte((unsigned char)s[p], b));
+    }
+    if (scan_string(s, n, &p, e))
+        return -1;
+    p = skip_ws(s, n, p);
+    if (p >= n)
+        return fail_eof(e, s, n);
+    if (s[p] != ':')
+        return fail(e, p, "expected ':' after object key but found %s", show_byte((unsigned char)s[p], b));
+    p++;
+    after_comma = 0;
+    goto value;
+
+after_value:
+    p = skip_ws(s, n, p);
+    if (depth == 0) {
+        if (p < n)
+            return s[p] == 0 ? fail(e, p, "NUL byte in input")
+                             : fail(e, p, "trailing characters after the JSON document");
+        return 0;
+    }
+    if (p >= n)
+        return fail_eof(e, s, n);
+    if (s[p] == ',') {
+        p++;
+        after_comma = 1;
+        if (stack[depth - 1] == '{')
+            goto key;
+        goto value;
+    }
+    if (s[p] == (stack[depth - 1] == '{' ? '}' : ']')) {
+        depth--;
+        p++;
+        goto after_value;
+    }
+    if (s[p] == 0)
+        return fail(e, p, "NUL byte in input");
+    if (stack[depth - 1] == '{')
+        return fail(e, p, "expected ',' or '}' after object member but found %s",
+                    show_byte((unsigned char)s[p], b));
+    return fail(e, p, "expected ',' or ']' after array element but found %s",
+                show_byte((unsigned char)s[p], b));
+}
+
+/* Appends to a malloc'd growing string. */
+typedef struct text {
+    char *s;
+    size_t len, cap;
+} text;
+
+static void text_add(text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 128;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *ns = aslrt_xmalloc(cap);
+        if (t->s)
+            memcpy(ns, t->s, t->len);
+        free(t->s);
+        t->s = ns;
+        t->cap = cap;
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = 0;
+}
+
+static void text_puts(text *t, const char *s)
+{
+    text_add(t, s, strlen(s));
+}
+
+/* "NAME:LINE:COL: message", then the line (at most SHOW_WIDTH bytes of it,
+   around the column, control bytes shown as '?') and a caret under the
+   column.  The caret line copies tabs and skips UTF-8 continuation bytes so
+   that it lines up on a terminal. */
+static char *format_error(const char *name, const char *s, size_t n, size_t pos, const char *msg)
+{
+    if (pos > n)
+        pos = n;
+    size_t line = 1, line_start = 0;
+    for (size_t i = 0; i < pos; i++) {
+        if (s[i] == '\n') {
+            line++;
+            line_start = i + 1;
+        }
+    }
+    size_t line_end = line_start;
+    while (line_end < n && s[line_end] != '\n')
+        line_end++;
+    if (line_end > line_start && s[line_end - 1] == '\r' && pos != line_end - 1)
+        line_end--;
+    size_t col = pos - line_start + 1;
+
+    size_t from = line_start, to = line_end;
+    if (to - from > SHOW_WIDTH) {
+        from = pos - line_start > SHOW_WIDTH / 2 ? pos - SHOW_WIDTH / 2 : line_start;
+        to = from + SHOW_WIDTH < line_end ? from + SHOW_WIDTH : line_end;
+        if (to - from < SHOW_WIDTH)
+            from = to - SHOW_WIDTH;
+    }
+
+    text t = { 0 };
+    char head[64];
+    text_puts(&t, name);
+    snprintf(head, sizeof head, ":%zu:%zu: ", line, col);
+    text_puts(&t, head);
+    text_puts(&t, msg);
+    text_puts(&t, "\n  ");
+    if (from > line_start)
+        text_puts(&t, "...");
+    for (size_t i = from; i < to; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char ch = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+        text_add(&t, &ch, 1);
+    }
+    if (to < line_end)
+        text_puts(&t, "...");
+    text_puts(&t, "\n  ");
+    if (from > line_start)
+        text_puts(&t, "   ");
+    for (size_t i = from; i < pos && i < to; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        text_add(&t, c == '\t' ? "\t" : " ", 1);
+    }
+    text_puts(&t, "^");
+    return t.s;
+}
+
+cJSON *aslrt_json_parse(const char *name, const char *text_in, size_t len, char **err)
+{
+    scan_error e = { 0, "" };
+    *err = NULL;
+    if (scan_json(text_in, len, &e) != 0) {
+        *err = format_error(name, text_in, len, e.pos, e.msg);
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(text_in, len, &end, 0);
+    if (!doc) {
+        /* The scanner accepted what cJSON did not: trust cJSON's position. */
+        size_t pos = end && end >= text_in ? (size_t)(end - text_in) : 0;
+        *err = format_error(name, text_in, len, pos, "invalid JSON");
+        return NULL;
+    }
+    size_t rest = end ? skip_ws(text_in, len, (size_t)(end - text_in)) : len;
+    if (rest < len) {
+        cJSON_Delete(doc);
+        *err = format_error(name, text_in, len, rest, "trailing characters after the JSON document");
+        return NULL;
+    }
+    return doc;
+}
+
+/* Reads all of f into a malloc'd buffer; -1 with errno set on a read error. */
+static int read_all(FILE *f, char **data, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = aslrt_xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            char *nb = aslrt_xmalloc(cap * 2);
+            memcpy(nb, buf, n);
+            free(buf);
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                int saved = errno ? errno : EIO;
+                free(buf);
+                errno = saved;
+                return -1;
+            }
+            break;
+        }
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+cJSON *aslrt_json_load(const char *path, char **err)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    char *data = NULL;
+    size_t len = 0;
+    *err = NULL;
+
+    errno = 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    int rc = f ? read_all(f, &data, &len) : -1;
+    int saved = errno;
+    if (f && !is_stdin)
+        fclose(f);
+    if (rc != 0) {
+        const char *why = strerror(saved ? saved : EIO);
+        size_t n = strlen(name) + strlen(why) + 3;
+        *err = aslrt_xmalloc(n);
+        snprintf(*err, n, "%s: %s", name, why);
+        return NULL;
+    }
+    cJSON *doc = aslrt_json_parse(name, data, len, err);
+    free(data);
+    return doc;
+}

@@ -1,0 +1,32 @@
+/* jsonpath.h — evaluating JSONPath (aslrt_path) as AWS Step Functions does. */
+#ifndef ASLRT_JSONPATH_H
+#define ASLRT_JSONPATH_H
+
+#include "exec.h"
+
+/* The document a path's root names: `input` for $ (and @), the context object
+   for $$, a variable's value for $name. NULL when a variable is not set. */
+const cJSON *aslrt_path_root(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
+
+/* A definite path's node, borrowed from its root; NULL when nothing matches
+   (no error is set: callers know the cause to give). */
+const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
+
+/* Any path's value, owned by the caller: a definite path yields a copy of its
+   node (NULL when nothing matches, no error set); an indefinite one yields an
+   array of copies of the matches, [] when there are none. */
+cJSON *aslrt_path_eval(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
+
+/* Why a definite path found nothing, in AWS's words, malloc'd:
+   "Invalid path '$.x' : No results for path: $['x']" when only the last step
+   is missing, "Invalid path '$.a.b' : Missing property in path $['a']" when an
+   intermediate one is. */
+char *aslrt_path_miss_cause(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
+
+/* ResultPath: puts `value` (taken) at reference path p inside *doc, creating
+   missing intermediate objects and replacing an existing member or element;
+   an empty path replaces *doc. On a node that is not an object sets
+   States.Runtime ... and returns -1 (see the function for the cause). */
+int aslrt_path_set(aslrt_exec *ex, const aslrt_path *p, cJSON **doc, cJSON *value);
+
+#endif

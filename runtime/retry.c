@@ -1,0 +1,43 @@
+/* retry.c — Retry: the first matching retrier decides; once it has used its
+   MaxAttempts, later retriers are not consulted. */
+#include <math.h>
+#include <stdint.h>
+#include <sys/random.h>
+
+#include <cjson/cJSON.h>
+
+#include "retry.h"
+
+/* Uniform in [0, 1), for JitterStrategy FULL. */
+static double random_unit(void)
+{
+    uint64_t x;
+    if (getrandom(&x, sizeof x, 0) != (ssize_t)sizeof x)
+        x = 0;
+    return (double)(x >> 11) / 9007199254740992.0;
+}
+
+int aslrt_retry(aslrt_exec *ex, const aslrt_state *st, int *counts)
+{
+    for (int i = 0; i < st->nretry; i++) {
+        const aslrt_retrier *r = &st->retry[i];
+        if (!aslrt_error_matches(r->errors, r->nerrors, ex->error))
+            continue;
+        if (counts[i] >= r->max_attempts)
+            return 0;
+        double delay = r->interval_seconds * pow(r->backoff_rate, counts[i]);
+        if (r->max_delay_seconds > 0 && delay > r->max_delay_seconds)
+            delay = r->max_delay_seconds;
+        if (r->jitter_full)
+            delay *= random_unit();
+        counts[i]++;
+        ex->retry_count++;
+        if (ex->context) { /* $$.State.RetryCount changed */
+            cJSON_Delete(ex->context);
+            ex->context = NULL;
+        }
+        aslrt_sleep(ex, delay);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,215 @@
+/* run.c — running a compiled program as a command: run options, input,
+   output and exit status (design.md "Command line"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "exec.h"
+#include "jsonfile.h"
+#include "mock.h"
+#include "timestamp.h"
+
+enum { EXIT_SUCCEEDED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_TIMED_OUT = 3, EXIT_ABORTED = 4 };
+
+static const char usage_text[] =
+    "run options:\n"
+    "  --input FILE|-          execution input (JSON); default: stdin if it is not a terminal, else {}\n"
+    "  --name NAME             execution name ($$.Execution.Name)\n"
+    "  --no-wait               skip Wait states and retry intervals\n"
+    "  --time-scale X          multiply Wait states and retry intervals by X\n"
+    "  --history FILE          write execution history events, one JSON object a line\n"
+    "  --trace                 print each state entered and left on stderr\n"
+    "  --mock-config FILE      AWS Step Functions Local mock file (with --test-case NAME)\n"
+    "  --bindings FILE         map Task resources to local handlers\n";
+
+/* Parses run options; 0, or 2 after printing what is wrong. */
+static int parse_options(const char *prog, int argc, char **argv, aslrt_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->time_scale = 1.0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **value = NULL;
+        if (strcmp(a, "--no-wait") == 0) {
+            o->no_wait = 1;
+            continue;
+        }
+        if (strcmp(a, "--trace") == 0) {
+            o->trace = 1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            exit(0);
+        }
+        if (strcmp(a, "--input") == 0)
+            value = &o->input_file;
+        else if (strcmp(a, "--name") == 0)
+            value = &o->name;
+        else if (strcmp(a, "--history") == 0)
+            value = &o->history_file;
+        else if (strcmp(a, "--mock-config") == 0)
+            value = &o->mock_config;
+        else if (strcmp(a, "--test-case") == 0)
+            value = &o->test_case;
+        else if (strcmp(a, "--bindings") == 0)
+            value = &o->bindings;
+        else if (strcmp(a, "--time-scale") != 0) {
+            fprintf(stderr, "%s: unknown option '%s'\n%s", prog, a, usage_text);
+            return EXIT_USAGE;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "%s: option '%s' needs a value\n", prog, a);
+            return EXIT_USAGE;
+        }
+        const char *arg = argv[++i];
+        if (value) {
+            *value = arg;
+            continue;
+        }
+        char *end;
+        o->time_scale = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(o->time_scale >= 0)) {
+            fprintf(stderr, "%s: --time-scale needs a number >= 0, not '%s'\n", prog, arg);
+            return EXIT_USAGE;
+        }
+    }
+    if ((o->mock_config != NULL) != (o->test_case != NULL)) {
+        fprintf(stderr, "%s: --mock-config and --test-case go together\n", prog);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The execution input: --input, else stdin when it is not a terminal, else {}. */
+static cJSON *read_input(const char *prog, const aslrt_options *o)
+{
+    const char *file = o->input_file;
+    if (!file && !isatty(0))
+        file = "-";
+    if (!file)
+        return aslrt_xjson(cJSON_CreateObject());
+    char *err = NULL;
+    cJSON *in = aslrt_json_load(file, &err);
+    if (!in) {
+        fprintf(stderr, "%s: %s\n", prog, err ? err : "cannot read the input");
+        free(err);
+    }
+    return in;
+}
+
+/* A random version 4 UUID, as AWS names executions. */
+static void uuid4(char out[37])
+{
+    unsigned char b[16];
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+        for (int i = 0; i < 16; i++)
+            b[i] = (unsigned char)rand();
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+static char *concat(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *s = aslrt_xmalloc(n);
+    snprintf(s, n, "%s%s%s", a, b, c);
+    return s;
+}
+
+/* Prints the failure object: Error and Cause, each left out when absent. */
+static void print_failure(const aslrt_exec *ex)
+{
+    cJSON *o = aslrt_xjson(cJSON_CreateObject());
+    if (ex->error)
+        cJSON_AddStringToObject(o, "Error", ex->error);
+    if (ex->cause)
+        cJSON_AddStringToObject(o, "Cause", ex->cause);
+    char *s = aslrt_json_text(o);
+    puts(s);
+    free(s);
+    cJSON_Delete(o);
+}
+
+/* Runs p on `input` (taken) and prints the outcome; returns the exit status. */
+static int execute(const aslrt_program *p, const aslrt_options *o, cJSON *input)
+{
+    aslrt_run run;
+    memset(&run, 0, sizeof run);
+    run.program = p;
+    run.opt = *o;
+    run.input = input;
+    char id[37];
+    uuid4(id);
+    run.name = aslrt_xstrdup(o->name ? o->name : id);
+    run.state_machine_id = concat("arn:aws:states:us-east-1:123456789012:stateMachine:", p->name, "");
+    char *prefix = concat("arn:aws:states:us-east-1:123456789012:execution:", p->name, ":");
+    run.execution_id = concat(prefix, run.name, "");
+    free(prefix);
+    aslrt_time_format(aslrt_now(), run.start_time);
+    if (o->mock_config) {
+        char *err = NULL;
+        run.mock = aslrt_mock_load(o->mock_config, p->name, o->test_case, &err);
+        if (!run.mock) {
+            fprintf(stderr, "%s\n", err ? err : "cannot load the mock configuration");
+            free(err);
+            free(run.name);
+            free(run.state_machine_id);
+            free(run.execution_id);
+            cJSON_Delete(input);
+            return EXIT_USAGE;
+        }
+    }
+
+    aslrt_exec ex;
+    memset(&ex, 0, sizeof ex);
+    ex.run = &run;
+    ex.retry_count = -1;
+    aslrt_event(&ex, "ExecutionStarted");
+
+    cJSON *v = aslrt_xjson(cJSON_Duplicate(input, 1));
+    int status;
+    if (p->main->run(&ex, p->main, &v) == 0) {
+        char *s = aslrt_json_text(v);
+        puts(s);
+        free(s);
+        status = EXIT_SUCCEEDED;
+    } else {
+        print_failure(&ex);
+        status = EXIT_FAILED;
+    }
+    fflush(stdout);
+    cJSON_Delete(v);
+    cJSON_Delete(ex.context);
+    aslrt_error_clear(&ex);
+    aslrt_mock_free(run.mock);
+    free(run.name);
+    free(run.state_machine_id);
+    free(run.execution_id);
+    cJSON_Delete(input);
+    return status;
+}
+
+int aslrt_main(int argc, char **argv, const aslrt_program *p)
+{
+    const char *prog = argc > 0 ? argv[0] : "aslrt";
+    if (!p || p->abi_version != ASLRT_ABI_VERSION) {
+        fprintf(stderr, "%s: internal error: program built for another runtime ABI\n", prog);
+        return EXIT_USAGE;
+    }
+    aslrt_options o;
+    int rc = parse_options(prog, argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    cJSON *input = read_input(prog, &o);
+    if (!input)
+        return EXIT_USAGE;
+    return execute(p, &o, input);
+}

@@ -1,0 +1,217 @@
+/* states.c — Pass, Choice, Wait, Succeed and Fail (JSONPath). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "choice.h"
+#include "dataflow.h"
+#include "exec.h"
+#include "jsonpath.h"
+#include "timestamp.h"
+
+/* Replaces *v by `with` (taken). */
+static void replace(cJSON **v, cJSON *with)
+{
+    cJSON_Delete(*v);
+    *v = with;
+}
+
+/* Pass: InputPath -> Parameters -> Result -> ResultPath -> OutputPath. */
+int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
+{
+    aslrt_state_enter(ex, st);
+    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (!eff)
+        return -1;
+    cJSON *result = eff;
+    if (st->parameters) {
+        result = aslrt_tmpl_eval(ex, st->parameters, eff);
+        cJSON_Delete(eff);
+        if (!result)
+            return -1;
+    }
+    if (st->result) { /* Result wins over Parameters; the definition's copy stays ours */
+        cJSON_Delete(result);
+        result = aslrt_xjson(cJSON_Duplicate(st->result, 1));
+    }
+    if (aslrt_result_path(ex, st, v, result) != 0 || aslrt_output_path(ex, st, v) != 0)
+        return -1;
+    aslrt_state_exit(ex, st, *v);
+    return 0;
+}
+
+/* Succeed: its output is its input filtered by InputPath and OutputPath. */
+int aslrt_succeed_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
+{
+    aslrt_state_enter(ex, st);
+    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (!eff)
+        return -1;
+    replace(v, eff);
+    if (aslrt_output_path(ex, st, v) != 0)
+        return -1;
+    aslrt_state_exit(ex, st, *v);
+    return 0;
+}
+
+/* The string an ErrorPath/CausePath yields; NULL with the error set otherwise. */
+static char *fail_field(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
+{
+    cJSON *r = aslrt_tmpl_eval(ex, t, input);
+    if (!r)
+        return NULL;
+    char *s = NULL;
+    if (cJSON_IsString(r))
+        s = aslrt_xstrdup(r->valuestring);
+    else {
+        char *text = aslrt_json_text(r);
+        aslrt_runtime_error(ex, "The value of the field '%s' must be a string, but was %s",
+                            t->field ? t->field : "", text);
+        free(text);
+    }
+    cJSON_Delete(r);
+    return s;
+}
+
+/* Fail: ends the machine with Error and Cause (literal or from paths). */
+int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
+{
+    aslrt_state_enter(ex, st);
+    char *error = NULL, *cause = NULL;
+    if (st->error_path && !(error = fail_field(ex, st->error_path, *v)))
+        return -1;
+    if (st->cause_path && !(cause = fail_field(ex, st->cause_path, *v))) {
+        free(error);
+        return -1;
+    }
+    aslrt_error_set(ex, error ? error : st->error, cause ? cause : st->cause);
+    free(error);
+    free(cause);
+    return -1;
+}
+
+/* Choice: the first top-level rule that holds decides; its output is the
+   effective input through OutputPath. */
+int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
+{
+    aslrt_state_enter(ex, st);
+    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (!eff)
+        return -1;
+    int i;
+    for (i = 0; i < st->nrules; i++) {
+        int r = aslrt_rule_eval(ex, &st->rules[i], eff);
+        if (r < 0) {
+            cJSON_Delete(eff);
+            return -1;
+        }
+        if (r)
+            break;
+    }
+    if (i == st->nrules && st->default_next < 0) {
+        cJSON_Delete(eff);
+        return aslrt_error_set(ex, "States.NoChoiceMatched",
+                               "No Choice Rule matched the input and no Default was specified.");
+    }
+    replace(v, eff);
+    if (aslrt_output_path(ex, st, v) != 0)
+        return -1;
+    aslrt_state_exit(ex, st, *v);
+    return i;
+}
+
+void aslrt_sleep(aslrt_exec *ex, double seconds)
+{
+    if (ex->run->opt.no_wait || seconds <= 0)
+        return;
+    seconds *= ex->run->opt.time_scale;
+    struct timespec ts;
+    ts.tv_sec = (time_t)seconds;
+    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* AWS's longest wait: about 24,855 days (2^31 seconds). */
+#define MAX_WAIT_SECONDS 2147483647.0
+
+/* How long a SecondsPath value asks to wait; -1 with the error set when it
+   is not a non-negative integer. */
+static double seconds_from_path(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff)
+{
+    const aslrt_path *p = st->seconds_path;
+    const cJSON *n = aslrt_path_get(ex, p, eff);
+    if (!n)
+        return aslrt_runtime_error(ex, "The SecondsPath parameter does not reference an input value: %s", p->text);
+    if (!cJSON_IsNumber(n) || n->valuedouble != floor(n->valuedouble)) {
+        char *text = aslrt_json_text(n);
+        aslrt_runtime_error(ex, "The SecondsPath parameter cannot be parsed as a long value: %s == %s", p->text, text);
+        free(text);
+        return -1;
+    }
+    if (n->valuedouble < 0) {
+        char *text = aslrt_json_text(n);
+        aslrt_runtime_error(ex, "The SecondsPath parameter references a negative value: %s == %s", p->text, text);
+        free(text);
+        return -1;
+    }
+    return n->valuedouble;
+}
+
+/* The wait until a timestamp (literal or from TimestampPath); -1 with the
+   error set when it is not a valid timestamp. */
+static double seconds_until(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff)
+{
+    aslrt_time t;
+    if (st->timestamp_path) {
+        const aslrt_path *p = st->timestamp_path;
+        const cJSON *s = aslrt_path_get(ex, p, eff);
+        if (!s)
+            return aslrt_runtime_error(ex, "The TimestampPath parameter does not reference an input value: %s", p->text);
+        if (!cJSON_IsString(s) || aslrt_timestamp_parse(s->valuestring, &t) != 0) {
+            char *text = cJSON_IsString(s) ? aslrt_xstrdup(s->valuestring) : aslrt_json_text(s);
+            aslrt_runtime_error(ex, "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s",
+                                p->text, text);
+            free(text);
+            return -1;
+        }
+    } else if (aslrt_timestamp_parse(st->timestamp, &t) != 0) {
+        return aslrt_runtime_error(ex, "The Timestamp field cannot be parsed: %s", st->timestamp);
+    }
+    double d = (double)t.sec + (double)t.nsec / 1e9 - aslrt_now();
+    return d > 0 ? d : 0;
+}
+
+/* Wait: pauses, then passes its effective input through OutputPath. */
+int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
+{
+    aslrt_state_enter(ex, st);
+    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (!eff)
+        return -1;
+    double seconds = 0;
+    if (st->flags & ASLRT_HAS_SECONDS)
+        seconds = st->seconds;
+    else if (st->seconds_path)
+        seconds = seconds_from_path(ex, st, eff);
+    else if (st->timestamp || st->timestamp_path)
+        seconds = seconds_until(ex, st, eff);
+    if (seconds < 0) {
+        cJSON_Delete(eff);
+        return -1;
+    }
+    if (seconds > MAX_WAIT_SECONDS) {
+        cJSON_Delete(eff);
+        return aslrt_runtime_error(ex, "Wait state delay is too long.");
+    }
+    aslrt_sleep(ex, seconds);
+    replace(v, eff);
+    if (aslrt_output_path(ex, st, v) != 0)
+        return -1;
+    aslrt_state_exit(ex, st, *v);
+    return 0;
+}

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# cli.sh — checks aslc's command-line contract (design.md, "Command line"): exit codes,
+# what goes to stdout and stderr, input handling, build/emit-c outputs, run options.
+# Usage: tests/cli.sh ASLC        Prints one line per test and `N passed, N failed[, N skipped]`.
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+	echo "usage: tests/cli.sh ASLC (an executable aslc)" >&2
+	exit 2
+fi
+ASLC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+T=$(mktemp -d "${TMPDIR:-/tmp}/aslc-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 2
+
+passed=0 failed=0 skipped=0
+ok()   { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
+
+# run CMD...: runs with a time limit; sets rc, out (stdout) and err (stderr).
+run() {
+	timeout -k 5 60 "$@" >"$T/.out" 2>"$T/.err" </dev/null
+	rc=$?
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+# run_stdin TEXT CMD...: the same with TEXT on stdin.
+run_stdin() {
+	local text=$1
+	shift
+	printf '%s' "$text" | timeout -k 5 60 "$@" >"$T/.out" 2>"$T/.err"
+	rc=$?
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+# json_eq EXPECTED ACTUAL: true when both are the same JSON value (1 == 1.0, key order ignored).
+json_eq() {
+	python3 -c 'import json, sys; sys.exit(0 if json.loads(sys.argv[1]) == json.loads(sys.argv[2]) else 1)' \
+		"$1" "$2" 2>/dev/null
+}
+firstline() { printf '%s' "$1" | head -n 1 | cut -c1-200; }
+# expect NAME EXIT EXPECTED_JSON: checks the last run's exit status and stdout.
+expect() {
+	if [ "$rc" -ne "$2" ]; then
+		fail "$1" "exit $rc, expected $2; stdout: $(firstline "$out"); stderr: $(firstline "$err")"
+	elif ! json_eq "$3" "$out"; then
+		fail "$1" "stdout $(firstline "$out"), expected $3"
+	else
+		ok "$1"
+	fi
+}
+# expect_usage NAME [TEXT]: exit 2, nothing on stdout, a diagnostic (containing TEXT) on stderr.
+expect_usage() {
+	if [ "$rc" -ne 2 ]; then
+		fail "$1" "exit $rc, expected 2; stderr: $(firstline "$err")"
+	elif [ -n "$out" ]; then
+		fail "$1" "exit 2 but stdout is not empty: $(firstline "$out")"
+	elif [ -z "$err" ]; then
+		fail "$1" "exit 2 without a diagnostic on stderr"
+	elif [ $# -gt 1 ] && [[ $err != *"$2"* ]]; then
+		fail "$1" "stderr does not contain '$2': $(firstline "$err")"
+	else
+		ok "$1"
+	fi
+}
+
+# ---------------------------------------------------------------- definitions
+cat >echo.asl.json <<'EOF'
+{"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "Parameters": {"in.$": "$"}, "End": true}}}
+EOF
+cat >fail.asl.json <<'EOF'
+{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom", "Cause": "it broke"}}}
+EOF
+cat >fail-nocause.asl.json <<'EOF'
+{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom"}}}
+EOF
+cat >fail-empty.asl.json <<'EOF'
+{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail"}}}
+EOF
+cat >two-errors.asl.json <<'EOF'
+{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Next": "Nowhere"},
+  "B": {"Type": "Pass", "Next": "Elsewhere"}}}
+EOF
+printf '{\n  "StartAt": "A",\n  "States": @\n}\n' >notjson.asl.json
+printf '{\n  "a": @\n}\n' >bad-input.json
+echo '{"x": 1}' >in.json
+cat >name.asl.json <<'EOF'
+{"StartAt": "N", "States": {"N": {"Type": "Pass", "Parameters": {"n.$": "$$.Execution.Name"}, "End": true}}}
+EOF
+cat >long-wait.asl.json <<'EOF'
+{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}
+EOF
+cat >timeout.asl.json <<'EOF'
+{"TimeoutSeconds": 1, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": true}}}
+EOF
+cat >two-pass.asl.json <<'EOF'
+{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "End": true}}}
+EOF
+
+# ---------------------------------------------------------------- exit status and stdout
+for mode in interp jit aot; do
+	run "$ASLC" run echo.asl.json --input in.json --mode "$mode"
+	expect "run_succeeds_with_exit_0_and_output_json_$mode" 0 '{"in": {"x": 1}}'
+	run "$ASLC" run fail.asl.json --input in.json --mode "$mode"
+	expect "run_fails_with_exit_1_and_error_and_cause_$mode" 1 '{"Error": "Boom", "Cause": "it broke"}'
+done
+run "$ASLC" run fail-nocause.asl.json --input in.json
+expect run_failure_without_cause_leaves_cause_out 1 '{"Error": "Boom"}'
+run "$ASLC" run fail-empty.asl.json --input in.json
+expect run_failure_without_error_or_cause_prints_empty_object 1 '{}'
+
+# ---------------------------------------------------------------- invalid definitions and usage
+run "$ASLC" check echo.asl.json
+if [ "$rc" -eq 0 ]; then ok check_accepts_valid_definition; else
+	fail check_accepts_valid_definition "exit $rc: $(firstline "$err")"; fi
+run "$ASLC" check two-errors.asl.json
+expect_usage check_rejects_invalid_definition_with_exit_2 "two-errors.asl.json: /States/A/Next"
+if [[ $err == *"/States/A/Next"* && $err == *"/States/B/Next"* ]]; then ok check_reports_every_problem
+else fail check_reports_every_problem "stderr lacks /States/A/Next or /States/B/Next: $(firstline "$err")"; fi
+run "$ASLC" run two-errors.asl.json --input in.json
+expect_usage run_rejects_invalid_definition_with_exit_2 "/States/A/Next"
+run "$ASLC" check notjson.asl.json
+expect_usage check_reports_json_syntax_error_position "notjson.asl.json:3:13"
+run "$ASLC" run notjson.asl.json --input in.json
+expect_usage run_reports_json_syntax_error_position "notjson.asl.json:3:13"
+run "$ASLC" run echo.asl.json --input bad-input.json
+expect_usage run_reports_input_syntax_error_position "bad-input.json:2:8"
+run "$ASLC" run missing.asl.json --input in.json
+expect_usage run_missing_definition_file_exits_2 "missing.asl.json"
+run "$ASLC" check missing.asl.json
+expect_usage check_missing_definition_file_exits_2 "missing.asl.json"
+run "$ASLC" run echo.asl.json --input missing-input.json
+expect_usage run_missing_input_file_exits_2 "missing-input.json"
+run "$ASLC" run echo.asl.json --input in.json --bogus-option
+expect_usage run_unknown_option_exits_2 "--bogus-option"
+run "$ASLC" run echo.asl.json --input in.json --mode bogus
+expect_usage run_unknown_mode_exits_2 "bogus"
+run "$ASLC" frobnicate echo.asl.json
+expect_usage unknown_subcommand_exits_2 "frobnicate"
+run "$ASLC"
+expect_usage no_arguments_exits_2
+run "$ASLC" run
+expect_usage run_without_definition_exits_2
+run "$ASLC" run echo.asl.json --input
+expect_usage run_option_without_value_exits_2
+
+# ---------------------------------------------------------------- input
+run_stdin '{"x": 2}' "$ASLC" run echo.asl.json --input -
+expect input_dash_reads_stdin 0 '{"in": {"x": 2}}'
+run_stdin '{"x": 3}' "$ASLC" run echo.asl.json
+expect input_defaults_to_stdin_when_not_a_terminal 0 '{"in": {"x": 3}}'
+run_stdin '42' "$ASLC" run echo.asl.json --input -
+expect input_may_be_a_scalar 0 '{"in": 42}'
+if command -v script >/dev/null 2>&1; then
+	# script(1) gives aslc a terminal for stdin; its output comes back through the terminal.
+	timeout -k 5 60 script -qec "'$ASLC' run '$T/echo.asl.json'" /dev/null </dev/null >"$T/.out" 2>"$T/.err"
+	rc=$?
+	out=$(tr -d '\r' <"$T/.out")
+	err=$(cat "$T/.err")
+	expect input_defaults_to_empty_object_on_a_terminal 0 '{"in": {}}'
+else
+	skip input_defaults_to_empty_object_on_a_terminal "script(1) is not installed, no terminal to test with"
+fi
+
+# ---------------------------------------------------------------- run options
+run "$ASLC" run name.asl.json --input in.json --name my-execution
+expect name_option_sets_execution_name 0 '{"n": "my-execution"}'
+run "$ASLC" run long-wait.asl.json --input in.json --no-wait
+expect no_wait_skips_wait_states 0 '{"x": 1}'
+run "$ASLC" run timeout.asl.json --input in.json
+if [ "$rc" -ne 3 ]; then fail timed_out_execution_exits_3 "exit $rc, expected 3; stdout: $(firstline "$out")"
+elif ! python3 -c 'import json, sys; sys.exit(json.loads(sys.argv[1]).get("Error") != "States.Timeout")' "$out" 2>/dev/null; then
+	fail timed_out_execution_exits_3 "stdout $(firstline "$out"), expected Error States.Timeout"
+else ok timed_out_execution_exits_3; fi
+"$ASLC" run long-wait.asl.json --input in.json >"$T/.out" 2>"$T/.err" </dev/null &
+pid=$!
+sleep 1
+kill -TERM "$pid" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 4 ]; then ok sigterm_aborts_with_exit_4; else fail sigterm_aborts_with_exit_4 "exit $rc, expected 4"; fi
+run "$ASLC" run two-pass.asl.json --input in.json --history history.jsonl
+if [ "$rc" -ne 0 ]; then fail history_option_writes_events "exit $rc: $(firstline "$err")"
+elif [ ! -s history.jsonl ]; then fail history_option_writes_events "no history.jsonl written"
+elif why=$(python3 - history.jsonl 2>/dev/null <<'EOF'
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+types = [e.get("type") for e in events]
+want = ["ExecutionStarted", "PassStateEntered", "PassStateExited", "PassStateEntered",
+        "PassStateExited", "ExecutionSucceeded"]
+if types != want:
+    print(f"event types {types}")
+elif [e.get("id") for e in events] != list(range(1, 7)):
+    print(f"event ids {[e.get('id') for e in events]}")
+EOF
+) && [ -z "$why" ]; then ok history_option_writes_events
+else fail history_option_writes_events "${why:-history.jsonl is not JSON lines}"; fi
+
+# ---------------------------------------------------------------- build and emit-c
+run "$ASLC" build echo.asl.json -o "$T/echo-exe"
+if [ "$rc" -ne 0 ] || [ ! -x "$T/echo-exe" ]; then
+	fail build_writes_an_executable "exit $rc: $(firstline "$err")"
+else
+	ok build_writes_an_executable
+	mkdir -p "$T/elsewhere"
+	cp "$T/echo-exe" "$T/elsewhere/wf"
+	cp in.json "$T/elsewhere/in.json"
+	rm -f "$T/echo-exe"
+	# No aslc, no headers, no library next to it, and an empty environment.
+	run env -i -C "$T/elsewhere" PATH=/usr/bin:/bin ./wf --input in.json
+	expect built_executable_runs_alone_in_empty_directory 0 '{"in": {"x": 1}}'
+	run_stdin '{"y": true}' env -i -C "$T/elsewhere" PATH=/usr/bin:/bin ./wf
+	expect built_executable_reads_stdin 0 '{"in": {"y": true}}'
+fi
+run "$ASLC" build fail.asl.json -o "$T/fail-exe"
+if [ "$rc" -ne 0 ]; then fail built_executable_fails_with_exit_1 "build: exit $rc: $(firstline "$err")"
+else
+	run "$T/fail-exe" --input in.json
+	expect built_executable_fails_with_exit_1 1 '{"Error": "Boom", "Cause": "it broke"}'
+	run "$T/fail-exe" --input in.json --bogus-option
+	expect_usage built_executable_unknown_option_exits_2 "--bogus-option"
+fi
+run "$ASLC" build two-errors.asl.json -o "$T/never"
+expect_usage build_rejects_invalid_definition_with_exit_2 "/States/A/Next"
+
+run "$ASLC" emit-c echo.asl.json
+c_stdout=$out
+run "$ASLC" emit-c echo.asl.json -o "$T/echo.c"
+if [ "$rc" -ne 0 ]; then fail emit_c_writes_file "exit $rc: $(firstline "$err")"
+elif [ ! -s "$T/echo.c" ]; then fail emit_c_writes_file "echo.c is missing or empty"
+elif [ -n "$out" ]; then fail emit_c_writes_file "stdout is not empty with -o"
+elif [ "$(cat "$T/echo.c")" != "$c_stdout" ]; then fail emit_c_writes_file "the file differs from what emit-c prints"
+else ok emit_c_writes_file; fi
+run "$ASLC" emit-c two-errors.asl.json
+expect_usage emit_c_rejects_invalid_definition_with_exit_2 "/States/A/Next"
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
