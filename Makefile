@@ -53,7 +53,7 @@ $(B)/libaslc.a: $(CC_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # aslc records how it was built, so that executables it builds link the same way.
-$(B)/compiler/main.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"'
+$(B)/compiler/aot.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"'
 $(B)/aslc: $(B)/compiler/main.o $(B)/libaslc.a $(B)/libaslrt.a
 	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
 

@@ -122,16 +122,18 @@ char *asl_ptr_index(asl_arena *a, const char *pointer, int index)
     return asl_arena_printf(a, "%s/%d", pointer, index);
 }
 
-/* Levenshtein distance between a and b, giving up (returning limit + 1) as
-   soon as it must exceed limit.  Two rows of len(b) + 1 cells. */
+/* Edit distance between a and b: Levenshtein's insertions, deletions and
+   substitutions, plus swapping two adjacent characters as one edit (the
+   "optimal string alignment" variant), so that "Tsak" is one edit from
+   "Task".  Gives up, returning limit + 1, as soon as the distance must
+   exceed limit.  Three rows of len(b) + 1 cells. */
 static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb, size_t limit)
 {
-    size_t *prev = malloc((nb + 1) * sizeof *prev), *cur = malloc((nb + 1) * sizeof *cur);
-    if (!prev || !cur) {
-        free(prev);
-        free(cur);
+    size_t *rows = malloc(3 * (nb + 1) * sizeof *rows);
+    if (!rows)
         return limit + 1;
-    }
+    size_t *prev2 = rows, *prev = rows + nb + 1, *cur = rows + 2 * (nb + 1);
+    size_t prev_min = 0;
     for (size_t j = 0; j <= nb; j++)
         prev[j] = j;
     for (size_t i = 1; i <= na; i++) {
@@ -143,22 +145,25 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb, 
                 best = prev[j] + 1;
             if (cur[j - 1] + 1 < best)
                 best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
             cur[j] = best;
             if (best < row_min)
                 row_min = best;
         }
-        size_t *t = prev;
+        size_t *t = prev2;
+        prev2 = prev;
         prev = cur;
         cur = t;
-        if (row_min > limit) {
-            free(prev);
-            free(cur);
+        /* A swap reaches back two rows, so both must be out of reach. */
+        if (row_min > limit && prev_min > limit) {
+            free(rows);
             return limit + 1;
         }
+        prev_min = row_min;
     }
     size_t d = prev[nb];
-    free(prev);
-    free(cur);
+    free(rows);
     return d;
 }
 
@@ -172,7 +177,8 @@ static int equal_ignoring_case(const char *a, const char *b)
 
 /* A candidate is suggested when it equals word but for case, or else when
    it is the nearest by edit distance and at most max(1, len(word) / 3) edits
-   away: "OutOfStok" -> "OutOfStock", but "A" suggests nothing for "Zed".
+   away: "OutOfStok" -> "OutOfStock", "Tsak" -> "Task", but "Zed" suggests
+   nothing for "A".
    Ties go to the earlier candidate. */
 const char *asl_did_you_mean(const char *word, const char *const *candidates, int n)
 {

@@ -87,6 +87,46 @@ static int remember(emitter *e, const void *ptr, int kind)
     return e->table[j].id;
 }
 
+/* Symbolic names for the runtime's enums, so the generated C reads as what
+   it means. Designated initializers keep them in step with aslrt.h. */
+#define NAME(x) [x] = #x
+static const char *const step_kind[] = {NAME(ASLRT_STEP_FIELD), NAME(ASLRT_STEP_INDEX), NAME(ASLRT_STEP_SLICE),
+                                        NAME(ASLRT_STEP_WILDCARD), NAME(ASLRT_STEP_DESCEND), NAME(ASLRT_STEP_UNION),
+                                        NAME(ASLRT_STEP_FILTER)};
+static const char *const root_kind[] = {NAME(ASLRT_ROOT_INPUT), NAME(ASLRT_ROOT_CONTEXT), NAME(ASLRT_ROOT_VAR),
+                                        NAME(ASLRT_ROOT_CURRENT)};
+static const char *const filter_op[] = {NAME(ASLRT_FILTER_EXISTS), NAME(ASLRT_FILTER_EQ), NAME(ASLRT_FILTER_NE),
+                                        NAME(ASLRT_FILTER_LT), NAME(ASLRT_FILTER_LE), NAME(ASLRT_FILTER_GT),
+                                        NAME(ASLRT_FILTER_GE), NAME(ASLRT_FILTER_AND), NAME(ASLRT_FILTER_OR),
+                                        NAME(ASLRT_FILTER_NOT)};
+static const char *const tmpl_kind[] = {NAME(ASLRT_T_LITERAL), NAME(ASLRT_T_PATH), NAME(ASLRT_T_CALL),
+                                        NAME(ASLRT_T_OBJECT), NAME(ASLRT_T_ARRAY)};
+static const char *const fn_name[] = {
+    NAME(ASLRT_FN_FORMAT), NAME(ASLRT_FN_STRING_TO_JSON), NAME(ASLRT_FN_JSON_TO_STRING), NAME(ASLRT_FN_ARRAY),
+    NAME(ASLRT_FN_ARRAY_PARTITION), NAME(ASLRT_FN_ARRAY_CONTAINS), NAME(ASLRT_FN_ARRAY_RANGE),
+    NAME(ASLRT_FN_ARRAY_GET_ITEM), NAME(ASLRT_FN_ARRAY_LENGTH), NAME(ASLRT_FN_ARRAY_UNIQUE),
+    NAME(ASLRT_FN_BASE64_ENCODE), NAME(ASLRT_FN_BASE64_DECODE), NAME(ASLRT_FN_HASH), NAME(ASLRT_FN_JSON_MERGE),
+    NAME(ASLRT_FN_MATH_RANDOM), NAME(ASLRT_FN_MATH_ADD), NAME(ASLRT_FN_STRING_SPLIT), NAME(ASLRT_FN_UUID)};
+static const char *const rule_op[] = {
+    NAME(ASLRT_OP_AND), NAME(ASLRT_OP_OR), NAME(ASLRT_OP_NOT), NAME(ASLRT_OP_STRING_EQ), NAME(ASLRT_OP_STRING_LT),
+    NAME(ASLRT_OP_STRING_GT), NAME(ASLRT_OP_STRING_LE), NAME(ASLRT_OP_STRING_GE), NAME(ASLRT_OP_STRING_MATCHES),
+    NAME(ASLRT_OP_NUMERIC_EQ), NAME(ASLRT_OP_NUMERIC_LT), NAME(ASLRT_OP_NUMERIC_GT), NAME(ASLRT_OP_NUMERIC_LE),
+    NAME(ASLRT_OP_NUMERIC_GE), NAME(ASLRT_OP_BOOLEAN_EQ), NAME(ASLRT_OP_TIMESTAMP_EQ), NAME(ASLRT_OP_TIMESTAMP_LT),
+    NAME(ASLRT_OP_TIMESTAMP_GT), NAME(ASLRT_OP_TIMESTAMP_LE), NAME(ASLRT_OP_TIMESTAMP_GE), NAME(ASLRT_OP_IS_NULL),
+    NAME(ASLRT_OP_IS_PRESENT), NAME(ASLRT_OP_IS_NUMERIC), NAME(ASLRT_OP_IS_STRING), NAME(ASLRT_OP_IS_BOOLEAN),
+    NAME(ASLRT_OP_IS_TIMESTAMP)};
+#undef NAME
+
+/* The name of enum value i from table t (n entries), or the number itself. */
+static void put_enum(asl_buf *b, const char *const *t, size_t n, int i)
+{
+    if (i >= 0 && (size_t)i < n && t[i])
+        asl_buf_puts(b, t[i]);
+    else
+        asl_buf_printf(b, "%d", i);
+}
+#define PUT_ENUM(b, table, i) put_enum(b, table, sizeof table / sizeof table[0], i)
+
 static void put_double(asl_buf *b, double d)
 {
     char s[40];
@@ -192,7 +232,8 @@ static int emit_filter(emitter *e, const aslrt_filter *f)
     int a = f->a ? emit_filter(e, f->a) : -1;
     int b = f->b ? emit_filter(e, f->b) : -1;
     id = remember(e, f, K_FILTER);
-    asl_buf_printf(e->out, "static const aslrt_filter k_filter_%d = { %d", id, f->op);
+    asl_buf_printf(e->out, "static const aslrt_filter k_filter_%d = { ", id);
+    PUT_ENUM(e->out, filter_op, f->op);
     asl_buf_puts(e->out, lhs >= 0 ? "" : ", 0");
     if (lhs >= 0)
         asl_buf_printf(e->out, ", &k_path_%d", lhs);
@@ -230,7 +271,9 @@ static int emit_steps(emitter *e, const aslrt_step *steps, int n)
     asl_buf_printf(e->out, "static const aslrt_step k_steps_%d[] = {\n", id);
     for (int i = 0; i < n; i++) {
         const aslrt_step *s = &steps[i];
-        asl_buf_printf(e->out, "    { %d, ", s->kind);
+        asl_buf_puts(e->out, "    { ");
+        PUT_ENUM(e->out, step_kind, s->kind);
+        asl_buf_puts(e->out, ", ");
         asl_cquote_str(e->out, s->name);
         asl_buf_printf(e->out, ", %d, %d, %d, %d, %d, %d, ", s->index, s->start, s->end, s->step, s->flags, s->nitems);
         if (sub[2 * i] >= 0)
@@ -256,7 +299,9 @@ static int emit_path(emitter *e, const aslrt_path *p)
     id = remember(e, p, K_PATH);
     asl_buf_printf(e->out, "static const aslrt_path k_path_%d = { ", id);
     asl_cquote_str(e->out, p->text);
-    asl_buf_printf(e->out, ", %d, ", p->root);
+    asl_buf_puts(e->out, ", ");
+    PUT_ENUM(e->out, root_kind, p->root);
+    asl_buf_puts(e->out, ", ");
     asl_cquote_str(e->out, p->var);
     asl_buf_printf(e->out, ", %d, %d, ", p->definite, p->nsteps);
     if (steps >= 0)
@@ -282,7 +327,9 @@ static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
     id = remember(e, t, K_TMPL);
     asl_buf_printf(e->out, "static const aslrt_tmpl k_tmpl_%d[] = {\n", id);
     for (int i = 0; i < n; i++) {
-        asl_buf_printf(e->out, "    { %d, ", t[i].kind);
+        asl_buf_puts(e->out, "    { ");
+        PUT_ENUM(e->out, tmpl_kind, t[i].kind);
+        asl_buf_puts(e->out, ", ");
         asl_cquote_str(e->out, t[i].key);
         asl_buf_puts(e->out, ", ");
         asl_cquote_str(e->out, t[i].field);
@@ -294,7 +341,12 @@ static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
             asl_buf_printf(e->out, ", &k_path_%d", sub[3 * i + 1]);
         else
             asl_buf_puts(e->out, ", 0");
-        asl_buf_printf(e->out, ", %d, ", t[i].fn);
+        asl_buf_puts(e->out, ", ");
+        if (t[i].kind == ASLRT_T_CALL)
+            PUT_ENUM(e->out, fn_name, t[i].fn);
+        else
+            asl_buf_puts(e->out, "0");
+        asl_buf_puts(e->out, ", ");
         asl_cquote_str(e->out, t[i].text);
         asl_buf_printf(e->out, ", %d, ", t[i].n);
         if (sub[3 * i + 2] >= 0)
@@ -324,7 +376,8 @@ static int emit_rules(emitter *e, const aslrt_rule *r, int n)
     id = remember(e, r, K_RULES);
     asl_buf_printf(e->out, "static const aslrt_rule k_rules_%d[] = {\n", id);
     for (int i = 0; i < n; i++) {
-        asl_buf_printf(e->out, "    { %d", r[i].op);
+        asl_buf_puts(e->out, "    { ");
+        PUT_ENUM(e->out, rule_op, r[i].op);
         if (sub[4 * i] >= 0)
             asl_buf_printf(e->out, ", &k_path_%d", sub[4 * i]);
         else

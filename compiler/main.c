@@ -6,6 +6,7 @@
 #include "aot.h"
 #include "emit.h"
 #include "front.h"
+#include "graph.h"
 #include "interp.h"
 #include "jit.h"
 
@@ -19,6 +20,8 @@ static const char usage_text[] =
     "  aslc run    WF.asl.json [--mode interp|jit|aot] [run options]\n"
     "  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL]\n"
     "  aslc emit-c WF.asl.json [-o FILE.c]     print the generated C\n"
+    "  aslc graph  WF.asl.json [--format dot|mermaid] [--history FILE] [-o FILE]\n"
+    "                                          draw the workflow (and the path a history took)\n"
     "  ./EXE [run options]                     a built workflow takes the run options\n"
     "run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE\n"
     "             --trace  --mock-config FILE --test-case NAME  --bindings FILE\n"
@@ -101,6 +104,55 @@ static int cmd_emit_c(int argc, char **argv)
     char *code = asl_emit_c(def, 1);
     int rc = write_text(out, code);
     free(code);
+    asl_def_free(def);
+    return rc;
+}
+
+/* aslc graph WF [--format dot|mermaid] [--history FILE] [-o FILE]. */
+static int cmd_graph(int argc, char **argv)
+{
+    const char *wf = NULL, *out = "-", *history = NULL;
+    asl_graph_format format = ASL_GRAPH_DOT;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "--format") == 0 || strcmp(a, "--history") == 0 || strcmp(a, "-o") == 0) && i + 1 >= argc)
+            return usage_error("graph: option '%s' needs a value", a);
+        if (strcmp(a, "--format") == 0) {
+            const char *f = argv[++i];
+            if (strcmp(f, "dot") == 0)
+                format = ASL_GRAPH_DOT;
+            else if (strcmp(f, "mermaid") == 0)
+                format = ASL_GRAPH_MERMAID;
+            else
+                return usage_error("graph: --format must be dot or mermaid, not '%s'", f);
+        } else if (strcmp(a, "--history") == 0) {
+            history = argv[++i];
+        } else if (strcmp(a, "-o") == 0) {
+            out = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("graph: unknown option '%s'", a);
+        } else if (!wf) {
+            wf = a;
+        } else {
+            return usage_error("graph takes one definition file, not also '%s'", a);
+        }
+    }
+    if (!wf)
+        return usage_error("graph needs a definition file%s", "");
+    asl_diag d;
+    asl_def *def = load(wf, &d);
+    if (!def)
+        return EXIT_USAGE;
+    asl_graph_marks marks;
+    if (history && asl_graph_marks_load(def, history, &marks, &d) != 0) {
+        asl_def_free(def);
+        return EXIT_USAGE;
+    }
+    char *text = asl_graph_render(def, format, history ? &marks : NULL);
+    int rc = write_text(out, text);
+    free(text);
+    if (history)
+        asl_graph_marks_free(def, &marks);
     asl_def_free(def);
     return rc;
 }
@@ -223,5 +275,7 @@ int main(int argc, char **argv)
         return cmd_build(argc - 2, argv + 2);
     if (strcmp(cmd, "emit-c") == 0)
         return cmd_emit_c(argc - 2, argv + 2);
+    if (strcmp(cmd, "graph") == 0)
+        return cmd_graph(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

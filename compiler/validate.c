@@ -691,8 +691,9 @@ static void check_enum(vctx *c, const cJSON *v, const char *ptr, const char *con
         size_t len = strlen(list);
         snprintf(list + len, sizeof list - len, "%s\"%s\"", i == 0 ? "" : i == n - 1 ? " or " : ", ", allowed[i]);
     }
+    /* With one choice the list already says it all. */
     asl_diag_error(c->d, ptr, "\"%s\" is not allowed here; expected %s%s", show(c, v->valuestring), list,
-                   suggest(c, v->valuestring, allowed, n));
+                   n > 1 ? suggest(c, v->valuestring, allowed, n) : "");
 }
 
 /* §2.4: "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM), uppercase T, Z required when

@@ -26,7 +26,7 @@
 
 /* Boolean rules nest; a definition can only nest them as deep as its JSON,
    but the limit keeps the C stack bounded whatever the IR holds. */
-#define MAX_RULE_DEPTH 256
+#define MAX_RULE_DEPTH 1000
 
 /* The value a path selects for a test. A definite path's node is borrowed
    from its root; an indefinite path's array is built, returned in *owned for

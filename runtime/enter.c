@@ -1,19 +1,44 @@
-/* enter.c — entering and leaving states: the bookkeeping every state does. */
+/* enter.c — entering and leaving states: the bookkeeping every state does
+   (context reset, RetryCount, <T>StateEntered / <T>StateExited, trace). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
 #include "exec.h"
+#include "history.h"
 #include "timestamp.h"
 
-long aslrt_event(aslrt_exec *ex, const char *type)
+/* AWS's event type names, indexed by ASLRT_PASS ... ASLRT_MAP. */
+static const char *const entered_type[] = {
+    "PassStateEntered",  "TaskStateEntered", "ChoiceStateEntered",   "WaitStateEntered",
+    "SucceedStateEntered", "FailStateEntered", "ParallelStateEntered", "MapStateEntered",
+};
+static const char *const exited_type[] = {
+    "PassStateExited",  "TaskStateExited", "ChoiceStateExited",   "WaitStateExited",
+    "SucceedStateExited", "FailStateExited", "ParallelStateExited", "MapStateExited",
+};
+
+#define NTYPES ((int)(sizeof entered_type / sizeof entered_type[0]))
+
+/* {name, <key>: compact JSON text of v, <key>Details: {truncated: false}}:
+   the details of StateEntered (key "input") and StateExited ("output"). */
+static cJSON *state_details(const char *name, const char *key, const char *details_key, const cJSON *v)
 {
-    (void)type; /* recorded by --history (Tasks issue); counted always */
-    return ++ex->run->last_event_id;
+    cJSON *d = aslrt_xjson(cJSON_CreateObject());
+    aslrt_xjson(cJSON_AddStringToObject(d, "name", name));
+    char *text = aslrt_json_text(v);
+    aslrt_xjson(cJSON_AddStringToObject(d, key, text));
+    free(text);
+    cJSON *t = aslrt_xjson(cJSON_AddObjectToObject(d, details_key));
+    aslrt_xjson(cJSON_AddFalseToObject(t, "truncated"));
+    return d;
 }
 
-void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st)
+/* Every state calls this first, with its raw input: the StateEntered event
+   must come before anything the state does, and its id is what a
+   States.Runtime cause quotes. Without --history/--trace it only counts. */
+void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
 {
     if (ex->context) {
         cJSON_Delete(ex->context);
@@ -21,16 +46,21 @@ void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st)
     }
     ex->state = st;
     ex->entered_at = aslrt_now();
-    ex->entered_event_id = aslrt_event(ex, "StateEntered");
+    int t = st->type >= 0 && st->type < NTYPES ? st->type : ASLRT_PASS;
+    cJSON *details = NULL;
+    if (input && aslrt_history_enabled(ex))
+        details = state_details(st->name, "input", "inputDetails", input);
+    ex->entered_event_id = aslrt_event(ex, entered_type[t], details);
     ex->retry_count = (st->type == ASLRT_TASK || st->type == ASLRT_PARALLEL || st->type == ASLRT_MAP) ? 0 : -1;
-    if (ex->run->opt.trace)
-        fprintf(stderr, "aslrt: enter \"%s\"\n", st->name);
 }
 
+/* A state that completes (or whose error a catcher took) calls this with
+   its output. Fail states never do: their execution ends instead. */
 void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
 {
-    (void)output;
-    aslrt_event(ex, "StateExited");
-    if (ex->run->opt.trace)
-        fprintf(stderr, "aslrt: exit \"%s\"\n", st->name);
+    int t = st->type >= 0 && st->type < NTYPES ? st->type : ASLRT_PASS;
+    cJSON *details = NULL;
+    if (output && aslrt_history_enabled(ex))
+        details = state_details(st->name, "output", "outputDetails", output);
+    aslrt_event(ex, exited_type[t], details);
 }

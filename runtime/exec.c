@@ -34,16 +34,6 @@ cJSON *aslrt_xjson(cJSON *v)
     return v;
 }
 
-char *aslrt_json_text(const cJSON *v)
-{
-    char *s = cJSON_PrintUnformatted(v);
-    if (!s) {
-        fputs("aslrt: error: cannot allocate memory\n", stderr);
-        abort();
-    }
-    return s;
-}
-
 void aslrt_error_clear(aslrt_exec *ex)
 {
     free(ex->error);
@@ -123,6 +113,10 @@ const cJSON *aslrt_context(aslrt_exec *ex)
     cJSON_AddStringToObject(s, "EnteredTime", entered);
     if (ex->retry_count >= 0)
         cJSON_AddNumberToObject(s, "RetryCount", ex->retry_count);
+    if (ex->task_token) { /* only while a .waitForTaskToken Task evaluates its Parameters */
+        cJSON *t = aslrt_xjson(cJSON_AddObjectToObject(c, "Task"));
+        cJSON_AddStringToObject(t, "Token", ex->task_token);
+    }
     if (ex->map_item) {
         cJSON *m = aslrt_xjson(cJSON_AddObjectToObject(c, "Map"));
         cJSON *it = aslrt_xjson(cJSON_AddObjectToObject(m, "Item"));

@@ -17,6 +17,8 @@ typedef struct aslrt_options {
     const char *mock_config;  /* --mock-config */
     const char *test_case;    /* --test-case */
     const char *bindings;     /* --bindings */
+    int threads;              /* --threads: Parallel/Map worker threads; 0: one per CPU */
+    const char *s3_root;      /* --s3-root: s3://bucket/key is DIR/bucket/key (ItemReader, ResultWriter) */
 } aslrt_options;
 
 /* What all branches of one execution share. */
@@ -30,19 +32,33 @@ typedef struct aslrt_run {
     char start_time[40];      /* ISO 8601, ms, trailing zeros trimmed */
     long last_event_id;       /* history event ids, counted even without --history */
     struct aslrt_mock *mock;  /* --mock-config/--test-case, or NULL */
+    struct aslrt_history *history; /* --history/--trace (history.c), or NULL */
+    struct aslrt_bindings *bindings; /* --bindings (bindings.c), or NULL */
+    _Atomic int stop;         /* ASLRT_STOP_*: why the execution ends early (signals.c) */
+    double deadline;          /* top-level TimeoutSeconds as a time (seconds since the epoch); 0: none */
+    struct aslrt_pool *pool;  /* Parallel/Map worker threads (pool.c), made on first use, or NULL */
+    const struct aslrt_run *parent; /* a distributed Map's child execution: the run that started it
+                                       (map.c copies the parent's aslrt_run, so keep locks and
+                                       owned resources behind pointers); NULL at the top */
 } aslrt_run;
 
 struct aslrt_exec {
     aslrt_run *run;
     const aslrt_state *state; /* the state being executed */
     long entered_event_id;    /* id of its StateEntered event */
+    long prev_event_id;       /* this branch's latest event: the next one's previousEventId */
     double entered_at;        /* when it was entered (seconds since the epoch) */
     int retry_count;          /* $$.State.RetryCount; -1: absent (Pass, Choice, ...) */
     const cJSON *map_item;    /* $$.Map.Item.Value while evaluating ItemSelector, else NULL */
     long map_index;           /* $$.Map.Item.Index */
     cJSON *context;           /* $$, built when first asked for in this state; NULL until then */
+    char *task_token;         /* $$.Task.Token in a .waitForTaskToken Task (task.c), else NULL */
     char *error;              /* set when a call returned -1 or NULL */
     char *cause;              /* NULL: the error has no cause */
+    const struct aslrt_cancel *cancel; /* Parallel branch / Map iteration: set once a sibling
+                                          failed (pool.h, aslrt_cancelled()); NULL at the top */
+    const struct aslrt_exec *parent;   /* Parallel branch / Map iteration: the exec of the
+                                          Parallel/Map state (read only; it waits); else NULL */
 };
 
 /* Sets ex's error (copying both strings; cause may be NULL) and returns -1. */
@@ -57,26 +73,37 @@ int aslrt_runtime_error(aslrt_exec *ex, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void aslrt_error_clear(aslrt_exec *ex);
 /* Does ErrorEquals list `errors` (n names) take the error `name`? States.ALL
-   takes all but States.Runtime and States.DataLimitExceeded; States.TaskFailed
-   all of those but States.Timeout. */
+   takes all but States.Runtime; States.TaskFailed all of those but
+   States.Timeout. */
 int aslrt_error_matches(const char *const *errors, int n, const char *name);
+/* 1 for errors that no retrier or catcher takes (States.Runtime). */
+int aslrt_error_uncatchable(const char *name);
 
 /* The context object ($$) as seen by the current state: borrowed, valid
    until the state is left. */
 const cJSON *aslrt_context(aslrt_exec *ex);
 
-/* Entering and leaving a state: context, history event ids, trace. */
-void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st);
+/* Entering and leaving a state: context, history events, trace. `input`
+   (borrowed) is the state's raw input, recorded by --history. */
+void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input);
 void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output);
 
 /* Waits `seconds` of workflow time, as --no-wait and --time-scale say. */
 void aslrt_sleep(aslrt_exec *ex, double seconds);
 
-/* Counts (and, with --history, records) one history event; returns its id. */
-long aslrt_event(aslrt_exec *ex, const char *type);
+/* Counts one history event and, with --history, records it: `type` is AWS's
+   event type ("TaskStateEntered", "TaskScheduled", ...), `details` (taken,
+   may be NULL) its details object. Returns the event's id. Build details only
+   when aslrt_history_enabled() says they will be used. */
+long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details);
+int aslrt_history_enabled(const aslrt_exec *ex);
 
-/* Compact JSON text of v, malloc'd (never NULL: aborts on out of memory). */
+/* Compact JSON text of v, malloc'd (never NULL: aborts on out of memory).
+   Numbers print exactly: integers in full, others with the fewest digits
+   that read back as the same double. */
 char *aslrt_json_text(const cJSON *v);
+/* One number as aslrt_json_text writes it; buf holds at least 32 bytes. */
+void aslrt_number_format(double d, char *buf);
 
 /* Out of memory: print one line and abort. */
 void *aslrt_xmalloc(size_t n);

@@ -150,6 +150,8 @@ static int scan_string(const char *s, size_t n, size_t *i, scan_error *e)
         long u = hex4(s, n, p + 2);
         if (u < 0)
             return fail(e, p, "invalid \\u escape (expected four hex digits)");
+        if (u == 0) /* cJSON's strings end at NUL: the text after it would vanish */
+            return fail(e, p, "\\u0000 (a NUL character) in a string is not supported");
         if (u >= 0xDC00 && u <= 0xDFFF)
             return fail(e, p, "unpaired UTF-16 surrogate in \\u escape");
         if (u >= 0xD800 && u <= 0xDBFF) {

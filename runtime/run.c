@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "exec.h"
+#include "history.h"
 #include "jsonfile.h"
 #include "mock.h"
 #include "timestamp.h"
@@ -168,11 +169,23 @@ static int execute(const aslrt_program *p, const aslrt_options *o, cJSON *input)
         }
     }
 
+    char *herr = NULL;
+    if (aslrt_history_open(&run, &herr) != 0) {
+        fprintf(stderr, "%s\n", herr);
+        free(herr);
+        aslrt_mock_free(run.mock);
+        free(run.name);
+        free(run.state_machine_id);
+        free(run.execution_id);
+        cJSON_Delete(input);
+        return EXIT_USAGE;
+    }
+
     aslrt_exec ex;
     memset(&ex, 0, sizeof ex);
     ex.run = &run;
     ex.retry_count = -1;
-    aslrt_event(&ex, "ExecutionStarted");
+    aslrt_history_execution_started(&ex);
 
     cJSON *v = aslrt_xjson(cJSON_Duplicate(input, 1));
     int status;
@@ -185,6 +198,12 @@ static int execute(const aslrt_program *p, const aslrt_options *o, cJSON *input)
         print_failure(&ex);
         status = EXIT_FAILED;
     }
+    aslrt_history_execution_ended(&ex, status == EXIT_SUCCEEDED   ? ASLRT_OUTCOME_SUCCEEDED
+                                       : status == EXIT_TIMED_OUT ? ASLRT_OUTCOME_TIMED_OUT
+                                       : status == EXIT_ABORTED   ? ASLRT_OUTCOME_ABORTED
+                                                                  : ASLRT_OUTCOME_FAILED,
+                                  v);
+    aslrt_history_close(&run);
     fflush(stdout);
     cJSON_Delete(v);
     cJSON_Delete(ex.context);

@@ -23,7 +23,7 @@ static void replace(cJSON **v, cJSON *with)
 /* Pass: InputPath -> Parameters -> Result -> ResultPath -> OutputPath. */
 int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st);
+    aslrt_state_enter(ex, st, *v);
     cJSON *eff = aslrt_input_path(ex, st, *v);
     if (!eff)
         return -1;
@@ -47,7 +47,7 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 /* Succeed: its output is its input filtered by InputPath and OutputPath. */
 int aslrt_succeed_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st);
+    aslrt_state_enter(ex, st, *v);
     cJSON *eff = aslrt_input_path(ex, st, *v);
     if (!eff)
         return -1;
@@ -80,7 +80,7 @@ static char *fail_field(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
 /* Fail: ends the machine with Error and Cause (literal or from paths). */
 int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st);
+    aslrt_state_enter(ex, st, *v);
     char *error = NULL, *cause = NULL;
     if (st->error_path && !(error = fail_field(ex, st->error_path, *v)))
         return -1;
@@ -98,7 +98,7 @@ int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
    effective input through OutputPath. */
 int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st);
+    aslrt_state_enter(ex, st, *v);
     cJSON *eff = aslrt_input_path(ex, st, *v);
     if (!eff)
         return -1;
@@ -189,7 +189,7 @@ static double seconds_until(aslrt_exec *ex, const aslrt_state *st, const cJSON *
 /* Wait: pauses, then passes its effective input through OutputPath. */
 int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st);
+    aslrt_state_enter(ex, st, *v);
     cJSON *eff = aslrt_input_path(ex, st, *v);
     if (!eff)
         return -1;

@@ -9,6 +9,7 @@
 
 #include "dataflow.h"
 #include "exec.h"
+#include "history.h"
 #include "mock.h"
 #include "retry.h"
 
@@ -26,14 +27,9 @@ static int invoke(aslrt_exec *ex, const aslrt_state *st, const cJSON *input, cJS
                             st->resource, st->name);
 }
 
-static int uncatchable(const char *error)
-{
-    return error && (strcmp(error, "States.Runtime") == 0 || strcmp(error, "States.DataLimitExceeded") == 0);
-}
-
 int aslrt_task_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st);
+    aslrt_state_enter(ex, st, *v);
     cJSON *input = aslrt_input_path(ex, st, *v);
     if (!input)
         return -1;
@@ -49,11 +45,14 @@ int aslrt_task_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     cJSON *result = NULL;
     int rc;
     for (;;) {
-        aslrt_event(ex, "TaskScheduled");
-        aslrt_event(ex, "TaskStarted");
+        aslrt_history_task_scheduled(ex, st, input);
+        aslrt_history_task_started(ex, st);
         rc = invoke(ex, st, input, &result);
-        aslrt_event(ex, rc == 0 ? "TaskSucceeded" : "TaskFailed");
-        if (rc == 0 || uncatchable(ex->error) || !aslrt_retry(ex, st, counts))
+        if (rc == 0)
+            aslrt_history_task_succeeded(ex, st, result);
+        else
+            aslrt_history_task_failed(ex, st);
+        if (rc == 0 || aslrt_error_uncatchable(ex->error) || !aslrt_retry(ex, st, counts))
             break;
         aslrt_error_clear(ex);
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cli.sh — checks aslc's command-line contract (design.md, "Command line"): exit codes,
 # what goes to stdout and stderr, input handling, build/emit-c outputs, run options.
-# Usage: tests/cli.sh ASLC        Prints one line per test and `N passed, N failed[, N skipped]`.
+# Usage: tests/cli.sh ASLC        Prints each failed or skipped test (VERBOSE=1: every test), then
+#                                 `N passed, N failed[, N skipped]`; exits 1 when a test failed.
 set -u
 
 if [ $# -ne 1 ] || [ ! -x "$1" ]; then
@@ -14,16 +15,27 @@ trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 2
 
 passed=0 failed=0 skipped=0
-ok()   { passed=$((passed + 1)); echo "ok   $1"; }
+ok()   { passed=$((passed + 1)); [ -z "${VERBOSE:-}" ] || echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
 
+# collect: reads the last command's stdout and stderr into out and err.  A sanitizer report
+# turns rc into 86 and puts the report first, so it can never pass as an ASL failure (exit 1).
+collect() {
+	local report
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+	report=$(grep -m 1 -E 'ERROR: (Address|Leak|Thread)Sanitizer|: runtime error: ' "$T/.err")
+	if [ -n "$report" ]; then
+		rc=86
+		err="sanitizer: $report"
+	fi
+}
 # run CMD...: runs with a time limit; sets rc, out (stdout) and err (stderr).
 run() {
 	timeout -k 5 60 "$@" >"$T/.out" 2>"$T/.err" </dev/null
 	rc=$?
-	out=$(cat "$T/.out")
-	err=$(cat "$T/.err")
+	collect
 }
 # run_stdin TEXT CMD...: the same with TEXT on stdin.
 run_stdin() {
@@ -31,8 +43,7 @@ run_stdin() {
 	shift
 	printf '%s' "$text" | timeout -k 5 60 "$@" >"$T/.out" 2>"$T/.err"
 	rc=$?
-	out=$(cat "$T/.out")
-	err=$(cat "$T/.err")
+	collect
 }
 # json_eq EXPECTED ACTUAL: true when both are the same JSON value (1 == 1.0, key order ignored).
 json_eq() {
@@ -93,7 +104,7 @@ cat >long-wait.asl.json <<'EOF'
 {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}
 EOF
 cat >timeout.asl.json <<'EOF'
-{"TimeoutSeconds": 1, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": true}}}
+{"TimeoutSeconds": 1, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3, "End": true}}}
 EOF
 cat >two-pass.asl.json <<'EOF'
 {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "End": true}}}
@@ -157,8 +168,8 @@ if command -v script >/dev/null 2>&1; then
 	# script(1) gives aslc a terminal for stdin; its output comes back through the terminal.
 	timeout -k 5 60 script -qec "'$ASLC' run '$T/echo.asl.json'" /dev/null </dev/null >"$T/.out" 2>"$T/.err"
 	rc=$?
-	out=$(tr -d '\r' <"$T/.out")
-	err=$(cat "$T/.err")
+	collect
+	out=$(printf '%s' "$out" | tr -d '\r')
 	expect input_defaults_to_empty_object_on_a_terminal 0 '{"in": {}}'
 else
 	skip input_defaults_to_empty_object_on_a_terminal "script(1) is not installed, no terminal to test with"

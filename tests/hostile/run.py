@@ -18,7 +18,6 @@ Usage: run.py --aslc PATH [--modes interp,jit,aot] [-j N] [--timeout S] [--cc CC
 
 import argparse
 import concurrent.futures
-import json
 import os
 import shlex
 import sys
@@ -104,6 +103,8 @@ def first_line(s):
 
 
 class Checker:
+    """Runs aslc and the C compiler on one hostile case at a time (thread-safe: no state)."""
+
     def __init__(self, aslc, cc, modes, timeout, keep):
         self.aslc, self.cc, self.modes, self.timeout, self.keep = aslc, cc, modes, timeout, keep
 

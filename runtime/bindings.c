@@ -1,0 +1,233 @@
+/* bindings.c — the --bindings file: resource (or pattern) -> local handler.
+ *
+ *   { "arn:aws:lambda:us-east-1:123456789012:function:Validate": {"exec": ["python3", "validate.py"]},
+ *     "Charge":                                                {"http": "http://127.0.0.1:9001/..."},
+ *     "arn:aws:states:::sqs:*":                                {"exec": ["./queue.sh"]} }
+ *
+ * Keys are matched against a Task's Resource, against the FunctionName of an
+ * arn:aws:states:::lambda:invoke Task, and against the bare function name
+ * inside a Lambda ARN; see aslrt_binding_match(). Exec handlers run in the
+ * bindings file's directory, so relative paths in them mean what they mean
+ * next to the file. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "bindings.h"
+#include "exec.h"
+#include "jsonfile.h"
+
+struct aslrt_bindings {
+    cJSON *doc;              /* the file: keys, argv strings and URLs point into it */
+    char *dir;               /* its directory, absolute */
+    int n;
+    aslrt_binding *items;
+    const char **keys;       /* items[i].key, for aslrt_binding_match */
+};
+
+int aslrt_pattern_match(const char *pattern, const char *text)
+{
+    /* Iterative glob with one backtrack point: on a mismatch after a `*`,
+       let that `*` swallow one more character. Linear in practice, never
+       recursive. */
+    const char *p = pattern, *t = text, *star = NULL, *resume = NULL;
+    while (*t) {
+        if (*p == '*') {
+            star = p++;
+            resume = t;
+        } else if (*p == *t) {
+            p++;
+            t++;
+        } else if (star) {
+            p = star + 1;
+            t = ++resume;
+        } else {
+            return 0;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}
+
+char *aslrt_lambda_function_name(const char *arn)
+{
+    const char *f = arn ? strstr(arn, ":function:") : NULL;
+    if (!f)
+        return NULL;
+    f += strlen(":function:");
+    size_t n = strcspn(f, ":");
+    if (n == 0)
+        return NULL;
+    char *s = aslrt_xmalloc(n + 1);
+    memcpy(s, f, n);
+    s[n] = '\0';
+    return s;
+}
+
+int aslrt_binding_match(const char *const *keys, int n, const char *resource, const char *function_name)
+{
+    char *short_fn = aslrt_lambda_function_name(function_name);
+    char *short_res = short_fn ? NULL : aslrt_lambda_function_name(resource);
+    const char *names[3] = {resource, function_name, short_fn ? short_fn : short_res};
+    int found = -1;
+    for (int c = 0; c < 3 && found < 0; c++)
+        for (int i = 0; names[c] && i < n && found < 0; i++)
+            if (!strchr(keys[i], '*') && strcmp(keys[i], names[c]) == 0)
+                found = i;
+    for (int i = 0; i < n && found < 0; i++)
+        for (int c = 0; c < 3 && found < 0; c++)
+            if (names[c] && strchr(keys[i], '*') && aslrt_pattern_match(keys[i], names[c]))
+                found = i;
+    free(short_fn);
+    free(short_res);
+    return found;
+}
+
+const aslrt_binding *aslrt_bindings_find(const aslrt_bindings *b, const char *resource, const char *function_name)
+{
+    if (!b)
+        return NULL;
+    int i = aslrt_binding_match(b->keys, b->n, resource, function_name);
+    return i < 0 ? NULL : &b->items[i];
+}
+
+/* "FILE: /key: message", the key escaped as a JSON pointer token
+   (RFC 6901: ~ -> ~0, / -> ~1). */
+static char *problem(const char *file, const char *key, const char *msg)
+{
+    size_t n = strlen(file) + 2 * strlen(key) + strlen(msg) + 8;
+    char *s = aslrt_xmalloc(n), *o = s;
+    o += sprintf(o, "%s: /", file);
+    for (const char *k = key; *k; k++) {
+        if (*k == '~' || *k == '/') {
+            *o++ = '~';
+            *o++ = *k == '~' ? '0' : '1';
+        } else {
+            *o++ = *k;
+        }
+    }
+    sprintf(o, ": %s", msg);
+    return s;
+}
+
+/* "FILE: message", for the file as a whole. */
+static char *plain(const char *file, const char *msg)
+{
+    size_t n = strlen(file) + strlen(msg) + 3;
+    char *s = aslrt_xmalloc(n);
+    snprintf(s, n, "%s: %s", file, msg);
+    return s;
+}
+
+/* One entry: {"exec": [non-empty strings, at least one]} or {"http":
+   "http://..." | "https://..."}, nothing else. NULL, or what is wrong. */
+static const char *check_entry(const cJSON *v)
+{
+    if (!cJSON_IsObject(v))
+        return "a binding must be an object: {\"exec\": [\"program\", \"arg\", ...]} or {\"http\": \"URL\"}";
+    const cJSON *ex = cJSON_GetObjectItemCaseSensitive(v, "exec");
+    const cJSON *http = cJSON_GetObjectItemCaseSensitive(v, "http");
+    for (const cJSON *m = v->child; m; m = m->next)
+        if (strcmp(m->string, "exec") != 0 && strcmp(m->string, "http") != 0)
+            return "unknown field in a binding (only \"exec\" or \"http\")";
+    if ((ex != NULL) == (http != NULL))
+        return "a binding needs exactly one of \"exec\" and \"http\"";
+    if (ex) {
+        if (!cJSON_IsArray(ex) || !ex->child)
+            return "\"exec\" must be a non-empty array of strings: the program and its arguments";
+        for (const cJSON *a = ex->child; a; a = a->next)
+            if (!cJSON_IsString(a))
+                return "\"exec\" must be a non-empty array of strings: the program and its arguments";
+        if (ex->child->valuestring[0] == '\0')
+            return "\"exec\": the program name is empty";
+        return NULL;
+    }
+    if (!cJSON_IsString(http) ||
+        (strncmp(http->valuestring, "http://", 7) != 0 && strncmp(http->valuestring, "https://", 8) != 0))
+        return "\"http\" must be a URL starting with http:// or https://";
+    return NULL;
+}
+
+/* The absolute directory of `file`, malloc'd; NULL when it cannot be found. */
+static char *directory_of(const char *file)
+{
+    char *real = realpath(file, NULL);
+    if (!real)
+        return NULL;
+    char *slash = strrchr(real, '/');
+    if (slash == real)
+        slash[1] = '\0'; /* a file in / */
+    else if (slash)
+        *slash = '\0';
+    return real;
+}
+
+aslrt_bindings *aslrt_bindings_load(const char *file, char **err)
+{
+    cJSON *doc = aslrt_json_load(file, err);
+    if (!doc)
+        return NULL;
+    if (!cJSON_IsObject(doc)) {
+        cJSON_Delete(doc);
+        *err = plain(file, "a bindings file is a JSON object: {\"<resource or pattern>\": {\"exec\": [...]} | {\"http\": \"URL\"}}");
+        return NULL;
+    }
+    int n = 0;
+    for (const cJSON *m = doc->child; m; m = m->next, n++) {
+        const char *msg = m->string[0] == '\0' ? "the resource must not be empty" : check_entry(m);
+        if (msg) {
+            *err = problem(file, m->string, msg);
+            cJSON_Delete(doc);
+            return NULL;
+        }
+    }
+    char *dir = directory_of(file);
+    if (!dir) {
+        cJSON_Delete(doc);
+        *err = plain(file, "cannot find the file's directory");
+        return NULL;
+    }
+    aslrt_bindings *b = aslrt_xmalloc(sizeof *b);
+    b->doc = doc;
+    b->dir = dir;
+    b->n = n;
+    b->items = aslrt_xmalloc(sizeof *b->items * (size_t)(n ? n : 1));
+    b->keys = aslrt_xmalloc(sizeof *b->keys * (size_t)(n ? n : 1));
+    int i = 0;
+    for (const cJSON *m = doc->child; m; m = m->next, i++) {
+        aslrt_binding *it = &b->items[i];
+        memset(it, 0, sizeof *it);
+        it->key = b->keys[i] = m->string;
+        it->dir = dir;
+        const cJSON *ex = cJSON_GetObjectItemCaseSensitive(m, "exec");
+        if (ex) {
+            it->kind = ASLRT_BIND_EXEC;
+            int argc = cJSON_GetArraySize(ex), k = 0;
+            it->argv = aslrt_xmalloc(sizeof *it->argv * (size_t)(argc + 1));
+            for (const cJSON *a = ex->child; a; a = a->next)
+                it->argv[k++] = a->valuestring;
+            it->argv[k] = NULL;
+        } else {
+            it->kind = ASLRT_BIND_HTTP;
+            it->url = cJSON_GetObjectItemCaseSensitive(m, "http")->valuestring;
+        }
+    }
+    return b;
+}
+
+void aslrt_bindings_free(aslrt_bindings *b)
+{
+    if (!b)
+        return;
+    for (int i = 0; i < b->n; i++)
+        free(b->items[i].argv);
+    free(b->items);
+    free(b->keys);
+    free(b->dir);
+    cJSON_Delete(b->doc);
+    free(b);
+}

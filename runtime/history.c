@@ -1,0 +1,430 @@
+/* history.c — execution history events (--history: JSON lines with AWS's
+ * names and details, asl-reference.md §11) and the readable trace
+ * (--trace) on stderr.
+ *
+ * Ids are always counted; the file, when there is one, is written under a
+ * mutex so that Parallel/Map branch threads get consecutive ids and lines
+ * appear in id order. Without --history the count is one atomic add, so
+ * entering a state stays cheap. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "exec.h"
+#include "history.h"
+#include "timestamp.h"
+
+/* The role $$.Execution.RoleArn also names (exec.c). */
+#define ROLE_ARN "arn:aws:iam::123456789012:role/aslc-local"
+/* The region the local ARNs use (run.c). */
+#define DEFAULT_REGION "us-east-1"
+/* Longest error cause a trace line shows, in bytes. */
+#define TRACE_CAUSE_MAX 160
+
+struct aslrt_history {
+    FILE *file;            /* --history, or NULL */
+    int trace;             /* --trace */
+    double t0;             /* when the execution started, for trace times */
+    pthread_mutex_t lock;  /* ids and file writes, when file != NULL */
+};
+
+int aslrt_history_enabled(const aslrt_exec *ex)
+{
+    return ex->run->history && ex->run->history->file;
+}
+
+/* ---------------------------------------------------------------- names */
+
+char *aslrt_history_details_key(const char *type, char *buf, size_t n)
+{
+    static const char entered[] = "StateEntered", exited[] = "StateExited";
+    size_t len = strlen(type);
+    if (n == 0)
+        return buf;
+    if (len >= sizeof entered - 1 && strcmp(type + len - (sizeof entered - 1), entered) == 0)
+        type = "stateEntered";
+    else if (len >= sizeof exited - 1 && strcmp(type + len - (sizeof exited - 1), exited) == 0)
+        type = "stateExited";
+    snprintf(buf, n, "%s%s", type, "EventDetails");
+    if (buf[0] >= 'A' && buf[0] <= 'Z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return buf;
+}
+
+/* Where the n-th ':' of s is (n counts from 1), or NULL. */
+static const char *nth_colon(const char *s, int n)
+{
+    for (; *s; s++)
+        if (*s == ':' && --n == 0)
+            return s;
+    return NULL;
+}
+
+void aslrt_resource_split(const char *arn, aslrt_resource *r)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = ASLRT_RESOURCE_SERVICE;
+    r->type = arn;
+    r->name = arn;
+    /* arn:partition:service:region:account:rest */
+    const char *c2 = nth_colon(arn, 2), *c3 = nth_colon(arn, 3), *c4 = nth_colon(arn, 4), *c5 = nth_colon(arn, 5);
+    if (strncmp(arn, "arn:", 4) != 0 || !c5)
+        return;
+    const char *service = c2 + 1, *rest = c5 + 1;
+    size_t service_len = (size_t)(c3 - service);
+    r->region = c3 + 1;
+    r->region_len = (size_t)(c4 - r->region);
+    if (service_len == 6 && strncmp(service, "lambda", 6) == 0 && strncmp(rest, "function:", 9) == 0)
+        r->kind = ASLRT_RESOURCE_LAMBDA;
+    else if (service_len == 6 && strncmp(service, "states", 6) == 0 && strncmp(rest, "activity:", 9) == 0)
+        r->kind = ASLRT_RESOURCE_ACTIVITY;
+    const char *last = strrchr(rest, ':');
+    r->type = rest;
+    if (last) {
+        r->type_len = (size_t)(last - rest);
+        r->name = last + 1;
+    } else {
+        r->type_len = strlen(rest);
+        r->name = rest;
+    }
+}
+
+/* ---------------------------------------------------------------- trace */
+
+/* s as a JSON string literal (quotes, control characters escaped), cut to
+   at most max bytes of s without splitting a UTF-8 sequence; malloc'd. */
+static char *quoted(const char *s, size_t max)
+{
+    size_t len = strlen(s);
+    char *cut = NULL;
+    if (len > max) {
+        while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+            max--;
+        cut = aslrt_xmalloc(max + 4);
+        memcpy(cut, s, max);
+        memcpy(cut + max, "...", 4);
+        s = cut;
+    }
+    cJSON *str = aslrt_xjson(cJSON_CreateString(s));
+    char *text = aslrt_json_text(str);
+    cJSON_Delete(str);
+    free(cut);
+    return text;
+}
+
+static const char *const type_names[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"};
+
+static const char *state_type_name(const aslrt_state *st)
+{
+    return st && st->type >= 0 && st->type < (int)(sizeof type_names / sizeof type_names[0]) ? type_names[st->type]
+                                                                                            : "?";
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* One trace line for an event, if it is one the trace shows: states entered
+   and exited (with the time spent), failures (with the error). One fprintf
+   per line, so that lines of concurrent branches do not mix. */
+static void trace_event(const aslrt_exec *ex, const struct aslrt_history *h, const char *type)
+{
+    const aslrt_state *st = ex->state;
+    double now = aslrt_now();
+    char *name = quoted(st ? st->name : "", 200);
+    if (ends_with(type, "StateEntered")) {
+        fprintf(stderr, "aslrt: %8.3fs enter %s (%s)\n", now - h->t0, name, state_type_name(st));
+    } else if (ends_with(type, "StateExited")) {
+        double spent = now - ex->entered_at;
+        fprintf(stderr, "aslrt: %8.3fs exit  %s (%s) %.*f %s\n", now - h->t0, name, state_type_name(st),
+                spent < 1 ? 1 : 2, spent < 1 ? spent * 1e3 : spent, spent < 1 ? "ms" : "s");
+    } else if (strncmp(type, "Execution", 9) != 0 && (ends_with(type, "Failed") || ends_with(type, "TimedOut"))) {
+        char *cause = ex->cause ? quoted(ex->cause, TRACE_CAUSE_MAX) : NULL;
+        fprintf(stderr, "aslrt: %8.3fs fail  %s (%s) %s: %s%s%s\n", now - h->t0, name, state_type_name(st), type,
+                ex->error ? ex->error : "(no error)", cause ? " " : "", cause ? cause : "");
+        free(cause);
+    }
+    free(name);
+}
+
+/* ---------------------------------------------------------------- events */
+
+long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details)
+{
+    aslrt_run *run = ex->run;
+    struct aslrt_history *h = run->history;
+    long id;
+    if (!h || !h->file) {
+        cJSON_Delete(details);
+        id = __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED);
+    } else {
+        char key[96];
+        char *text = details ? aslrt_json_text(details) : NULL;
+        cJSON_Delete(details);
+        aslrt_history_details_key(type, key, sizeof key);
+        char ts[40];
+        pthread_mutex_lock(&h->lock);
+        id = ++run->last_event_id;
+        aslrt_time_format(aslrt_now(), ts);
+        /* type and key are AWS's event names (letters only), ts digits and
+           punctuation: none needs escaping. */
+        fprintf(h->file, "{\"timestamp\":\"%s\",\"type\":\"%s\",\"id\":%ld,\"previousEventId\":%ld", ts, type, id,
+                ex->prev_event_id);
+        if (text)
+            fprintf(h->file, ",\"%s\":%s", key, text);
+        fputs("}\n", h->file);
+        pthread_mutex_unlock(&h->lock);
+        free(text);
+    }
+    /* AWS's first state's StateEntered points at event 0, not at
+       ExecutionStarted; later events point at their branch's previous one. */
+    if (strcmp(type, "ExecutionStarted") != 0)
+        ex->prev_event_id = id;
+    if (h && h->trace)
+        trace_event(ex, h, type);
+    return id;
+}
+
+int aslrt_history_open(aslrt_run *run, char **err)
+{
+    run->history = NULL;
+    if (!run->opt.history_file && !run->opt.trace)
+        return 0;
+    struct aslrt_history *h = aslrt_xmalloc(sizeof *h);
+    memset(h, 0, sizeof *h);
+    h->trace = run->opt.trace;
+    h->t0 = aslrt_now();
+    if (run->opt.history_file) {
+        const char *path = run->opt.history_file;
+        h->file = fopen(path, "w");
+        if (!h->file) {
+            const char *why = strerror(errno);
+            size_t n = strlen(path) + strlen(why) + 32;
+            *err = aslrt_xmalloc(n);
+            snprintf(*err, n, "--history %s: %s", path, why);
+            free(h);
+            return -1;
+        }
+    }
+    pthread_mutex_init(&h->lock, NULL);
+    run->history = h;
+    return 0;
+}
+
+void aslrt_history_close(aslrt_run *run)
+{
+    struct aslrt_history *h = run->history;
+    if (!h)
+        return;
+    if (h->file && fclose(h->file) != 0)
+        fprintf(stderr, "aslrt: --history %s: %s\n", run->opt.history_file, strerror(errno));
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+    run->history = NULL;
+}
+
+/* Adds key: compact JSON text of v, and keyDetails: {"truncated": false}. */
+static void add_payload(cJSON *d, const char *key, const char *details_key, const cJSON *v)
+{
+    char *text = aslrt_json_text(v);
+    aslrt_xjson(cJSON_AddStringToObject(d, key, text));
+    free(text);
+    cJSON *t = aslrt_xjson(cJSON_AddObjectToObject(d, details_key));
+    aslrt_xjson(cJSON_AddFalseToObject(t, "truncated"));
+}
+
+static cJSON *new_object(void)
+{
+    return aslrt_xjson(cJSON_CreateObject());
+}
+
+void aslrt_history_execution_started(aslrt_exec *ex)
+{
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        d = new_object();
+        add_payload(d, "input", "inputDetails", ex->run->input);
+        aslrt_xjson(cJSON_AddStringToObject(d, "roleArn", ROLE_ARN));
+    }
+    aslrt_event(ex, "ExecutionStarted", d);
+}
+
+/* {error, cause} from ex, each left out when absent. */
+static cJSON *error_details(const aslrt_exec *ex)
+{
+    cJSON *d = new_object();
+    if (ex->error)
+        aslrt_xjson(cJSON_AddStringToObject(d, "error", ex->error));
+    if (ex->cause)
+        aslrt_xjson(cJSON_AddStringToObject(d, "cause", ex->cause));
+    return d;
+}
+
+void aslrt_history_execution_ended(aslrt_exec *ex, aslrt_outcome how, const cJSON *output)
+{
+    static const char *const types[] = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut",
+                                        "ExecutionAborted"};
+    static const char *const words[] = {"succeeded", "failed", "timed out", "aborted"};
+    int i = how >= ASLRT_OUTCOME_SUCCEEDED && how <= ASLRT_OUTCOME_ABORTED ? (int)how : ASLRT_OUTCOME_FAILED;
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        if (i == ASLRT_OUTCOME_SUCCEEDED) {
+            d = new_object();
+            if (output)
+                add_payload(d, "output", "outputDetails", output);
+        } else if (i == ASLRT_OUTCOME_ABORTED) {
+            d = new_object();
+        } else {
+            d = error_details(ex);
+        }
+    }
+    aslrt_event(ex, types[i], d);
+    struct aslrt_history *h = ex->run->history;
+    if (!h || !h->trace)
+        return;
+    if (i == ASLRT_OUTCOME_SUCCEEDED || i == ASLRT_OUTCOME_ABORTED || !ex->error) {
+        fprintf(stderr, "aslrt: %8.3fs execution %s\n", aslrt_now() - h->t0, words[i]);
+        return;
+    }
+    char *cause = ex->cause ? quoted(ex->cause, TRACE_CAUSE_MAX) : NULL;
+    fprintf(stderr, "aslrt: %8.3fs execution %s: %s%s%s\n", aslrt_now() - h->t0, words[i], ex->error,
+            cause ? " " : "", cause ? cause : "");
+    free(cause);
+}
+
+/* ------------------------------------------------------------------- Task */
+
+/* The event type for a Task attempt's `step` ("Scheduled", "Started",
+   "Succeeded", "Failed", "TimedOut") with the prefix the resource kind
+   takes: Task, LambdaFunction or Activity. */
+static const char *task_event_type(int kind, int step)
+{
+    static const char *const names[3][5] = {
+        {"TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskFailed", "TaskTimedOut"},
+        {"LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "LambdaFunctionFailed",
+         "LambdaFunctionTimedOut"},
+        {"ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "ActivityFailed", "ActivityTimedOut"},
+    };
+    return names[kind][step];
+}
+
+enum { STEP_SCHEDULED, STEP_STARTED, STEP_SUCCEEDED, STEP_FAILED, STEP_TIMED_OUT };
+
+/* resourceType and resource, as Task* events start their details. */
+static cJSON *service_details(const aslrt_resource *r)
+{
+    cJSON *d = new_object();
+    char *type = aslrt_xmalloc(r->type_len + 1);
+    memcpy(type, r->type, r->type_len);
+    type[r->type_len] = '\0';
+    aslrt_xjson(cJSON_AddStringToObject(d, "resourceType", type));
+    free(type);
+    aslrt_xjson(cJSON_AddStringToObject(d, "resource", r->name));
+    return d;
+}
+
+static const char *resource_of(const aslrt_state *st)
+{
+    return st->resource ? st->resource : "";
+}
+
+void aslrt_history_task_scheduled(aslrt_exec *ex, const aslrt_state *st, const cJSON *parameters)
+{
+    aslrt_resource r;
+    aslrt_resource_split(resource_of(st), &r);
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        if (r.kind == ASLRT_RESOURCE_SERVICE) {
+            d = service_details(&r);
+            if (r.region_len) {
+                char *region = aslrt_xmalloc(r.region_len + 1);
+                memcpy(region, r.region, r.region_len);
+                region[r.region_len] = '\0';
+                aslrt_xjson(cJSON_AddStringToObject(d, "region", region));
+                free(region);
+            } else {
+                aslrt_xjson(cJSON_AddStringToObject(d, "region", DEFAULT_REGION));
+            }
+            char *text = aslrt_json_text(parameters);
+            aslrt_xjson(cJSON_AddStringToObject(d, "parameters", text));
+            free(text);
+        } else {
+            d = new_object();
+            aslrt_xjson(cJSON_AddStringToObject(d, "resource", resource_of(st)));
+            add_payload(d, "input", "inputDetails", parameters);
+        }
+        if (st->timeout_seconds > 0)
+            aslrt_xjson(cJSON_AddNumberToObject(d, "timeoutInSeconds", st->timeout_seconds));
+        if (st->heartbeat_seconds > 0 && r.kind != ASLRT_RESOURCE_LAMBDA)
+            aslrt_xjson(cJSON_AddNumberToObject(d, "heartbeatInSeconds", st->heartbeat_seconds));
+    }
+    aslrt_event(ex, task_event_type(r.kind, STEP_SCHEDULED), d);
+}
+
+void aslrt_history_task_started(aslrt_exec *ex, const aslrt_state *st)
+{
+    aslrt_resource r;
+    aslrt_resource_split(resource_of(st), &r);
+    cJSON *d = NULL;
+    if (r.kind == ASLRT_RESOURCE_SERVICE && aslrt_history_enabled(ex))
+        d = service_details(&r);
+    aslrt_event(ex, task_event_type(r.kind, STEP_STARTED), d);
+}
+
+void aslrt_history_task_succeeded(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
+{
+    aslrt_resource r;
+    aslrt_resource_split(resource_of(st), &r);
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        d = r.kind == ASLRT_RESOURCE_SERVICE ? service_details(&r) : new_object();
+        if (output)
+            add_payload(d, "output", "outputDetails", output);
+    }
+    aslrt_event(ex, task_event_type(r.kind, STEP_SUCCEEDED), d);
+}
+
+void aslrt_history_task_failed(aslrt_exec *ex, const aslrt_state *st)
+{
+    aslrt_resource r;
+    aslrt_resource_split(resource_of(st), &r);
+    int step = ex->error && strcmp(ex->error, "States.Timeout") == 0 ? STEP_TIMED_OUT : STEP_FAILED;
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        d = r.kind == ASLRT_RESOURCE_SERVICE ? service_details(&r) : new_object();
+        if (ex->error)
+            aslrt_xjson(cJSON_AddStringToObject(d, "error", ex->error));
+        if (ex->cause)
+            aslrt_xjson(cJSON_AddStringToObject(d, "cause", ex->cause));
+    }
+    aslrt_event(ex, task_event_type(r.kind, step), d);
+}
+
+/* -------------------------------------------------------------------- Map */
+
+long aslrt_history_map_started(aslrt_exec *ex, long length)
+{
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        d = new_object();
+        aslrt_xjson(cJSON_AddNumberToObject(d, "length", (double)length));
+    }
+    return aslrt_event(ex, "MapStateStarted", d);
+}
+
+long aslrt_history_map_iteration(aslrt_exec *ex, const char *type, const aslrt_state *map, long index)
+{
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        d = new_object();
+        aslrt_xjson(cJSON_AddNumberToObject(d, "index", (double)index));
+        aslrt_xjson(cJSON_AddStringToObject(d, "name", map->name));
+    }
+    return aslrt_event(ex, type, d);
+}

@@ -1,0 +1,135 @@
+/* jsonprint.c — compact JSON text, with numbers that round-trip.
+ *
+ * cJSON prints numbers with "%1.15g" and accepts the result when it reads
+ * back *approximately* equal, so 9007199254740991 comes out as
+ * 9.00719925474099e+15. AWS keeps such numbers exact, so every document the
+ * runtime prints (outputs, causes, JsonToString, history) goes through here:
+ * integers print in full, other numbers with the fewest digits that read back
+ * as the very same double. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "exec.h"
+
+typedef struct out {
+    char *s;
+    size_t len, cap;
+} out;
+
+static void grow(out *o, size_t n)
+{
+    if (o->len + n + 1 <= o->cap)
+        return;
+    while (o->len + n + 1 > o->cap)
+        o->cap = o->cap ? 2 * o->cap : 256;
+    char *s = realloc(o->s, o->cap);
+    if (!s) {
+        fputs("aslrt: error: cannot allocate memory\n", stderr);
+        abort();
+    }
+    o->s = s;
+}
+
+static void put(out *o, const char *s, size_t n)
+{
+    grow(o, n);
+    memcpy(o->s + o->len, s, n);
+    o->len += n;
+}
+
+void aslrt_number_format(double d, char *buf)
+{
+    if (!isfinite(d)) { /* JSON has no NaN or infinities; cJSON writes null too */
+        strcpy(buf, "null");
+        return;
+    }
+    if (d == 0) { /* -0 prints as 0, as JavaScript and Java's JSON writers do */
+        strcpy(buf, "0");
+        return;
+    }
+    if (d == floor(d) && fabs(d) < 1e17) {
+        snprintf(buf, 32, "%.0f", d);
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            return;
+    }
+}
+
+static void put_string(out *o, const char *s)
+{
+    put(o, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        put(o, run, (size_t)(s - run));
+        char esc[8];
+        switch (c) {
+        case '"': put(o, "\\\"", 2); break;
+        case '\\': put(o, "\\\\", 2); break;
+        case '\b': put(o, "\\b", 2); break;
+        case '\f': put(o, "\\f", 2); break;
+        case '\n': put(o, "\\n", 2); break;
+        case '\r': put(o, "\\r", 2); break;
+        case '\t': put(o, "\\t", 2); break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            put(o, esc, 6);
+        }
+        run = s + 1;
+    }
+    put(o, run, (size_t)(s - run));
+    put(o, "\"", 1);
+}
+
+static void put_value(out *o, const cJSON *v)
+{
+    char num[32];
+    switch (v->type & 0xff) {
+    case cJSON_False: put(o, "false", 5); break;
+    case cJSON_True: put(o, "true", 4); break;
+    case cJSON_Number:
+        aslrt_number_format(v->valuedouble, num);
+        put(o, num, strlen(num));
+        break;
+    case cJSON_String: put_string(o, v->valuestring ? v->valuestring : ""); break;
+    case cJSON_Raw: put(o, v->valuestring, strlen(v->valuestring)); break;
+    case cJSON_Array:
+    case cJSON_Object: {
+        int obj = (v->type & 0xff) == cJSON_Object;
+        put(o, obj ? "{" : "[", 1);
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (obj) {
+                put_string(o, c->string ? c->string : "");
+                put(o, ":", 1);
+            }
+            put_value(o, c);
+            if (c->next)
+                put(o, ",", 1);
+        }
+        put(o, obj ? "}" : "]", 1);
+        break;
+    }
+    default: put(o, "null", 4); break;
+    }
+}
+
+char *aslrt_json_text(const cJSON *v)
+{
+    out o = {NULL, 0, 0};
+    grow(&o, 64);
+    if (v)
+        put_value(&o, v);
+    else
+        put(&o, "null", 4);
+    o.s[o.len] = '\0';
+    return o.s;
+}

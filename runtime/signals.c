@@ -1,0 +1,160 @@
+/* signals.c — ending an execution early, and waits that notice it.
+ *
+ * Two things end an execution before its states do: SIGINT/SIGTERM (it is
+ * aborted: exit 4) and the top-level TimeoutSeconds (it times out: exit 3).
+ * Neither may just exit(): child processes must be stopped and every
+ * document freed, so the execution unwinds through its ordinary error path.
+ *
+ * A signal handler can do almost nothing safely, so ours stores the signal
+ * in an atomic and writes one byte to a pipe that is never drained while
+ * the execution runs. Everything that blocks (Wait states and retry
+ * intervals here, exec handlers, HTTP requests) polls that pipe beside what
+ * it waits for, so one signal wakes every thread, Parallel branches
+ * included. The timeout needs no timer: it is a deadline that bounds every
+ * wait. State entry, Retry and Catch ask aslrt_stop_check()/
+ * aslrt_stop_reason(), so a stopping execution runs no further state and
+ * catches nothing on its way out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "signals.h"
+#include "timestamp.h"
+
+/* Process-wide, because signals are: the signal received (0: none) and the
+   pipe the handler writes to. */
+static atomic_int g_signal;
+static int g_wake[2] = {-1, -1};
+static struct sigaction g_old_int, g_old_term, g_old_pipe;
+
+/* Async-signal-safe: an atomic store and a write(2). */
+static void on_signal(int sig)
+{
+    int saved = errno;
+    atomic_store(&g_signal, sig);
+    if (g_wake[1] >= 0) {
+        char c = 1;
+        ssize_t n = write(g_wake[1], &c, 1);
+        (void)n; /* the pipe being full already wakes everyone */
+    }
+    errno = saved;
+}
+
+int aslrt_stop_begin(aslrt_run *run, char **err)
+{
+    atomic_store(&run->stop, ASLRT_STOP_NONE);
+    run->deadline = run->program && run->program->timeout_seconds > 0
+                        ? aslrt_now() + run->program->timeout_seconds : 0;
+    atomic_store(&g_signal, 0);
+    if (g_wake[0] < 0 && pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        const char *msg = strerror(errno);
+        *err = aslrt_xmalloc(strlen(msg) + 64);
+        sprintf(*err, "cannot create a pipe to watch for signals: %s", msg);
+        g_wake[0] = g_wake[1] = -1;
+        return -1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, &g_old_int);
+    sigaction(SIGTERM, &sa, &g_old_term);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, &g_old_pipe);
+    return 0;
+}
+
+void aslrt_stop_end(aslrt_run *run)
+{
+    (void)run;
+    sigaction(SIGINT, &g_old_int, NULL);
+    sigaction(SIGTERM, &g_old_term, NULL);
+    sigaction(SIGPIPE, &g_old_pipe, NULL);
+    if (g_wake[0] >= 0) {
+        close(g_wake[0]);
+        close(g_wake[1]);
+        g_wake[0] = g_wake[1] = -1;
+    }
+}
+
+int aslrt_stop_reason(aslrt_run *run)
+{
+    int r = atomic_load(&run->stop);
+    if (r != ASLRT_STOP_NONE)
+        return r;
+    if (atomic_load(&g_signal) != 0)
+        r = ASLRT_STOP_ABORTED;
+    else if (run->deadline > 0 && aslrt_now() >= run->deadline)
+        r = ASLRT_STOP_TIMED_OUT;
+    else
+        return ASLRT_STOP_NONE;
+    int none = ASLRT_STOP_NONE;
+    atomic_compare_exchange_strong(&run->stop, &none, r);
+    return atomic_load(&run->stop);
+}
+
+int aslrt_stop_check(aslrt_exec *ex)
+{
+    switch (aslrt_stop_reason(ex->run)) {
+    case ASLRT_STOP_NONE:
+        return 0;
+    case ASLRT_STOP_TIMED_OUT: /* AWS: ExecutionTimedOut, States.Timeout without a cause */
+        return aslrt_error_set(ex, "States.Timeout", NULL);
+    default:
+        return aslrt_error_set(ex, ASLRT_ERR_ABORTED, "The execution was aborted by a signal.");
+    }
+}
+
+int aslrt_stop_signal(void)
+{
+    return atomic_load(&g_signal);
+}
+
+int aslrt_stop_fd(void)
+{
+    return g_wake[0];
+}
+
+int aslrt_stop_poll_ms(const aslrt_run *run, double until)
+{
+    double limit = until;
+    if (run->deadline > 0 && (limit <= 0 || run->deadline < limit))
+        limit = run->deadline;
+    if (limit <= 0)
+        return 3600 * 1000;
+    double ms = ceil((limit - aslrt_now()) * 1000.0);
+    if (!(ms > 0))
+        return 0;
+    return ms > 3600 * 1000.0 ? 3600 * 1000 : (int)ms;
+}
+
+int aslrt_sleep_until(aslrt_exec *ex, double until)
+{
+    for (;;) {
+        if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
+            return 1;
+        if (aslrt_now() >= until)
+            return 0;
+        struct pollfd p = {.fd = g_wake[0], .events = POLLIN};
+        poll(&p, p.fd >= 0 ? 1 : 0, aslrt_stop_poll_ms(ex->run, until));
+    }
+}
+
+/* Wait states and retry intervals: `seconds` of workflow time, skipped by
+   --no-wait and scaled by --time-scale, cut short by an abort or timeout. */
+void aslrt_sleep(aslrt_exec *ex, double seconds)
+{
+    const aslrt_options *o = &ex->run->opt;
+    if (o->no_wait || !(seconds > 0) || !(o->time_scale > 0))
+        return;
+    aslrt_sleep_until(ex, aslrt_now() + seconds * o->time_scale);
+}
