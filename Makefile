@@ -22,13 +22,13 @@ endif
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
 CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Iruntime -Icompiler -I$(B)
 LDFLAGS += $(SANFLAGS)
-RT_LIBS := -lcjson -lcrypto -lm -lpthread
+RT_LIBS := -lcjson -lcurl -lcrypto -lz -lm -lpthread
 LIBS := $(RT_LIBS) -ltcc -ldl
 
 RT_SRC := $(wildcard runtime/*.c)
 RT_OBJ := $(RT_SRC:%.c=$(B)/%.o)
 CC_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
-CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o
+CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o $(B)/gen/aslrt_handler_h.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -38,13 +38,14 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# The runtime header, embedded in aslc so that `aslc run` needs nothing installed.
-$(B)/gen/aslrt_h.c: runtime/aslrt.h
+# The public runtime headers, embedded in aslc so that `aslc run` and `aslc build`
+# need nothing installed: runtime/NAME.h becomes asl_NAME_h[] and asl_NAME_h_len.
+$(B)/gen/%_h.c: runtime/%.h
 	@mkdir -p $(@D)
-	{ echo '/* Generated from runtime/aslrt.h; do not edit. */'; \
-	  echo 'const char asl_aslrt_h[] = {'; od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
-	  echo '0x00 };'; echo 'const unsigned long asl_aslrt_h_len = sizeof asl_aslrt_h - 1;'; } > $@
-$(B)/gen/aslrt_h.o: $(B)/gen/aslrt_h.c
+	{ echo '/* Generated from $<; do not edit. */'; \
+	  echo 'const char asl_$*_h[] = {'; od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; echo 'const unsigned long asl_$*_h_len = sizeof asl_$*_h - 1;'; } > $@
+$(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/libaslrt.a: $(RT_OBJ)
@@ -75,6 +76,7 @@ install: all
 	install -m 755 $(B)/aslc $(DESTDIR)$(PREFIX)/bin/aslc
 	install -m 644 $(B)/libaslrt.a $(DESTDIR)$(PREFIX)/lib/aslc/libaslrt.a
 	install -m 644 runtime/aslrt.h $(DESTDIR)$(PREFIX)/include/aslc/aslrt.h
+	install -m 644 runtime/aslrt_handler.h $(DESTDIR)$(PREFIX)/include/aslc/aslrt_handler.h
 
 clean:
 	rm -rf build

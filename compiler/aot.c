@@ -3,6 +3,7 @@
    option can be misread as shell syntax. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,13 @@
 #define ASLC_SANFLAGS ""
 #endif
 #ifndef ASLC_RT_LIBS
-#define ASLC_RT_LIBS "-lcjson -lcrypto -lm -lpthread"
+#define ASLC_RT_LIBS "-lcjson -lcurl -lcrypto -lz -lm -lpthread"
 #endif
 
 extern const char asl_aslrt_h[];
 extern const unsigned long asl_aslrt_h_len;
+extern const char asl_aslrt_handler_h[];
+extern const unsigned long asl_aslrt_handler_h_len;
 
 static int write_file(const char *path, const char *data, size_t n, asl_diag *d)
 {
@@ -70,10 +73,32 @@ static int split_flags(char *s, char **argv, int max)
     return n;
 }
 
-/* Runs argv, waits, returns its exit status (or 128+signal), -1 if it
-   could not start. */
-static int spawn(char *const *argv)
+/* The workflow executable `aslc run --mode aot` waits for: SIGINT and
+   SIGTERM sent to aslc are passed on to it, so that it aborts as the other
+   modes do (exit 4, its handlers' processes stopped) instead of being
+   orphaned. */
+static volatile sig_atomic_t g_child;
+
+static void forward_signal(int sig)
 {
+    if (g_child > 0)
+        kill((pid_t)g_child, sig);
+}
+
+/* Runs argv, waits, returns its exit status (or 128+signal), -1 if it
+   could not start. With `forward`, SIGINT/SIGTERM go on to the child. */
+static int spawn(char *const *argv, int forward)
+{
+    struct sigaction sa, old_int, old_term;
+    if (forward) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = forward_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        g_child = 0;
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+    }
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -82,10 +107,20 @@ static int spawn(char *const *argv)
         fprintf(stderr, "aslc: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
-    int status;
+    g_child = pid;
+    int status, rc = 0;
     while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
+        if (errno != EINTR) {
+            rc = -1;
+            break;
+        }
+    g_child = 0;
+    if (forward) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    if (rc < 0)
+        return -1;
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + WTERMSIG(status);
@@ -109,7 +144,7 @@ static char *make_temp_dir(void)
     return mkdtemp(tmpl) ? strdup(tmpl) : NULL;
 }
 
-static const char *const temp_files[] = {"aslrt.h", "aslg.c", "exe"};
+static const char *const temp_files[] = {"aslrt.h", "aslrt_handler.h", "aslg.c", "exe"};
 
 int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o, asl_diag *d)
 {
@@ -124,13 +159,15 @@ int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o,
         free(lib);
         return -1;
     }
-    char header[PATH_MAX], source[PATH_MAX], include[PATH_MAX + 2];
+    char header[PATH_MAX], handler_header[PATH_MAX], source[PATH_MAX], include[PATH_MAX + 2];
     snprintf(header, sizeof header, "%s/aslrt.h", dir);
+    snprintf(handler_header, sizeof handler_header, "%s/aslrt_handler.h", dir); /* for --handlers files */
     snprintf(source, sizeof source, "%s/aslg.c", dir);
     snprintf(include, sizeof include, "-I%s", dir);
     char *code = asl_emit_c(def, 1);
     int rc = -1;
     if (write_file(header, asl_aslrt_h, asl_aslrt_h_len, d) == 0 &&
+        write_file(handler_header, asl_aslrt_handler_h, asl_aslrt_handler_h_len, d) == 0 &&
         write_file(source, code, strlen(code), d) == 0) {
         const char *cc = o && o->cc ? o->cc : getenv("CC");
         if (!cc || !*cc)
@@ -153,7 +190,7 @@ int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o,
         argv[n++] = (char *)"-o";
         argv[n++] = (char *)out;
         argv[n] = NULL;
-        int st = spawn(argv);
+        int st = spawn(argv, 0);
         if (st == 0)
             rc = 0;
         else if (st < 0)
@@ -162,7 +199,7 @@ int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o,
             asl_diag_plain(d, "internal error: the C compiler '%s' failed on the generated code (exit %d)", cc, st);
     }
     free(code);
-    remove_tree(dir, temp_files, 2);
+    remove_tree(dir, temp_files, 3);
     free(dir);
     free(lib);
     return rc;
@@ -185,14 +222,14 @@ int asl_aot_run(const asl_def *def, int argc, char **argv, asl_diag *d)
             args[i] = argv[i];
         args[argc > 0 ? argc : 1] = NULL;
         fflush(stdout);
-        rc = spawn(args);
+        rc = spawn(args, 1);
         if (rc < 0) {
             asl_diag_plain(d, "cannot run the built executable");
             rc = 2;
         }
         free(args);
     }
-    remove_tree(dir, temp_files, 3);
+    remove_tree(dir, temp_files, 4);
     free(dir);
     return rc;
 }

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 
+/* out NULL means stderr. */
 void asl_diag_init(asl_diag *d, const char *file, FILE *out)
 {
     d->file = file;
@@ -14,23 +15,52 @@ void asl_diag_init(asl_diag *d, const char *file, FILE *out)
     d->nwarnings = 0;
 }
 
-/* Writes s so that it stays on one line and cannot drive the terminal:
+/* A diagnostic line being put together, so that it reaches the stream in
+   one write: stderr is unbuffered, and a byte-by-byte line would cost a
+   system call per character. */
+typedef struct line {
+    char *s;
+    size_t len, cap;
+} line;
+
+/* Appends n bytes, growing the buffer by doubling. */
+static void line_add(line *l, const char *s, size_t n)
+{
+    if (l->len + n + 1 > l->cap) {
+        size_t cap = l->cap ? l->cap : 256;
+        while (cap < l->len + n + 1)
+            cap *= 2;
+        l->s = asl_xrealloc(l->s, cap);
+        l->cap = cap;
+    }
+    memcpy(l->s + l->len, s, n);
+    l->len += n;
+    l->s[l->len] = 0;
+}
+
+/* Appends s so that it stays on one line and cannot drive the terminal:
    state names and values from the definition may hold newlines or escape
    sequences.  Control bytes become \n, \t, \r or \xNN. */
-static void put_clean(FILE *out, const char *s)
+static void line_add_clean(line *l, const char *s)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    while (*s) {
+        size_t run = 0;
+        while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
+            run++;
+        line_add(l, s, run);
+        s += run;
+        if (!*s)
+            break;
+        unsigned char c = (unsigned char)*s++;
+        char esc[8];
         if (c == '\n')
-            fputs("\\n", out);
+            line_add(l, "\\n", 2);
         else if (c == '\t')
-            fputs("\\t", out);
+            line_add(l, "\\t", 2);
         else if (c == '\r')
-            fputs("\\r", out);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\x%02X", c);
+            line_add(l, "\\r", 2);
         else
-            fputc(c, out);
+            line_add(l, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
     }
 }
 
@@ -42,28 +72,28 @@ static void emit(asl_diag *d, const char *pointer, const char *kind, const char 
     va_copy(aq, ap);
     int n = vsnprintf(NULL, 0, fmt, aq);
     va_end(aq);
-    char small[512];
-    char *msg = n < (int)sizeof small ? small : malloc((size_t)n + 1);
-    if (!msg || n < 0) {
-        msg = small;
-        snprintf(small, sizeof small, "(diagnostic too long to format)");
-    } else {
+    char *msg = asl_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    if (n > 0)
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    }
-    put_clean(d->out, d->file ? d->file : "-");
-    fputs(": ", d->out);
+    else
+        msg[0] = 0;
+    line l = { 0 };
+    line_add_clean(&l, d->file ? d->file : "-");
+    line_add(&l, ": ", 2);
     if (pointer && *pointer) {
-        put_clean(d->out, pointer);
-        fputs(": ", d->out);
+        line_add_clean(&l, pointer);
+        line_add(&l, ": ", 2);
     }
     if (kind)
-        fputs(kind, d->out);
-    put_clean(d->out, msg);
-    fputc('\n', d->out);
-    if (msg != small)
-        free(msg);
+        line_add(&l, kind, strlen(kind));
+    line_add_clean(&l, msg);
+    line_add(&l, "\n", 1);
+    fwrite(l.s, 1, l.len, d->out);
+    free(l.s);
+    free(msg);
 }
 
+/* Errors make `aslc check` exit 2; they are counted in d->nerrors. */
 void asl_diag_error(asl_diag *d, const char *pointer, const char *fmt, ...)
 {
     va_list ap;
@@ -73,6 +103,7 @@ void asl_diag_error(asl_diag *d, const char *pointer, const char *fmt, ...)
     d->nerrors++;
 }
 
+/* Warnings are printed and counted but do not stop compilation. */
 void asl_diag_warning(asl_diag *d, const char *pointer, const char *fmt, ...)
 {
     va_list ap;
@@ -82,6 +113,7 @@ void asl_diag_warning(asl_diag *d, const char *pointer, const char *fmt, ...)
     d->nwarnings++;
 }
 
+/* File-level errors (no pointer). */
 void asl_diag_plain(asl_diag *d, const char *fmt, ...)
 {
     va_list ap;
@@ -117,6 +149,7 @@ char *asl_ptr_join(asl_arena *a, const char *pointer, const char *token)
     return out;
 }
 
+/* Array indexes need no escaping. */
 char *asl_ptr_index(asl_arena *a, const char *pointer, int index)
 {
     return asl_arena_printf(a, "%s/%d", pointer, index);
@@ -167,6 +200,7 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb, 
     return d;
 }
 
+/* ASCII case-insensitive equality: "next" is surely "Next". */
 static int equal_ignoring_case(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)

@@ -20,7 +20,8 @@
 #include "cquote.h"
 #include "emit.h"
 
-enum { K_JSON, K_PATH, K_STEPS, K_FILTER, K_TMPL, K_RULES, K_ERRORS, K_RETRY, K_CATCH, K_BRANCHES };
+enum { K_JSON, K_PATH, K_STEPS, K_FILTER, K_TMPL, K_RULES, K_ERRORS, K_RETRY, K_CATCH, K_BRANCHES, K_READER, K_BATCHER,
+       K_WRITER };
 
 typedef struct seen {
     const void *ptr;
@@ -502,12 +503,62 @@ static void field_int(asl_buf *b, const char *name, int i)
         asl_buf_printf(b, "\n      .%s = %d,", name, i);
 }
 
+/* ------------------------------------------------- distributed Map parts */
+
+/* A Map's ItemReader as `static const aslrt_item_reader k_reader_N`. */
+static int emit_item_reader(emitter *e, const aslrt_item_reader *r)
+{
+    int params = r->parameters ? emit_tmpls(e, r->parameters, 1) : -1;
+    int config = r->reader_config ? emit_json(e, r->reader_config) : -1;
+    int mip = r->max_items_path ? emit_path(e, r->max_items_path) : -1;
+    int id = remember(e, r, K_READER);
+    asl_buf_printf(e->out, "static const aslrt_item_reader k_reader_%d = {", id);
+    field_str(e->out, "resource", r->resource);
+    field_ref(e->out, "parameters", "k_tmpl_%d", params);
+    field_ref(e->out, "reader_config", "k_json_%d", config);
+    field_ref(e->out, "max_items_path", "&k_path_%d", mip);
+    asl_buf_puts(e->out, "\n};\n");
+    return id;
+}
+
+/* A Map's ItemBatcher as `static const aslrt_item_batcher k_batcher_N`. */
+static int emit_item_batcher(emitter *e, const aslrt_item_batcher *b)
+{
+    int mip = b->max_items_path ? emit_path(e, b->max_items_path) : -1;
+    int mbp = b->max_bytes_path ? emit_path(e, b->max_bytes_path) : -1;
+    int bi = b->batch_input ? emit_tmpls(e, b->batch_input, 1) : -1;
+    int id = remember(e, b, K_BATCHER);
+    asl_buf_printf(e->out, "static const aslrt_item_batcher k_batcher_%d = {", id);
+    field_int(e->out, "max_items", b->max_items);
+    field_ref(e->out, "max_items_path", "&k_path_%d", mip);
+    field_int(e->out, "max_bytes", b->max_bytes);
+    field_ref(e->out, "max_bytes_path", "&k_path_%d", mbp);
+    field_ref(e->out, "batch_input", "k_tmpl_%d", bi);
+    asl_buf_puts(e->out, "\n};\n");
+    return id;
+}
+
+/* A Map's ResultWriter as `static const aslrt_result_writer k_writer_N`. */
+static int emit_result_writer(emitter *e, const aslrt_result_writer *w)
+{
+    int params = w->parameters ? emit_tmpls(e, w->parameters, 1) : -1;
+    int config = w->writer_config ? emit_json(e, w->writer_config) : -1;
+    int id = remember(e, w, K_WRITER);
+    asl_buf_printf(e->out, "static const aslrt_result_writer k_writer_%d = {", id);
+    field_str(e->out, "resource", w->resource);
+    field_ref(e->out, "parameters", "k_tmpl_%d", params);
+    field_ref(e->out, "writer_config", "k_json_%d", config);
+    asl_buf_puts(e->out, "\n};\n");
+    return id;
+}
+
 /* Emits machine m's data: everything its states refer to, its state array
    and its aslrt_machine. Nested machines must already be emitted. */
 static void emit_machine_data(emitter *e, const asl_machine *m)
 {
     int n = m->rt.nstates;
-    enum { IN, PARAMS, SEL, RES, OUT, RESULT, RULES, SECP, TSP, ERRP, CAUSEP, TOP, HBP, RETRY, CATCH, BR, ITEMS, ISEL, MCP, NREF };
+    enum { IN, PARAMS, SEL, RES, OUT, RESULT, RULES, SECP, TSP, ERRP, CAUSEP, TOP, HBP, RETRY, CATCH, BR, ITEMS, ISEL, MCP,
+           TFCP, TFPP, READER, BATCHER, WRITER, NREF };
     int *ref = malloc(sizeof(int) * (size_t)(n ? n : 1) * NREF);
     for (int i = 0; i < n; i++) {
         const aslrt_state *s = &m->states[i];
@@ -530,6 +581,11 @@ static void emit_machine_data(emitter *e, const asl_machine *m)
         r[ITEMS] = s->items_path ? emit_path(e, s->items_path) : -1;
         r[ISEL] = s->item_selector ? emit_tmpls(e, s->item_selector, 1) : -1;
         r[MCP] = s->max_concurrency_path ? emit_path(e, s->max_concurrency_path) : -1;
+        r[TFCP] = s->tolerated_failure_count_path ? emit_path(e, s->tolerated_failure_count_path) : -1;
+        r[TFPP] = s->tolerated_failure_percentage_path ? emit_path(e, s->tolerated_failure_percentage_path) : -1;
+        r[READER] = s->item_reader ? emit_item_reader(e, s->item_reader) : -1;
+        r[BATCHER] = s->item_batcher ? emit_item_batcher(e, s->item_batcher) : -1;
+        r[WRITER] = s->result_writer ? emit_result_writer(e, s->result_writer) : -1;
         r[BR] = -1;
         if (s->nbranches) {
             r[BR] = remember(e, s->branches, K_BRANCHES);
@@ -582,6 +638,14 @@ static void emit_machine_data(emitter *e, const asl_machine *m)
         field_ref(e->out, "item_selector", "k_tmpl_%d", r[ISEL]);
         field_int(e->out, "max_concurrency", s->max_concurrency);
         field_ref(e->out, "max_concurrency_path", "&k_path_%d", r[MCP]);
+        field_num(e->out, "tolerated_failure_count", s->tolerated_failure_count);
+        field_ref(e->out, "tolerated_failure_count_path", "&k_path_%d", r[TFCP]);
+        field_num(e->out, "tolerated_failure_percentage", s->tolerated_failure_percentage);
+        field_ref(e->out, "tolerated_failure_percentage_path", "&k_path_%d", r[TFPP]);
+        field_ref(e->out, "item_reader", "&k_reader_%d", r[READER]);
+        field_ref(e->out, "item_batcher", "&k_batcher_%d", r[BATCHER]);
+        field_ref(e->out, "result_writer", "&k_writer_%d", r[WRITER]);
+        field_str(e->out, "label", s->label);
         asl_buf_puts(e->out, "\n    },");
     }
     if (n == 0)

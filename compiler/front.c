@@ -53,11 +53,13 @@ typedef struct builder {
     int top_jsonata;          /* top-level QueryLanguage is JSONata */
 } builder;
 
+/* ASL field names are case-sensitive; cJSON_GetObjectItem is not. */
 static const cJSON *get(const cJSON *obj, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
+/* By name, then index: bsearch then finds the first of equal names. */
 static int cmp_name_index(const void *x, const void *y)
 {
     const name_index *a = x, *b = y;
@@ -99,6 +101,7 @@ static const aslrt_path *path(builder *b, const cJSON *v, int flags, const char 
     return p;
 }
 
+/* Payload-template keys that compute their value end in ".$" (§3.3). */
 static int ends_with_dollar(const char *k)
 {
     size_t n = k ? strlen(k) : 0;
@@ -172,6 +175,7 @@ static void build_tmpl(builder *b, const cJSON *v, aslrt_tmpl *t, const char *pt
     }
 }
 
+/* A template field (NULL when absent), in the arena. */
 static const aslrt_tmpl *tmpl(builder *b, const cJSON *v, const char *ptr)
 {
     if (!v)
@@ -193,6 +197,7 @@ static const aslrt_tmpl *error_tmpl(builder *b, const cJSON *v, const char *fiel
     return t;
 }
 
+/* ErrorEquals as an array of strings copied into the arena. */
 static const char *const *error_names(builder *b, const cJSON *list, int *n)
 {
     *n = cJSON_GetArraySize(list);
@@ -289,6 +294,8 @@ static void build_rule(builder *b, const mscope *ms, const cJSON *r, aslrt_rule 
     asl_diag_error(b->d, ptr, "internal error: a choice rule without an operator reached the IR");
 }
 
+/* §1: a state's own QueryLanguage, else the top level's (not the
+   enclosing Map/Parallel's). */
 static int is_jsonata_state(builder *b, const cJSON *s)
 {
     const cJSON *ql = get(s, "QueryLanguage");
@@ -298,6 +305,78 @@ static int is_jsonata_state(builder *b, const cJSON *s)
 }
 
 static asl_machine *build_machine(builder *b, const cJSON *m, const char *pointer, const char *parent_state);
+
+/* §2.8 the Map fields beyond the inline ones: ProcessorConfig.Mode,
+   ToleratedFailureCount/Percentage[Path], ItemReader {Resource,
+   ReaderConfig, Parameters}, ItemBatcher {MaxItemsPerBatch[Path],
+   MaxInputBytesPerBatch[Path], BatchInput}, ResultWriter {Resource,
+   Parameters, WriterConfig}, Label. ReaderConfig and WriterConfig stay
+   literal JSON (pointing into doc): the runtime reads their few members. */
+static void build_map_extras(builder *b, const cJSON *s, aslrt_state *st, const char *ptr, int jsonata)
+{
+#define XPTR(base, field) asl_ptr_join(b->a, base, field)
+    const cJSON *proc = get(s, "ItemProcessor") ? get(s, "ItemProcessor") : get(s, "Iterator");
+    const cJSON *v = get(get(proc, "ProcessorConfig"), "Mode");
+    if (cJSON_IsString(v) && strcmp(v->valuestring, "DISTRIBUTED") == 0)
+        st->flags |= ASLRT_DISTRIBUTED;
+    if (get(s, "ToleratedFailureCount") || get(s, "ToleratedFailureCountPath"))
+        st->flags |= ASLRT_HAS_TOLERATED_COUNT;
+    if (get(s, "ToleratedFailurePercentage") || get(s, "ToleratedFailurePercentagePath"))
+        st->flags |= ASLRT_HAS_TOLERATED_PERCENTAGE;
+    if (cJSON_IsNumber(v = get(s, "ToleratedFailureCount")))
+        st->tolerated_failure_count = v->valuedouble;
+    if (cJSON_IsNumber(v = get(s, "ToleratedFailurePercentage")))
+        st->tolerated_failure_percentage = v->valuedouble;
+    if (cJSON_IsString(v = get(s, "Label")))
+        st->label = asl_arena_strdup(b->a, v->valuestring);
+    if (jsonata)
+        return; /* JSONata's Arguments and expressions are compiled elsewhere */
+    st->tolerated_failure_count_path =
+        path(b, get(s, "ToleratedFailureCountPath"), ASL_PATH_REFERENCE, XPTR(ptr, "ToleratedFailureCountPath"));
+    st->tolerated_failure_percentage_path = path(b, get(s, "ToleratedFailurePercentagePath"), ASL_PATH_REFERENCE,
+                                                 XPTR(ptr, "ToleratedFailurePercentagePath"));
+    const cJSON *r = get(s, "ItemReader");
+    if (cJSON_IsObject(r)) {
+        const char *rptr = XPTR(ptr, "ItemReader");
+        aslrt_item_reader *ir = asl_arena_alloc(b->a, sizeof *ir);
+        if (cJSON_IsString(v = get(r, "Resource")))
+            ir->resource = asl_arena_strdup(b->a, v->valuestring);
+        ir->parameters = tmpl(b, get(r, "Parameters"), XPTR(rptr, "Parameters"));
+        const cJSON *rc = get(r, "ReaderConfig");
+        if (cJSON_IsObject(rc)) {
+            ir->reader_config = rc;
+            ir->max_items_path = path(b, get(rc, "MaxItemsPath"), ASL_PATH_REFERENCE,
+                                      XPTR(XPTR(rptr, "ReaderConfig"), "MaxItemsPath"));
+        }
+        st->item_reader = ir;
+    }
+    const cJSON *ib = get(s, "ItemBatcher");
+    if (cJSON_IsObject(ib)) {
+        const char *bptr = XPTR(ptr, "ItemBatcher");
+        aslrt_item_batcher *bt = asl_arena_alloc(b->a, sizeof *bt);
+        if (cJSON_IsNumber(v = get(ib, "MaxItemsPerBatch")))
+            bt->max_items = v->valuedouble > 2147483647.0 ? 2147483647 : (int)v->valuedouble;
+        if (cJSON_IsNumber(v = get(ib, "MaxInputBytesPerBatch")))
+            bt->max_bytes = v->valuedouble > 2147483647.0 ? 2147483647 : (int)v->valuedouble;
+        bt->max_items_path =
+            path(b, get(ib, "MaxItemsPerBatchPath"), ASL_PATH_REFERENCE, XPTR(bptr, "MaxItemsPerBatchPath"));
+        bt->max_bytes_path =
+            path(b, get(ib, "MaxInputBytesPerBatchPath"), ASL_PATH_REFERENCE, XPTR(bptr, "MaxInputBytesPerBatchPath"));
+        bt->batch_input = tmpl(b, get(ib, "BatchInput"), XPTR(bptr, "BatchInput"));
+        st->item_batcher = bt;
+    }
+    const cJSON *rw = get(s, "ResultWriter");
+    if (cJSON_IsObject(rw)) {
+        aslrt_result_writer *w = asl_arena_alloc(b->a, sizeof *w);
+        if (cJSON_IsString(v = get(rw, "Resource")))
+            w->resource = asl_arena_strdup(b->a, v->valuestring);
+        w->parameters = tmpl(b, get(rw, "Parameters"), XPTR(XPTR(ptr, "ResultWriter"), "Parameters"));
+        if (cJSON_IsObject(v = get(rw, "WriterConfig")))
+            w->writer_config = v;
+        st->result_writer = w;
+    }
+#undef XPTR
+}
 
 /* One state: every field aslrt_state has, from the JSON. */
 static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_state *st, const char *ptr)
@@ -413,6 +492,7 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
         }
         if (cJSON_IsNumber(v = get(s, "MaxConcurrency")))
             st->max_concurrency = v->valuedouble > 2147483647.0 ? 2147483647 : (int)v->valuedouble;
+        build_map_extras(b, s, st, ptr, jsonata);
         break;
     }
     default:
@@ -496,6 +576,8 @@ static const char *stem(asl_arena *a, const char *file)
     return asl_arena_strndup(a, base, n);
 }
 
+/* Parse, validate, build: the IR is built only from a definition with no
+   errors, so the builder never sees a shape the validator rejects. */
 asl_def *asl_front_load(const char *file, asl_diag *d)
 {
     char *err = NULL;
@@ -537,6 +619,7 @@ asl_def *asl_front_load(const char *file, asl_diag *d)
     return def;
 }
 
+/* The arena holds the IR and def itself; the document is separate. */
 void asl_def_free(asl_def *def)
 {
     if (!def)
@@ -545,6 +628,8 @@ void asl_def_free(asl_def *def)
     asl_arena_free(def->arena);  /* def itself lives in the arena */
 }
 
+/* A linear search: definitions have few machines, and rt.ir may be
+   repointed by a caller. */
 const asl_machine *asl_def_machine(const asl_def *def, const aslrt_machine *m)
 {
     for (int i = 0; i < def->nmachines; i++)

@@ -10,6 +10,7 @@
  * the definition (state names, paths, literals, error names) reaches the
  * output only through dot_text() or mermaid_text(), which escape it for
  * their format and repair invalid UTF-8. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 
 static const char *const type_names[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"};
 
+/* The ASL Type a node shows under the state name. */
 static const char *type_name(int t)
 {
     return t >= 0 && t < (int)(sizeof type_names / sizeof type_names[0]) ? type_names[t] : "?";
@@ -76,6 +78,7 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
+/* The inverse of utf8_next, for code points it produced. */
 static void put_utf8(asl_buf *b, uint32_t cp)
 {
     char u[4];
@@ -151,7 +154,7 @@ static void mermaid_text(asl_buf *b, const char *s)
         size_t len = utf8_next(p, n, &cp);
         p += len, n -= len;
         if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
-            (cp && strchr(" _-.,:/!?$=+*@()[]'", (int)cp)))
+            (cp > 0 && cp < 0x80 && strchr(" _-.,:/!?$=+*@()[]'", (int)cp)))
             asl_buf_add(b, (const char *)p - len, 1);
         else if (cp == '\n')
             asl_buf_puts(b, "<br/>");
@@ -164,6 +167,8 @@ static void mermaid_text(asl_buf *b, const char *s)
 
 /* -------------------------------------------------------- choice rules */
 
+/* How a data-test operator reads in a label; NULL for And/Or/Not and for
+   operators this file does not know (a JSONata Condition, say). */
 static const char *op_symbol(int op)
 {
     switch (op) {
@@ -237,6 +242,8 @@ static void rule_text(asl_buf *b, const aslrt_rule *r, int depth)
     }
 }
 
+/* Rendered whole, then cut, so the cut falls in one place whatever the
+   rule's shape. */
 char *asl_graph_rule_text(const aslrt_rule *r, size_t max)
 {
     asl_buf t, out;
@@ -259,6 +266,7 @@ typedef struct drawer {
     asl_buf link_style; /* Mermaid: linkStyle lines of the edges taken */
 } drawer;
 
+/* The history's marks on state i of m (0 without a history). */
 static unsigned state_mark(const drawer *d, const asl_machine *m, int i)
 {
     if (!d->marks || !d->marks->state || i < 0 || i >= m->rt.nstates)
@@ -266,6 +274,7 @@ static unsigned state_mark(const drawer *d, const asl_machine *m, int i)
     return d->marks->state[m->id][i];
 }
 
+/* Did the history go from state `from` to state `to` of m? */
 static int edge_taken(const drawer *d, const asl_machine *m, int from, int to)
 {
     if (!d->marks)
@@ -276,6 +285,7 @@ static int edge_taken(const drawer *d, const asl_machine *m, int from, int to)
     return 0;
 }
 
+/* Indents output by cluster depth, so that nesting reads in the text too. */
 static void indent(drawer *d, int depth)
 {
     for (int i = 0; i <= depth; i++)
@@ -499,13 +509,14 @@ static void draw_edges(drawer *d, const asl_machine *m, int depth)
             if (!sub)
                 continue;
             snprintf(to, sizeof to, "m%d_start", sub->id);
-            draw_edge(d, from, to, EDGE_BRANCH, NULL, 0);
+            draw_edge(d, from, to, EDGE_BRANCH, NULL, state_mark(d, sub, sub->rt.start) & ASL_GRAPH_ENTERED);
             if (depth + 1 < MAX_CLUSTER_DEPTH) /* else draw_clusters drew a placeholder */
                 draw_edges(d, sub, depth + 1);
         }
     }
 }
 
+/* Header, nodes, edges, then (Mermaid) the styles that marks refer to. */
 char *asl_graph_render(const asl_def *def, asl_graph_format format, const asl_graph_marks *marks)
 {
     asl_buf out;
@@ -546,6 +557,7 @@ typedef struct named {
     int m, s;
 } named;
 
+/* qsort/bsearch order of state names. */
 static int cmp_named(const void *a, const void *b)
 {
     return strcmp(((const named *)a)->name, ((const named *)b)->name);
@@ -558,18 +570,21 @@ typedef struct ev {
     int m, s;  /* the state (entered/exited), or m = -1 */
 } ev;
 
+/* qsort/bsearch order of events: by id. */
 static int cmp_ev(const void *a, const void *b)
 {
     double x = ((const ev *)a)->id, y = ((const ev *)b)->id;
     return x < y ? -1 : x > y;
 }
 
+/* The event with this id (sorted evs), or NULL. */
 static const ev *find_ev(const ev *evs, int n, double id)
 {
     ev key = {id, 0, 0, 0, 0};
     return bsearch(&key, evs, (size_t)n, sizeof *evs, cmp_ev);
 }
 
+/* <T>StateEntered and friends are recognized by their suffix. */
 static int ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
@@ -583,7 +598,7 @@ static cJSON *read_events(const char *file, asl_diag *d)
 {
     FILE *f = fopen(file, "rb");
     if (!f) {
-        asl_diag_plain(d, "--history %s: cannot open it", file);
+        asl_diag_plain(d, "--history %s: %s", file, strerror(errno));
         return NULL;
     }
     asl_buf text;
@@ -653,12 +668,15 @@ static int lookup_state(const named *names, int n, const cJSON *details, int *m,
     return 1;
 }
 
+/* A numeric member (id, previousEventId), or -1 when it is not one. */
 static double num(const cJSON *e, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, key);
     return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
+/* Histories may come from AWS, so anything unexpected in an event is
+   skipped rather than refused; only unreadable files and lines are errors. */
 int asl_graph_marks_load(const asl_def *def, const char *file, asl_graph_marks *marks, asl_diag *d)
 {
     memset(marks, 0, sizeof *marks);
@@ -750,6 +768,7 @@ int asl_graph_marks_load(const asl_def *def, const char *file, asl_graph_marks *
     return 0;
 }
 
+/* Frees what asl_graph_marks_load allocated (def gives the machine count). */
 void asl_graph_marks_free(const asl_def *def, asl_graph_marks *marks)
 {
     if (marks->state)

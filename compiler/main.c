@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aot.h"
+#include "bindings.h"
 #include "emit.h"
 #include "front.h"
 #include "graph.h"
@@ -16,7 +17,7 @@ enum { EXIT_OK = 0, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
     "usage:\n"
-    "  aslc check  WF.asl.json                 validate; every problem reported\n"
+    "  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks)\n"
     "  aslc run    WF.asl.json [--mode interp|jit|aot] [run options]\n"
     "  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL]\n"
     "  aslc emit-c WF.asl.json [-o FILE.c]     print the generated C\n"
@@ -41,7 +42,7 @@ static int takes_value(const char *opt)
 {
     static const char *const with_value[] = {"--input", "--name", "--time-scale", "--history", "--mock-config",
                                              "--test-case", "--bindings", "--mode", "-o", "--cc", "-O",
-                                             "--handlers"};
+                                             "--handlers", "--threads", "--s3-root"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(opt, with_value[i]) == 0)
             return 1;
@@ -55,14 +56,60 @@ static asl_def *load(const char *file, asl_diag *d)
     return asl_front_load(file, d);
 }
 
+/* With --bindings: a warning for each Task that neither the bindings nor a
+   built-in integration handles (it would fail with States.TaskFailed unless
+   a mock covers it). Native handlers are only known to built executables. */
+static void warn_unbound(const asl_def *def, const aslrt_bindings *b, const char *file, asl_diag *d)
+{
+    for (int m = 0; m < def->nmachines; m++) {
+        const asl_machine *mc = def->machines[m];
+        for (int i = 0; i < mc->rt.nstates; i++) {
+            const aslrt_state *st = &mc->states[i];
+            const char *fn;
+            if (st->type != ASLRT_TASK || aslrt_bindings_cover(b, st, &fn))
+                continue;
+            char *ptr = asl_ptr_join(def->arena, mc->pointers[i], "Resource");
+            asl_diag_warning(d, ptr, "nothing in %s binds the resource \"%s\"%s%s%s: the Task fails with "
+                             "States.TaskFailed unless a mock configuration covers it",
+                             file, st->resource, fn ? " (FunctionName \"" : "", fn ? fn : "", fn ? "\")" : "");
+        }
+    }
+}
+
+/* aslc check WF [--bindings FILE]. */
 static int cmd_check(int argc, char **argv)
 {
-    if (argc != 1)
+    const char *wf = NULL, *bindings = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--bindings") == 0 && i + 1 < argc)
+            bindings = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("check: unknown option '%s' (or one that needs a value)", argv[i]);
+        else if (!wf)
+            wf = argv[i];
+        else
+            return usage_error("check takes one definition file, not also '%s'", argv[i]);
+    }
+    if (!wf)
         return usage_error("check takes one definition file%s", "");
+    aslrt_bindings *b = NULL;
+    if (bindings) {
+        char *err = NULL;
+        if (!(b = aslrt_bindings_load(bindings, &err))) {
+            fprintf(stderr, "aslc: %s\n", err ? err : "cannot load the bindings");
+            free(err);
+            return EXIT_USAGE;
+        }
+    }
     asl_diag d;
-    asl_def *def = load(argv[0], &d);
-    if (!def)
+    asl_def *def = load(wf, &d);
+    if (!def) {
+        aslrt_bindings_free(b);
         return EXIT_USAGE;
+    }
+    if (b)
+        warn_unbound(def, b, bindings, &d);
+    aslrt_bindings_free(b);
     asl_def_free(def);
     return EXIT_OK;
 }

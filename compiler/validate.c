@@ -178,6 +178,7 @@ static const asl_choice_op choice_ops[] = {
 };
 #define NOPS ((int)(sizeof choice_ops / sizeof choice_ops[0]))
 
+/* Linear: 38 names, asked once per rule member. */
 const asl_choice_op *asl_choice_op_find(const char *name)
 {
     for (int i = 0; i < NOPS; i++)
@@ -186,6 +187,7 @@ const asl_choice_op *asl_choice_op_find(const char *name)
     return NULL;
 }
 
+/* The whole table, for callers that list or suggest operator names. */
 const asl_choice_op *asl_choice_ops(int *n)
 {
     *n = NOPS;
@@ -221,6 +223,7 @@ typedef struct mmap {
     size_t nb, n;
 } mmap;
 
+/* FNV-1a: short, and good enough for state and variable names. */
 static size_t hash_str(const char *s)
 {
     size_t h = 1469598103934665603u;
@@ -229,6 +232,8 @@ static size_t hash_str(const char *s)
     return h;
 }
 
+/* Adds key -> val (keeping earlier values under the same key), doubling
+   the buckets when there are as many nodes as buckets. */
 static void mm_add(asl_arena *a, mmap *m, const char *key, void *val)
 {
     if (m->n >= m->nb) {
@@ -263,6 +268,7 @@ static mm_node *mm_next(mm_node *x, const char *key)
     return NULL;
 }
 
+/* Where the search for key starts: its bucket's first match. */
 static mm_node *mm_first(const mmap *m, const char *key)
 {
     return m->nb ? mm_next(m->b[hash_str(key) & (m->nb - 1)], key) : NULL;
@@ -309,10 +315,12 @@ typedef struct vctx {
     int *scope_parent;        /* per scope: the enclosing one, -1 for the top */
     int nscopes, cap_scopes;
     int scope;                /* the scope being walked */
+    long suggest_budget;      /* edit distances "did you mean" may still compute */
 } vctx;
 
 /* --------------------------------------------------------- small helpers */
 
+/* A value's JSON type as messages name it: "a string", "an object", ... */
 static const char *json_type(const cJSON *v)
 {
     if (!v)
@@ -332,6 +340,7 @@ static const char *json_type(const cJSON *v)
     return "an invalid value";
 }
 
+/* The one wording for a value of the wrong JSON type. */
 static void type_error(vctx *c, const char *ptr, const char *expected, const cJSON *v)
 {
     asl_diag_error(c->d, ptr, "expected %s but found %s", expected, json_type(v));
@@ -361,24 +370,32 @@ static const char *show_num(vctx *c, double x)
     return asl_arena_printf(c->a, "%.15g", x);
 }
 
+/* Pointer building, in the scratch arena (short names for a long file). */
 static const char *join(vctx *c, const char *ptr, const char *token)
 {
     return asl_ptr_join(c->a, ptr, token);
 }
 
+/* The pointer of an array element. */
 static const char *join_index(vctx *c, const char *ptr, int i)
 {
     return asl_ptr_index(c->a, ptr, i);
 }
 
+/* ASL field names are case-sensitive; cJSON_GetObjectItem is not. */
 static const cJSON *get(const cJSON *obj, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
-/* " (did you mean "X"?)" or "". */
+/* " (did you mean "X"?)" or "".  Each candidate costs an edit distance; a
+   definition with thousands of broken names gets suggestions until the
+   budget is spent, then none, so that checking it stays fast. */
 static const char *suggest(vctx *c, const char *word, const char *const *cands, int n)
 {
+    if (c->suggest_budget < n)
+        return "";
+    c->suggest_budget -= n;
     const char *m = asl_did_you_mean(word, cands, n);
     return m ? asl_arena_printf(c->a, " (did you mean \"%s\"?)", show(c, m)) : "";
 }
@@ -402,20 +419,71 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
+/* Payload-template keys that compute their value end in ".$" (§3.3). */
 static int ends_with_dollar(const char *k)
 {
     size_t n = strlen(k);
     return n >= 2 && k[n - 2] == '.' && k[n - 1] == '$';
 }
 
-/* Does obj have a member `key`?  Linear, but callers ask only for keys of
-   a `.$` member, and pass 0 has bounded the damage of huge objects by
-   checking duplicates with a sort. */
-static int has_key(const cJSON *obj, const char *key, size_t keylen)
+/* The keys of one object, for "is there a member called ...?" asked once
+   per `.$` member: a sorted copy when the object is big, so that an object
+   with 100,000 `.$` keys costs n log n, not n squared. */
+typedef struct keyset {
+    const cJSON *obj;
+    const char **sorted;      /* NULL: small object, search it directly */
+    int n;
+} keyset;
+
+/* qsort comparator over an array of strings. */
+static int cmp_str(const void *x, const void *y)
 {
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Sorts obj's keys when it has more than 16; small objects are searched
+   in place. */
+static void keyset_init(keyset *ks, const cJSON *obj)
+{
+    ks->obj = obj;
+    ks->sorted = NULL;
+    ks->n = cJSON_GetArraySize(obj);
+    if (ks->n <= 16 || !(ks->sorted = malloc((size_t)ks->n * sizeof *ks->sorted)))
+        return;
+    int i = 0;
     for (const cJSON *m = obj->child; m; m = m->next)
-        if (m->string && strlen(m->string) == keylen && memcmp(m->string, key, keylen) == 0)
+        ks->sorted[i++] = m->string ? m->string : "";
+    qsort(ks->sorted, (size_t)ks->n, sizeof *ks->sorted, cmp_str);
+}
+
+/* Compares the first len bytes of key, as a whole string, with s. */
+static int cmp_prefix(const char *key, size_t len, const char *s)
+{
+    size_t sl = strlen(s);
+    int r = memcmp(key, s, len < sl ? len : sl);
+    return r ? r : (len > sl) - (len < sl);
+}
+
+/* Is there a member whose key is the first len bytes of key? */
+static int keyset_has(const keyset *ks, const char *key, size_t len)
+{
+    if (!ks->sorted) {
+        for (const cJSON *m = ks->obj->child; m; m = m->next)
+            if (m->string && cmp_prefix(key, len, m->string) == 0)
+                return 1;
+        return 0;
+    }
+    int lo = 0, hi = ks->n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        int r = cmp_prefix(key, len, ks->sorted[mid]);
+        if (r == 0)
             return 1;
+        if (r < 0)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
+    }
     return 0;
 }
 
@@ -426,6 +494,7 @@ typedef struct key_ref {
     int index;
 } key_ref;
 
+/* By key, then by position, so that the first copy of a key sorts first. */
 static int cmp_key_ref(const void *x, const void *y)
 {
     const key_ref *a = x, *b = y;
@@ -603,6 +672,8 @@ static void check_template(vctx *c, const cJSON *v, const char *ptr)
     }
     if (!cJSON_IsObject(v))
         return;
+    keyset ks;
+    keyset_init(&ks, v);
     for (const cJSON *m = v->child; m; m = m->next) {
         const char *k = m->string ? m->string : "";
         const char *mptr = join(c, ptr, k);
@@ -611,9 +682,9 @@ static void check_template(vctx *c, const cJSON *v, const char *ptr)
             continue;
         }
         size_t base = strlen(k) - 2;
-        if (has_key(v, k, base))
+        if (keyset_has(&ks, k, base))
             asl_diag_error(c->d, mptr, "\"%s\" and \"%.*s\" would both produce the field \"%.*s\"",
-                           show(c, k), (int)base, k, (int)base, k);
+                           show(c, k), (int)(base > 80 ? 80 : base), k, (int)(base > 80 ? 80 : base), k);
         if (!cJSON_IsString(m)) {
             asl_diag_error(c->d, mptr,
                            "the value of \"%s\" must be a path or an intrinsic function call (a string), "
@@ -622,6 +693,7 @@ static void check_template(vctx *c, const cJSON *v, const char *ptr)
         }
         check_dynamic(c, m->valuestring, mptr);
     }
+    free(ks.sorted);
 }
 
 /* ---------------------------------------------------- simple field kinds */
@@ -669,6 +741,7 @@ static int check_number(vctx *c, const cJSON *v, const char *ptr, double min, do
     return 0;
 }
 
+/* 0 when v is a string; otherwise reports it and returns -1. */
 static int check_string(vctx *c, const cJSON *v, const char *ptr)
 {
     if (cJSON_IsString(v))
@@ -799,6 +872,7 @@ static void check_var_name(vctx *c, const char *name, const char *ptr)
     }
 }
 
+/* Remembers an assignment in the current scope, by name and in order. */
 static void record_var(vctx *c, const char *name, const char *ptr)
 {
     var_entry *v = asl_arena_alloc(c->a, sizeof *v);
@@ -865,6 +939,8 @@ static void check_scopes(vctx *c)
     }
 }
 
+/* A scope per States object (§8): the top level, each branch, each
+   item processor.  Returns its number. */
 static int new_scope(vctx *c, int parent)
 {
     if (c->nscopes == c->cap_scopes) {
@@ -1058,6 +1134,7 @@ static void check_operand(vctx *c, const asl_choice_op *op, const cJSON *v, cons
     }
 }
 
+/* A rule must be an object; its shape depends on the query language. */
 static void check_rule(vctx *c, machine *mc, const cJSON *r, const char *ptr, int top, int lang);
 
 /* §4: "A rule is a data-test (Variable + exactly one operator) or boolean
@@ -1183,6 +1260,42 @@ static void check_rule(vctx *c, machine *mc, const cJSON *r, const char *ptr, in
 
 /* ------------------------------------------------------- Map extras */
 
+/* A member of obj that belongs to one query language (§9): returns it when
+   the state's language allows it, reports it (and returns NULL) when not. */
+static const cJSON *lang_field(vctx *c, const cJSON *obj, const char *ptr, const char *key, int field_lang,
+                               int lang)
+{
+    const cJSON *v = get(obj, key);
+    if (!v || (field_lang & lang))
+        return v;
+    if (lang == L_J)
+        asl_diag_error(c->d, join(c, ptr, key), "field \"%s\" is not allowed in JSONata states", key);
+    else
+        asl_diag_error(c->d, join(c, ptr, key), "field \"%s\" is only allowed in JSONata states", key);
+    return NULL;
+}
+
+/* "X and XPath pairs are mutually exclusive" (§1), reported at the second. */
+static void check_exclusive(vctx *c, const cJSON *s, const char *ptr, const char *a, const char *b)
+{
+    if (get(s, a) && get(s, b))
+        asl_diag_error(c->d, join(c, ptr, b), "\"%s\" cannot be used together with \"%s\"", b, a);
+}
+
+/* The Resource / Parameters / Arguments part shared by ItemReader and
+   ResultWriter. */
+static void check_io_config(vctx *c, const cJSON *v, const char *ptr, int lang, int need_resource)
+{
+    const cJSON *x;
+    if ((x = get(v, "Resource")))
+        check_string(c, x, join(c, ptr, "Resource"));
+    else if (need_resource)
+        asl_diag_error(c->d, ptr, "missing required field \"Resource\"");
+    if ((x = lang_field(c, v, ptr, "Parameters", L_P, lang)))
+        check_template(c, x, join(c, ptr, "Parameters"));
+    lang_field(c, v, ptr, "Arguments", L_J, lang);
+}
+
 /* §2.8 ItemReader {Resource, ReaderConfig{..., MaxItems|MaxItemsPath},
    Parameters|Arguments}. */
 static void check_item_reader(vctx *c, const cJSON *v, const char *ptr, int lang)
@@ -1193,33 +1306,18 @@ static void check_item_reader(vctx *c, const cJSON *v, const char *ptr, int lang
         return;
     }
     check_known_keys(c, v, ptr, allowed, "an ItemReader");
-    const cJSON *x;
-    if ((x = get(v, "Resource")))
-        check_string(c, x, join(c, ptr, "Resource"));
-    else
-        asl_diag_error(c->d, ptr, "missing required field \"Resource\"");
-    if ((x = get(v, "Parameters"))) {
-        if (lang == L_J)
-            asl_diag_error(c->d, join(c, ptr, "Parameters"), "field \"Parameters\" is not allowed in JSONata states (use \"Arguments\")");
-        else
-            check_template(c, x, join(c, ptr, "Parameters"));
-    }
-    if ((x = get(v, "Arguments")) && lang == L_P)
-        asl_diag_error(c->d, join(c, ptr, "Arguments"), "field \"Arguments\" is only allowed in JSONata states");
+    check_io_config(c, v, ptr, lang, 1);
     const cJSON *rc = get(v, "ReaderConfig");
+    const char *rptr = join(c, ptr, "ReaderConfig");
     if (rc && !cJSON_IsObject(rc)) {
-        type_error(c, join(c, ptr, "ReaderConfig"), "an object", rc);
+        type_error(c, rptr, "an object", rc);
     } else if (rc) {
-        const char *rptr = join(c, ptr, "ReaderConfig");
-        const cJSON *mi = get(rc, "MaxItems"), *mp = get(rc, "MaxItemsPath");
-        if (mi)
-            check_int(c, mi, join(c, rptr, "MaxItems"), 0, 100000000, lang == L_J);
-        if (mp && lang == L_J)
-            asl_diag_error(c->d, join(c, rptr, "MaxItemsPath"), "field \"MaxItemsPath\" is not allowed in JSONata states");
-        else if (mp)
-            check_path(c, mp, join(c, rptr, "MaxItemsPath"), ASL_PATH_REFERENCE, 0);
-        if (mi && mp)
-            asl_diag_error(c->d, join(c, rptr, "MaxItemsPath"), "\"MaxItemsPath\" cannot be used together with \"MaxItems\"");
+        const cJSON *x;
+        if ((x = get(rc, "MaxItems")))
+            check_int(c, x, join(c, rptr, "MaxItems"), 0, 100000000, lang == L_J);
+        if ((x = lang_field(c, rc, rptr, "MaxItemsPath", L_P, lang)))
+            check_path(c, x, join(c, rptr, "MaxItemsPath"), ASL_PATH_REFERENCE, 0);
+        check_exclusive(c, rc, rptr, "MaxItems", "MaxItemsPath");
     }
 }
 
@@ -1229,29 +1327,27 @@ static void check_item_batcher(vctx *c, const cJSON *v, const char *ptr, int lan
 {
     static const char *const allowed[] = { "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch",
                                            "MaxInputBytesPerBatchPath", "BatchInput", NULL };
+    static const char *const pairs[][2] = { { "MaxItemsPerBatch", "MaxItemsPerBatchPath" },
+                                            { "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath" } };
+    static const double max[] = { NO_MAX, 262144 };
     if (!cJSON_IsObject(v)) {
         type_error(c, ptr, "an object", v);
         return;
     }
     check_known_keys(c, v, ptr, allowed, "an ItemBatcher");
-    static const char *const pairs[][2] = { { "MaxItemsPerBatch", "MaxItemsPerBatchPath" },
-                                            { "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath" } };
     int any = 0;
     for (int i = 0; i < 2; i++) {
         const cJSON *n = get(v, pairs[i][0]), *p = get(v, pairs[i][1]);
         any |= n || p;
         if (n)
-            check_int(c, n, join(c, ptr, pairs[i][0]), i == 0 ? 1 : 1, i == 0 ? NO_MAX : 262144, lang == L_J);
-        if (p && lang == L_J)
-            asl_diag_error(c->d, join(c, ptr, pairs[i][1]), "field \"%s\" is not allowed in JSONata states", pairs[i][1]);
-        else if (p)
+            check_int(c, n, join(c, ptr, pairs[i][0]), 1, max[i], lang == L_J);
+        if ((p = lang_field(c, v, ptr, pairs[i][1], L_P, lang)))
             check_path(c, p, join(c, ptr, pairs[i][1]), ASL_PATH_REFERENCE, 0);
-        if (n && p)
-            asl_diag_error(c->d, join(c, ptr, pairs[i][1]), "\"%s\" cannot be used together with \"%s\"",
-                           pairs[i][1], pairs[i][0]);
+        check_exclusive(c, v, ptr, pairs[i][0], pairs[i][1]);
     }
     if (!any)
-        asl_diag_error(c->d, ptr, "an ItemBatcher needs \"MaxItemsPerBatch\" or \"MaxInputBytesPerBatch\" (or their Path forms)");
+        asl_diag_error(c->d, ptr, "an ItemBatcher needs \"MaxItemsPerBatch\" or \"MaxInputBytesPerBatch\" "
+                                  "(or their Path forms)");
     const cJSON *bi = get(v, "BatchInput");
     if (bi && lang == L_P)
         check_template(c, bi, join(c, ptr, "BatchInput"));
@@ -1266,17 +1362,8 @@ static void check_result_writer(vctx *c, const cJSON *v, const char *ptr, int la
         return;
     }
     check_known_keys(c, v, ptr, allowed, "a ResultWriter");
+    check_io_config(c, v, ptr, lang, 0);
     const cJSON *x;
-    if ((x = get(v, "Resource")))
-        check_string(c, x, join(c, ptr, "Resource"));
-    if ((x = get(v, "Parameters"))) {
-        if (lang == L_J)
-            asl_diag_error(c->d, join(c, ptr, "Parameters"), "field \"Parameters\" is not allowed in JSONata states (use \"Arguments\")");
-        else
-            check_template(c, x, join(c, ptr, "Parameters"));
-    }
-    if ((x = get(v, "Arguments")) && lang == L_P)
-        asl_diag_error(c->d, join(c, ptr, "Arguments"), "field \"Arguments\" is only allowed in JSONata states");
     if ((x = get(v, "WriterConfig")) && !cJSON_IsObject(x))
         type_error(c, join(c, ptr, "WriterConfig"), "an object", x);
 }
@@ -1345,7 +1432,8 @@ static void check_field(vctx *c, machine *mc, const field_spec *f, const cJSON *
         /* §1: "Top-level QueryLanguage: JSONata with a state QueryLanguage:
            JSONPath is rejected." */
         if (cJSON_IsString(v) && strcmp(v->valuestring, "JSONPath") == 0 && c->top_lang == L_J)
-            asl_diag_error(c->d, ptr, "a state cannot use \"JSONPath\" when the state machine's QueryLanguage is \"JSONata\"");
+            asl_diag_error(c->d, ptr,
+                           "a state cannot use \"JSONPath\" when the state machine's QueryLanguage is \"JSONata\"");
         break;
     }
     case K_NEXT:
@@ -1479,13 +1567,6 @@ static int field_index(const char *name)
         if (strcmp(state_fields[i].name, name) == 0)
             return i;
     return -1;
-}
-
-/* "X and XPath pairs are mutually exclusive" (§1), reported at the second. */
-static void check_exclusive(vctx *c, const cJSON *s, const char *ptr, const char *a, const char *b)
-{
-    if (get(s, a) && get(s, b))
-        asl_diag_error(c->d, join(c, ptr, b), "\"%s\" cannot be used together with \"%s\"", b, a);
 }
 
 /* One state: its Type, each field against the table, then the rules that
@@ -1720,8 +1801,8 @@ static void check_machine(vctx *c, const cJSON *m, const char *ptr, int kind)
         type_error(c, ptr, kind == M_TOP ? "an object (a state machine)" : "an object (with StartAt and States)", m);
         return;
     }
-    check_known_keys(c, m, ptr, kind == M_TOP ? top_keys : kind == M_BRANCH ? branch_keys : proc_keys,
-                     kind == M_TOP ? "a state machine" : kind == M_BRANCH ? "a Parallel branch" : "a Map item processor");
+    static const char *const what[] = { "a state machine", "a Parallel branch", "a Map item processor" };
+    check_known_keys(c, m, ptr, kind == M_TOP ? top_keys : kind == M_BRANCH ? branch_keys : proc_keys, what[kind]);
 
     machine mc = { 0 };
     mc.pointer = ptr;
@@ -1795,6 +1876,7 @@ static void check_machine(vctx *c, const cJSON *m, const char *ptr, int kind)
         check_reachable(c, &mc, start_index);
 }
 
+/* Passes 0, 1 and 2 of the file comment, then the scope rule. */
 int asl_validate(const cJSON *doc, asl_diag *d)
 {
     vctx c = { 0 };
@@ -1803,6 +1885,7 @@ int asl_validate(const cJSON *doc, asl_diag *d)
     c.errors_at_start = d->nerrors;
     c.top_lang = L_P;
     c.scope = -1;
+    c.suggest_budget = 2000000;
 
     if (!cJSON_IsObject(doc)) {
         asl_diag_error(d, "", "expected the state machine (a JSON object) but found %s", json_type(doc));

@@ -197,6 +197,9 @@ enum {
 #define ASLRT_OUTPUT_PATH_NULL  2 /* OutputPath: null => output {} */
 #define ASLRT_RESULT_PATH_NULL  4 /* ResultPath: null => output is the raw input */
 #define ASLRT_HAS_SECONDS       8 /* Wait: `seconds` is set */
+#define ASLRT_DISTRIBUTED      16 /* Map: ProcessorConfig.Mode DISTRIBUTED */
+#define ASLRT_HAS_TOLERATED_COUNT      32 /* Map: ToleratedFailureCount[Path] given */
+#define ASLRT_HAS_TOLERATED_PERCENTAGE 64 /* Map: ToleratedFailurePercentage[Path] given */
 
 typedef struct aslrt_retrier {
     int nerrors;
@@ -218,10 +221,34 @@ typedef struct aslrt_catcher {
 
 struct aslrt_machine;
 
+/* Distributed Map: where the items come from (ItemReader). */
+typedef struct aslrt_item_reader {
+    const char *resource;           /* arn:aws:states:::s3:getObject | s3:listObjectsV2 */
+    const aslrt_tmpl *parameters;   /* Parameters (Bucket, Key, Prefix), or NULL */
+    const cJSON *reader_config;     /* ReaderConfig as written (literal), or NULL */
+    const aslrt_path *max_items_path; /* ReaderConfig.MaxItemsPath, or NULL */
+} aslrt_item_reader;
+
+/* Distributed Map: items grouped into one child input (ItemBatcher). */
+typedef struct aslrt_item_batcher {
+    int max_items;                  /* MaxItemsPerBatch; 0: not given */
+    const aslrt_path *max_items_path;
+    int max_bytes;                  /* MaxInputBytesPerBatch; 0: not given */
+    const aslrt_path *max_bytes_path;
+    const aslrt_tmpl *batch_input;  /* BatchInput, or NULL */
+} aslrt_item_batcher;
+
+/* Distributed Map: where the results go (ResultWriter). */
+typedef struct aslrt_result_writer {
+    const char *resource;           /* arn:aws:states:::s3:putObject; NULL: WriterConfig only */
+    const aslrt_tmpl *parameters;   /* Parameters (Bucket, Prefix), or NULL */
+    const cJSON *writer_config;     /* WriterConfig as written (literal), or NULL */
+} aslrt_result_writer;
+
 typedef struct aslrt_state {
     const char *name;
     int type;                       /* ASLRT_PASS ... */
-    int flags;                      /* ASLRT_*_NULL, ASLRT_HAS_SECONDS */
+    int flags;                      /* ASLRT_*_NULL, ASLRT_HAS_*, ASLRT_DISTRIBUTED */
     int next;                       /* index of Next in this machine; -1: End */
 
     /* JSONPath data flow; a NULL path means "$" unless a *_NULL flag is set. */
@@ -270,6 +297,16 @@ typedef struct aslrt_state {
     const aslrt_tmpl *item_selector;/* Map: ItemSelector (or Parameters) */
     int max_concurrency;            /* Map: 0 = unlimited */
     const aslrt_path *max_concurrency_path;
+    /* Map: failure tolerance (flags ASLRT_HAS_TOLERATED_*) and the
+       distributed mode's fields (flag ASLRT_DISTRIBUTED) */
+    double tolerated_failure_count;
+    const aslrt_path *tolerated_failure_count_path;
+    double tolerated_failure_percentage;
+    const aslrt_path *tolerated_failure_percentage_path;
+    const aslrt_item_reader *item_reader;
+    const aslrt_item_batcher *item_batcher;
+    const aslrt_result_writer *result_writer;
+    const char *label;              /* Label, or NULL */
 } aslrt_state;
 
 /* A state machine: the top level, a Parallel branch or a Map item processor.

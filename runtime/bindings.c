@@ -19,6 +19,7 @@
 #include "bindings.h"
 #include "exec.h"
 #include "jsonfile.h"
+#include "task.h"
 
 struct aslrt_bindings {
     cJSON *doc;              /* the file: keys, argv strings and URLs point into it */
@@ -85,6 +86,53 @@ int aslrt_binding_match(const char *const *keys, int n, const char *resource, co
     free(short_fn);
     free(short_res);
     return found;
+}
+
+int aslrt_lambda_invoke_kind(const char *resource)
+{
+    if (strncmp(resource, "arn:", 4) != 0)
+        return 0;
+    const char *s = strchr(resource + 4, ':'); /* after the partition */
+    if (!s)
+        return 0;
+    if (strcmp(s, ":states:::lambda:invoke") == 0)
+        return 1;
+    return strcmp(s, ":states:::lambda:invoke.waitForTaskToken") == 0 ? 2 : 0;
+}
+
+/* The literal FunctionName of a lambda:invoke Task's Parameters; NULL when
+   there is none, *dynamic = 1 when it is computed ("FunctionName.$"). */
+static const char *literal_function_name(const aslrt_state *st, int *dynamic)
+{
+    *dynamic = 0;
+    const aslrt_tmpl *p = st->parameters;
+    if (p && p->kind == ASLRT_T_LITERAL) { /* Parameters without any .$ field */
+        const cJSON *fn = cJSON_GetObjectItemCaseSensitive(p->value, "FunctionName");
+        return cJSON_IsString(fn) ? fn->valuestring : NULL;
+    }
+    for (int i = 0; p && p->kind == ASLRT_T_OBJECT && i < p->n; i++) {
+        const aslrt_tmpl *m = &p->items[i];
+        if (!m->key || strcmp(m->key, "FunctionName") != 0)
+            continue;
+        if (m->kind == ASLRT_T_LITERAL && cJSON_IsString(m->value))
+            return m->value->valuestring;
+        *dynamic = 1;
+    }
+    return NULL;
+}
+
+int aslrt_bindings_cover(const aslrt_bindings *b, const aslrt_state *st, const char **function_name)
+{
+    *function_name = NULL;
+    if (!st->resource || aslrt_task_builtin(st->resource))
+        return 1;
+    if (aslrt_lambda_invoke_kind(st->resource)) {
+        int dynamic;
+        *function_name = literal_function_name(st, &dynamic);
+        if (dynamic)
+            return 1;
+    }
+    return aslrt_bindings_find(b, st->resource, *function_name) != NULL;
 }
 
 const aslrt_binding *aslrt_bindings_find(const aslrt_bindings *b, const char *resource, const char *function_name)

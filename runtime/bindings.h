@@ -5,6 +5,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "aslrt.h"
+
 /* How a bound handler runs. */
 enum {
     ASLRT_BIND_EXEC, /* {"exec": [argv...]}: a process, input on stdin, result on stdout */
@@ -43,6 +45,17 @@ int aslrt_pattern_match(const char *pattern, const char *text);
    ARN. An exact key wins over a pattern; among patterns the first in order
    that matches any of the names. */
 int aslrt_binding_match(const char *const *keys, int n, const char *resource, const char *function_name);
+
+/* Is resource arn:<partition>:states:::lambda:invoke (1) or its
+   .waitForTaskToken form (2), whose Parameters name the function (0: no)? */
+int aslrt_lambda_invoke_kind(const char *resource);
+
+/* For `aslc check --bindings`: does a handler exist for Task st? 1 when b
+   binds it, when aslc carries the resource out itself, or when its
+   FunctionName is computed at run time (nobody can tell); 0 when nothing
+   would handle it. *function_name is set to the literal FunctionName of a
+   lambda:invoke Task (borrowed from st), else NULL. */
+int aslrt_bindings_cover(const aslrt_bindings *b, const aslrt_state *st, const char **function_name);
 
 /* "Name" from "arn:aws:lambda:<region>:<account>:function:Name[:qualifier]"
    (or the partial "<account>:function:Name"), malloc'd; NULL for anything

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 
 #include "exec.h"
+#include "signals.h"
 #include "jsonpath.h"
 
 /* States.Runtime is never retried or caught, not even by a retrier or
@@ -32,10 +33,17 @@ int aslrt_error_matches(const char *const *errors, int n, const char *name)
 }
 
 /* The error output a catcher passes on: {"Error": ..., "Cause": ...}, with
-   "" standing in for a missing cause, as AWS does. */
+   "" standing in for a missing cause, as AWS does. A failure without a name
+   or a cause (a callback's SendTaskFailure without either; a mock's Throw
+   with Error "") gives {"Error": null, "Cause": null} [A recorded]. */
 static cJSON *error_output(const aslrt_exec *ex)
 {
     cJSON *o = aslrt_xjson(cJSON_CreateObject());
+    if (ex->error && !ex->error[0] && !ex->cause) {
+        aslrt_xjson(cJSON_AddNullToObject(o, "Error"));
+        aslrt_xjson(cJSON_AddNullToObject(o, "Cause"));
+        return o;
+    }
     cJSON_AddStringToObject(o, "Error", ex->error ? ex->error : "");
     cJSON_AddStringToObject(o, "Cause", ex->cause ? ex->cause : "");
     return o;
@@ -43,6 +51,8 @@ static cJSON *error_output(const aslrt_exec *ex)
 
 int aslrt_catch(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
+    if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
+        return -1; /* an aborted or timed-out execution catches nothing on its way out */
     for (int i = 0; i < st->ncatch; i++) {
         const aslrt_catcher *c = &st->catchers[i];
         if (!aslrt_error_matches(c->errors, c->nerrors, ex->error))

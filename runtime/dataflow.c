@@ -93,6 +93,39 @@ cJSON *aslrt_input_path(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw)
     return select_copy(ex, st->input_path, raw);
 }
 
+/* InputPath without copying: the effective input is borrowed from raw when
+   it is raw itself or one node of it; only null InputPaths and indefinite
+   paths build a document, returned in *owned as well. */
+const cJSON *aslrt_input_view(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw, cJSON **owned)
+{
+    *owned = NULL;
+    const aslrt_path *p = st->input_path;
+    if ((st->flags & ASLRT_INPUT_PATH_NULL) || (p && (!p->definite || p->root != ASLRT_ROOT_INPUT))) {
+        *owned = aslrt_input_path(ex, st, raw);
+        return *owned;
+    }
+    if (!p || p->nsteps == 0)
+        return raw;
+    if (null_input(p, raw)) {
+        aslrt_runtime_error(ex, "%s", NULL_INPUT_CAUSE);
+        return NULL;
+    }
+    const cJSON *n = aslrt_path_get(ex, p, raw);
+    if (!n)
+        path_miss(ex, p, raw);
+    return n;
+}
+
+/* Makes the effective input the state's document: *v becomes `view`,
+   moving `owned` in when there is one and copying only a borrowed node. */
+void aslrt_become(cJSON **v, const cJSON *view, cJSON *owned)
+{
+    if (owned)
+        replace(v, owned);
+    else if (view != *v)
+        replace(v, copy(view));
+}
+
 /* ------------------------------------------------------------ templates */
 
 /* A "key.$": "path" member: the path's value over the template input (or

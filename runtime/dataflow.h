@@ -9,6 +9,15 @@
    ASLRT_INPUT_PATH_NULL: {}). Owned by the caller; NULL on States.Runtime. */
 cJSON *aslrt_input_path(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw);
 
+/* The effective input as a view: borrowed from raw when InputPath selects
+   raw or one node of it, else built and also returned in *owned (the
+   caller frees it). NULL on States.Runtime. */
+const cJSON *aslrt_input_view(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw, cJSON **owned);
+
+/* Makes `view` (from aslrt_input_view, with its `owned`) the document *v:
+   moves owned in, copies a borrowed node, and does nothing when view is *v. */
+void aslrt_become(cJSON **v, const cJSON *view, cJSON *owned);
+
 /* A payload template (or intrinsic, or ErrorPath value) evaluated over
    `input`. Owned by the caller; NULL on an error (States.Runtime for a path
    that finds nothing, States.IntrinsicFailure ...). */

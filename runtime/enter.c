@@ -7,6 +7,7 @@
 
 #include "exec.h"
 #include "history.h"
+#include "signals.h"
 #include "timestamp.h"
 
 /* AWS's event type names, indexed by ASLRT_PASS ... ASLRT_MAP. */
@@ -37,9 +38,13 @@ static cJSON *state_details(const char *name, const char *key, const char *detai
 
 /* Every state calls this first, with its raw input: the StateEntered event
    must come before anything the state does, and its id is what a
-   States.Runtime cause quotes. Without --history/--trace it only counts. */
-void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
+   States.Runtime cause quotes. Without --history/--trace it only counts.
+   An execution that is being aborted or has timed out enters no further
+   state: -1 with the stop's error (signals.c). */
+int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
 {
+    if (aslrt_stop_check(ex) != 0)
+        return -1;
     if (ex->context) {
         cJSON_Delete(ex->context);
         ex->context = NULL;
@@ -52,12 +57,17 @@ void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input
         details = state_details(st->name, "input", "inputDetails", input);
     ex->entered_event_id = aslrt_event(ex, entered_type[t], details);
     ex->retry_count = (st->type == ASLRT_TASK || st->type == ASLRT_PARALLEL || st->type == ASLRT_MAP) ? 0 : -1;
+    return 0;
 }
 
 /* A state that completes (or whose error a catcher took) calls this with
-   its output. Fail states never do: their execution ends instead. */
+   its output. Fail states never do: their execution ends instead. Nor does
+   a state cut short by an abort or timeout (a Wait woken early): AWS's
+   history goes from its StateEntered to ExecutionAborted/TimedOut. */
 void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
 {
+    if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
+        return;
     int t = st->type >= 0 && st->type < NTYPES ? st->type : ASLRT_PASS;
     cJSON *details = NULL;
     if (output && aslrt_history_enabled(ex))

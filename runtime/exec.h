@@ -84,8 +84,10 @@ int aslrt_error_uncatchable(const char *name);
 const cJSON *aslrt_context(aslrt_exec *ex);
 
 /* Entering and leaving a state: context, history events, trace. `input`
-   (borrowed) is the state's raw input, recorded by --history. */
-void aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input);
+   (borrowed) is the state's raw input, recorded by --history. Entering
+   returns -1, with the error set, when the execution is being aborted or
+   has timed out (signals.c): the state must then return -1 at once. */
+int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input);
 void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output);
 
 /* Waits `seconds` of workflow time, as --no-wait and --time-scale say. */

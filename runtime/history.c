@@ -24,6 +24,8 @@
 #define DEFAULT_REGION "us-east-1"
 /* Longest error cause a trace line shows, in bytes. */
 #define TRACE_CAUSE_MAX 160
+/* Deepest branch nesting the trace shows by indenting. */
+#define TRACE_MAX_INDENT 16
 
 struct aslrt_history {
     FILE *file;            /* --history, or NULL */
@@ -32,13 +34,18 @@ struct aslrt_history {
     pthread_mutex_t lock;  /* ids and file writes, when file != NULL */
 };
 
+/* A distributed Map's child executions (run->parent set) have histories of
+   their own in AWS, so they count their events but do not write them into
+   the parent's file. */
 int aslrt_history_enabled(const aslrt_exec *ex)
 {
-    return ex->run->history && ex->run->history->file;
+    return ex->run->history && ex->run->history->file && !ex->run->parent;
 }
 
 /* ---------------------------------------------------------------- names */
 
+/* AWS names each event's details after its type, except that every
+   <T>StateEntered/<T>StateExited shares one key (§11). */
 char *aslrt_history_details_key(const char *type, char *buf, size_t n)
 {
     static const char entered[] = "StateEntered", exited[] = "StateExited";
@@ -64,6 +71,8 @@ static const char *nth_colon(const char *s, int n)
     return NULL;
 }
 
+/* The resourceType/resource pair of Task* events, and which event family a
+   resource takes (§11: "resourceType/resource come from the ARN"). */
 void aslrt_resource_split(const char *arn, aslrt_resource *r)
 {
     memset(r, 0, sizeof *r);
@@ -131,23 +140,28 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* One trace line for an event, if it is one the trace shows: states entered
-   and exited (with the time spent), failures (with the error). One fprintf
-   per line, so that lines of concurrent branches do not mix. */
+   and exited (with the time spent), failures (with the error). Lines of
+   Parallel branches and Map iterations are indented by their nesting. One
+   fprintf per line, so that lines of concurrent branches do not mix. */
 static void trace_event(const aslrt_exec *ex, const struct aslrt_history *h, const char *type)
 {
     const aslrt_state *st = ex->state;
     double now = aslrt_now();
+    int depth = 0;
+    for (const aslrt_exec *p = ex->parent; p && depth < TRACE_MAX_INDENT; p = p->parent)
+        depth++;
     char *name = quoted(st ? st->name : "", 200);
     if (ends_with(type, "StateEntered")) {
-        fprintf(stderr, "aslrt: %8.3fs enter %s (%s)\n", now - h->t0, name, state_type_name(st));
+        fprintf(stderr, "aslrt: %8.3fs %*senter %s (%s)\n", now - h->t0, 2 * depth, "", name, state_type_name(st));
     } else if (ends_with(type, "StateExited")) {
         double spent = now - ex->entered_at;
-        fprintf(stderr, "aslrt: %8.3fs exit  %s (%s) %.*f %s\n", now - h->t0, name, state_type_name(st),
-                spent < 1 ? 1 : 2, spent < 1 ? spent * 1e3 : spent, spent < 1 ? "ms" : "s");
+        fprintf(stderr, "aslrt: %8.3fs %*sexit  %s (%s) %.*f %s\n", now - h->t0, 2 * depth, "", name,
+                state_type_name(st), spent < 1 ? 1 : 2, spent < 1 ? spent * 1e3 : spent, spent < 1 ? "ms" : "s");
     } else if (strncmp(type, "Execution", 9) != 0 && (ends_with(type, "Failed") || ends_with(type, "TimedOut"))) {
         char *cause = ex->cause ? quoted(ex->cause, TRACE_CAUSE_MAX) : NULL;
-        fprintf(stderr, "aslrt: %8.3fs fail  %s (%s) %s: %s%s%s\n", now - h->t0, name, state_type_name(st), type,
-                ex->error ? ex->error : "(no error)", cause ? " " : "", cause ? cause : "");
+        fprintf(stderr, "aslrt: %8.3fs %*sfail  %s (%s) %s: %s%s%s\n", now - h->t0, 2 * depth, "", name,
+                state_type_name(st), type, ex->error ? ex->error : "(no error)", cause ? " " : "",
+                cause ? cause : "");
         free(cause);
     }
     free(name);
@@ -155,12 +169,14 @@ static void trace_event(const aslrt_exec *ex, const struct aslrt_history *h, con
 
 /* ---------------------------------------------------------------- events */
 
+/* Every event goes through here, so that ids are counted one way whatever
+   writes them; details are printed before taking the lock. */
 long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details)
 {
     aslrt_run *run = ex->run;
     struct aslrt_history *h = run->history;
     long id;
-    if (!h || !h->file) {
+    if (!aslrt_history_enabled(ex)) {
         cJSON_Delete(details);
         id = __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED);
     } else {
@@ -191,6 +207,8 @@ long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details)
     return id;
 }
 
+/* Opened once per execution, before ExecutionStarted; truncates, as each
+   run is one history. */
 int aslrt_history_open(aslrt_run *run, char **err)
 {
     run->history = NULL;
@@ -211,12 +229,16 @@ int aslrt_history_open(aslrt_run *run, char **err)
             free(h);
             return -1;
         }
+        /* A line at a time: `tail -f` follows a long execution, and what
+           happened before an abort or a crash is on disk. */
+        setvbuf(h->file, NULL, _IOLBF, 0);
     }
     pthread_mutex_init(&h->lock, NULL);
     run->history = h;
     return 0;
 }
 
+/* A close that fails (disk full) is reported: the history would be cut. */
 void aslrt_history_close(aslrt_run *run)
 {
     struct aslrt_history *h = run->history;
@@ -244,6 +266,7 @@ static cJSON *new_object(void)
     return aslrt_xjson(cJSON_CreateObject());
 }
 
+/* The first event: the input as a compact JSON string and the role. */
 void aslrt_history_execution_started(aslrt_exec *ex)
 {
     cJSON *d = NULL;
@@ -266,6 +289,7 @@ static cJSON *error_details(const aslrt_exec *ex)
     return d;
 }
 
+/* The last event, and the trace's last line, which names the error. */
 void aslrt_history_execution_ended(aslrt_exec *ex, aslrt_outcome how, const cJSON *output)
 {
     static const char *const types[] = {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut",
@@ -334,6 +358,8 @@ static const char *resource_of(const aslrt_state *st)
     return st->resource ? st->resource : "";
 }
 
+/* Service integrations record the split resource and the parameters as a
+   string; Lambda functions and activities the ARN and the input. */
 void aslrt_history_task_scheduled(aslrt_exec *ex, const aslrt_state *st, const cJSON *parameters)
 {
     aslrt_resource r;
@@ -367,6 +393,7 @@ void aslrt_history_task_scheduled(aslrt_exec *ex, const aslrt_state *st, const c
     aslrt_event(ex, task_event_type(r.kind, STEP_SCHEDULED), d);
 }
 
+/* LambdaFunctionStarted and ActivityStarted carry no details. */
 void aslrt_history_task_started(aslrt_exec *ex, const aslrt_state *st)
 {
     aslrt_resource r;
@@ -377,6 +404,7 @@ void aslrt_history_task_started(aslrt_exec *ex, const aslrt_state *st)
     aslrt_event(ex, task_event_type(r.kind, STEP_STARTED), d);
 }
 
+/* The raw result, before ResultSelector/ResultPath. */
 void aslrt_history_task_succeeded(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
 {
     aslrt_resource r;
@@ -390,6 +418,7 @@ void aslrt_history_task_succeeded(aslrt_exec *ex, const aslrt_state *st, const c
     aslrt_event(ex, task_event_type(r.kind, STEP_SUCCEEDED), d);
 }
 
+/* One per failed attempt, retried or not; a timeout is its own event. */
 void aslrt_history_task_failed(aslrt_exec *ex, const aslrt_state *st)
 {
     aslrt_resource r;
@@ -408,6 +437,7 @@ void aslrt_history_task_failed(aslrt_exec *ex, const aslrt_state *st)
 
 /* -------------------------------------------------------------------- Map */
 
+/* For map.c: the item count goes in the details. */
 long aslrt_history_map_started(aslrt_exec *ex, long length)
 {
     cJSON *d = NULL;
@@ -418,6 +448,7 @@ long aslrt_history_map_started(aslrt_exec *ex, long length)
     return aslrt_event(ex, "MapStateStarted", d);
 }
 
+/* For map.c: iteration events name the Map state, not the inner one. */
 long aslrt_history_map_iteration(aslrt_exec *ex, const char *type, const aslrt_state *map, long index)
 {
     cJSON *d = NULL;

@@ -40,7 +40,8 @@ typedef enum aslrt_outcome {
    given): opens the history file, truncating it. 0, or -1 with *err set
    (malloc'd) when the file cannot be opened. */
 int aslrt_history_open(aslrt_run *run, char **err);
-/* Flushes and closes the history file; frees run->history. */
+/* Flushes and closes the history file; frees run->history. Only for the
+   top-level run (a distributed Map child's copy shares the parent's). */
 void aslrt_history_close(aslrt_run *run);
 /* ExecutionStarted {input, inputDetails, roleArn}: run->input. */
 void aslrt_history_execution_started(aslrt_exec *ex);

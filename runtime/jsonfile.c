@@ -63,11 +63,13 @@ static const char *show_byte(unsigned char c, char buf[8])
     return buf;
 }
 
+/* RFC 8259 whitespace: space, tab, LF, CR (not form feed, not NBSP). */
 static int is_ws(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* The first non-whitespace offset at or after i (n at the end). */
 static size_t skip_ws(const char *s, size_t n, size_t i)
 {
     while (i < n && is_ws((unsigned char)s[i]))
@@ -75,6 +77,7 @@ static size_t skip_ws(const char *s, size_t n, size_t i)
     return i;
 }
 
+/* A hex digit's value, or -1. */
 static int hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
@@ -165,6 +168,7 @@ static int scan_string(const char *s, size_t n, size_t *i, scan_error *e)
     }
 }
 
+/* ASCII digits only (isdigit depends on the locale). */
 static int is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
@@ -363,6 +367,7 @@ typedef struct text {
     size_t len, cap;
 } text;
 
+/* Appends n bytes, growing by doubling; aborts on out of memory. */
 static void text_add(text *t, const char *s, size_t n)
 {
     if (t->len + n + 1 > t->cap) {
@@ -381,6 +386,7 @@ static void text_add(text *t, const char *s, size_t n)
     t->s[t->len] = 0;
 }
 
+/* Appends a NUL-terminated string. */
 static void text_puts(text *t, const char *s)
 {
     text_add(t, s, strlen(s));
@@ -445,6 +451,8 @@ static char *format_error(const char *name, const char *s, size_t n, size_t pos,
     return t.s;
 }
 
+/* Scanner first (exact position, named problem), then cJSON to build the
+   tree; return_parse_end is only needed if cJSON disagrees. */
 cJSON *aslrt_json_parse(const char *name, const char *text_in, size_t len, char **err)
 {
     scan_error e = { 0, "" };
@@ -500,6 +508,8 @@ static int read_all(FILE *f, char **data, size_t *len)
     return 0;
 }
 
+/* Reads the whole file (binary mode: a NUL byte is reported, not a
+   truncation), then parses it. */
 cJSON *aslrt_json_load(const char *path, char **err)
 {
     int is_stdin = strcmp(path, "-") == 0;

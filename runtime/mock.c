@@ -3,6 +3,7 @@
  *   MockedResponses.<response name>.<"n" | "a-b"> = {Return: json} | {Throw: {Error, Cause}}
  * Invocations of a state are counted from 0 per execution, retries and
  * loops included. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct aslrt_mock {
     const cJSON *test_case; /* state name -> response name */
     const cJSON *responses; /* MockedResponses */
     cJSON *counts;          /* state name -> invocations so far */
+    pthread_mutex_t lock;   /* guards counts: Parallel/Map branches invoke at once */
 };
 
 static char *format(const char *fmt, const char *a, const char *b)
@@ -51,6 +53,7 @@ aslrt_mock *aslrt_mock_load(const char *file, const char *machine, const char *t
         m->test_case = tc;
         m->responses = responses;
         m->counts = aslrt_xjson(cJSON_CreateObject());
+        pthread_mutex_init(&m->lock, NULL);
         return m;
     }
     cJSON_Delete(doc);
@@ -63,6 +66,7 @@ void aslrt_mock_free(aslrt_mock *m)
         return;
     cJSON_Delete(m->doc);
     cJSON_Delete(m->counts);
+    pthread_mutex_destroy(&m->lock);
     free(m);
 }
 
@@ -88,11 +92,13 @@ int aslrt_mock_invoke(aslrt_mock *m, aslrt_exec *ex, const char *state, cJSON **
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(m->test_case, state);
     if (!cJSON_IsString(name))
         return 1;
+    pthread_mutex_lock(&m->lock);
     cJSON *count = cJSON_GetObjectItemCaseSensitive(m->counts, state);
     if (!count)
         count = aslrt_xjson(cJSON_AddNumberToObject(m->counts, state, 0));
     long n = (long)count->valuedouble;
     cJSON_SetNumberValue(count, (double)(n + 1));
+    pthread_mutex_unlock(&m->lock);
 
     const cJSON *response = cJSON_GetObjectItemCaseSensitive(m->responses, name->valuestring);
     const cJSON *entry = NULL;

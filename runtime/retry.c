@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "retry.h"
+#include "signals.h"
 
 /* Uniform in [0, 1), for JitterStrategy FULL. */
 static double random_unit(void)
@@ -19,6 +20,8 @@ static double random_unit(void)
 
 int aslrt_retry(aslrt_exec *ex, const aslrt_state *st, int *counts)
 {
+    if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
+        return 0; /* the execution is being aborted or timed out */
     for (int i = 0; i < st->nretry; i++) {
         const aslrt_retrier *r = &st->retry[i];
         if (!aslrt_error_matches(r->errors, r->nerrors, ex->error))

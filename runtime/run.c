@@ -1,5 +1,7 @@
 /* run.c — running a compiled program as a command: run options, input,
    output and exit status (design.md "Command line"). */
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +10,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "bindings.h"
 #include "exec.h"
 #include "history.h"
 #include "jsonfile.h"
 #include "mock.h"
+#include "pool.h"
+#include "signals.h"
+#include "task.h"
 #include "timestamp.h"
 
 enum { EXIT_SUCCEEDED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_TIMED_OUT = 3, EXIT_ABORTED = 4 };
@@ -25,7 +31,9 @@ static const char usage_text[] =
     "  --history FILE          write execution history events, one JSON object a line\n"
     "  --trace                 print each state entered and left on stderr\n"
     "  --mock-config FILE      AWS Step Functions Local mock file (with --test-case NAME)\n"
-    "  --bindings FILE         map Task resources to local handlers\n";
+    "  --bindings FILE         map Task resources to local handlers\n"
+    "  --threads N             run Parallel branches and Map iterations on N threads (default: one per CPU)\n"
+    "  --s3-root DIR           read and write s3://bucket/key as the file DIR/bucket/key (distributed Map)\n";
 
 /* Parses run options; 0, or 2 after printing what is wrong. */
 static int parse_options(const char *prog, int argc, char **argv, aslrt_options *o)
@@ -59,7 +67,9 @@ static int parse_options(const char *prog, int argc, char **argv, aslrt_options 
             value = &o->test_case;
         else if (strcmp(a, "--bindings") == 0)
             value = &o->bindings;
-        else if (strcmp(a, "--time-scale") != 0) {
+        else if (strcmp(a, "--s3-root") == 0)
+            value = &o->s3_root;
+        else if (strcmp(a, "--time-scale") != 0 && strcmp(a, "--threads") != 0) {
             fprintf(stderr, "%s: unknown option '%s'\n%s", prog, a, usage_text);
             return EXIT_USAGE;
         }
@@ -73,6 +83,15 @@ static int parse_options(const char *prog, int argc, char **argv, aslrt_options 
             continue;
         }
         char *end;
+        if (strcmp(a, "--threads") == 0) {
+            long n = strtol(arg, &end, 10);
+            if (*arg == '\0' || *end != '\0' || n < 1 || n > 1024) {
+                fprintf(stderr, "%s: --threads needs a whole number from 1 to 1024, not '%s'\n", prog, arg);
+                return EXIT_USAGE;
+            }
+            o->threads = (int)n;
+            continue;
+        }
         o->time_scale = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(o->time_scale >= 0)) {
             fprintf(stderr, "%s: --time-scale needs a number >= 0, not '%s'\n", prog, arg);
@@ -140,7 +159,7 @@ static void print_failure(const aslrt_exec *ex)
 }
 
 /* Runs p on `input` (taken) and prints the outcome; returns the exit status. */
-static int execute(const aslrt_program *p, const aslrt_options *o, cJSON *input)
+static int execute(const char *prog, const aslrt_program *p, const aslrt_options *o, cJSON *input)
 {
     aslrt_run run;
     memset(&run, 0, sizeof run);
@@ -168,11 +187,26 @@ static int execute(const aslrt_program *p, const aslrt_options *o, cJSON *input)
             return EXIT_USAGE;
         }
     }
+    if (o->bindings) {
+        char *err = NULL;
+        run.bindings = aslrt_bindings_load(o->bindings, &err);
+        if (!run.bindings) {
+            fprintf(stderr, "%s: %s\n", prog, err ? err : "cannot load the bindings");
+            free(err);
+            aslrt_mock_free(run.mock);
+            free(run.name);
+            free(run.state_machine_id);
+            free(run.execution_id);
+            cJSON_Delete(input);
+            return EXIT_USAGE;
+        }
+    }
 
     char *herr = NULL;
     if (aslrt_history_open(&run, &herr) != 0) {
         fprintf(stderr, "%s\n", herr);
         free(herr);
+        aslrt_bindings_free(run.bindings);
         aslrt_mock_free(run.mock);
         free(run.name);
         free(run.state_machine_id);
@@ -189,7 +223,22 @@ static int execute(const aslrt_program *p, const aslrt_options *o, cJSON *input)
 
     cJSON *v = aslrt_xjson(cJSON_Duplicate(input, 1));
     int status;
-    if (p->main->run(&ex, p->main, &v) == 0) {
+    aslrt_stop_begin(&run);
+    int rc = p->main->run(&ex, p->main, &v);
+    aslrt_pool_free(run.pool); /* Parallel/Map workers, idle by now */
+    run.pool = NULL;
+    int stop = atomic_load(&run.stop); /* set by whatever noticed the abort or timeout */
+    aslrt_stop_end(&run);
+    if (stop == ASLRT_STOP_TIMED_OUT) {
+        aslrt_error_set(&ex, "States.Timeout", NULL); /* the execution's, whatever a state was doing */
+        print_failure(&ex);
+        status = EXIT_TIMED_OUT;
+    } else if (stop == ASLRT_STOP_ABORTED) {
+        int sig = aslrt_stop_signal();
+        fprintf(stderr, "%s: execution aborted by %s\n", prog,
+                sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+        status = EXIT_ABORTED;
+    } else if (rc == 0) {
         char *s = aslrt_json_text(v);
         puts(s);
         free(s);
@@ -209,6 +258,8 @@ static int execute(const aslrt_program *p, const aslrt_options *o, cJSON *input)
     cJSON_Delete(ex.context);
     aslrt_error_clear(&ex);
     aslrt_mock_free(run.mock);
+    aslrt_bindings_free(run.bindings);
+    aslrt_http_cleanup();
     free(run.name);
     free(run.state_machine_id);
     free(run.execution_id);
@@ -230,5 +281,5 @@ int aslrt_main(int argc, char **argv, const aslrt_program *p)
     cJSON *input = read_input(prog, &o);
     if (!input)
         return EXIT_USAGE;
-    return execute(p, &o, input);
+    return execute(prog, p, &o, input);
 }

@@ -48,19 +48,14 @@ static void on_signal(int sig)
     errno = saved;
 }
 
-int aslrt_stop_begin(aslrt_run *run, char **err)
+void aslrt_stop_begin(aslrt_run *run)
 {
     atomic_store(&run->stop, ASLRT_STOP_NONE);
     run->deadline = run->program && run->program->timeout_seconds > 0
                         ? aslrt_now() + run->program->timeout_seconds : 0;
     atomic_store(&g_signal, 0);
-    if (g_wake[0] < 0 && pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-        const char *msg = strerror(errno);
-        *err = aslrt_xmalloc(strlen(msg) + 64);
-        sprintf(*err, "cannot create a pipe to watch for signals: %s", msg);
-        g_wake[0] = g_wake[1] = -1;
-        return -1;
-    }
+    if (g_wake[0] < 0 && pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
+        g_wake[0] = g_wake[1] = -1; /* waits poll every 100 ms instead (aslrt_stop_poll_ms) */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -70,7 +65,6 @@ int aslrt_stop_begin(aslrt_run *run, char **err)
     sigaction(SIGTERM, &sa, &g_old_term);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, &g_old_pipe);
-    return 0;
 }
 
 void aslrt_stop_end(aslrt_run *run)
@@ -126,15 +120,15 @@ int aslrt_stop_fd(void)
 
 int aslrt_stop_poll_ms(const aslrt_run *run, double until)
 {
-    double limit = until;
+    double limit = until, most = g_wake[0] >= 0 ? 3600 * 1000.0 : 100.0;
     if (run->deadline > 0 && (limit <= 0 || run->deadline < limit))
         limit = run->deadline;
     if (limit <= 0)
-        return 3600 * 1000;
+        return (int)most;
     double ms = ceil((limit - aslrt_now()) * 1000.0);
     if (!(ms > 0))
         return 0;
-    return ms > 3600 * 1000.0 ? 3600 * 1000 : (int)ms;
+    return ms > most ? (int)most : (int)ms;
 }
 
 int aslrt_sleep_until(aslrt_exec *ex, double until)

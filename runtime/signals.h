@@ -21,8 +21,8 @@ enum {
 /* Starts watching for the end of run: sets run->deadline from the program's
    TimeoutSeconds (counted from now), catches SIGINT and SIGTERM, ignores
    SIGPIPE (a handler that closes its stdin early must not kill us). One
-   execution watches at a time. 0, or -1 with *err set (malloc'd). */
-int aslrt_stop_begin(aslrt_run *run, char **err);
+   execution watches at a time. */
+void aslrt_stop_begin(aslrt_run *run);
 /* Restores the signal dispositions aslrt_stop_begin found. */
 void aslrt_stop_end(aslrt_run *run);
 
@@ -39,7 +39,8 @@ int aslrt_stop_signal(void);
 int aslrt_stop_fd(void);
 /* Milliseconds a poll() may block when waiting until `until` (seconds since
    the epoch; 0: no limit of its own), bounded by the execution's deadline
-   and by an hour; never negative. */
+   and by an hour (by 100 ms when there is no stop pipe to wake it); never
+   negative. */
 int aslrt_stop_poll_ms(const aslrt_run *run, double until);
 
 /* Sleeps until `until` (seconds since the epoch), waking early when the

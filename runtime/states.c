@@ -13,26 +13,24 @@
 #include "jsonpath.h"
 #include "timestamp.h"
 
-/* Replaces *v by `with` (taken). */
-static void replace(cJSON **v, cJSON *with)
-{
-    cJSON_Delete(*v);
-    *v = with;
-}
 
 /* Pass: InputPath -> Parameters -> Result -> ResultPath -> OutputPath. */
 int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st, *v);
-    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (aslrt_state_enter(ex, st, *v) != 0)
+        return -1;
+    cJSON *owned;
+    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
-    cJSON *result = eff;
+    cJSON *result;
     if (st->parameters) {
         result = aslrt_tmpl_eval(ex, st->parameters, eff);
-        cJSON_Delete(eff);
+        cJSON_Delete(owned);
         if (!result)
             return -1;
+    } else {
+        result = owned ? owned : aslrt_xjson(cJSON_Duplicate(eff, 1));
     }
     if (st->result) { /* Result wins over Parameters; the definition's copy stays ours */
         cJSON_Delete(result);
@@ -47,11 +45,13 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 /* Succeed: its output is its input filtered by InputPath and OutputPath. */
 int aslrt_succeed_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st, *v);
-    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (aslrt_state_enter(ex, st, *v) != 0)
+        return -1;
+    cJSON *owned;
+    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
-    replace(v, eff);
+    aslrt_become(v, eff, owned);
     if (aslrt_output_path(ex, st, v) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
@@ -80,7 +80,8 @@ static char *fail_field(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
 /* Fail: ends the machine with Error and Cause (literal or from paths). */
 int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st, *v);
+    if (aslrt_state_enter(ex, st, *v) != 0)
+        return -1;
     char *error = NULL, *cause = NULL;
     if (st->error_path && !(error = fail_field(ex, st->error_path, *v)))
         return -1;
@@ -98,42 +99,32 @@ int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
    effective input through OutputPath. */
 int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st, *v);
-    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (aslrt_state_enter(ex, st, *v) != 0)
+        return -1;
+    cJSON *owned;
+    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
     int i;
     for (i = 0; i < st->nrules; i++) {
         int r = aslrt_rule_eval(ex, &st->rules[i], eff);
         if (r < 0) {
-            cJSON_Delete(eff);
+            cJSON_Delete(owned);
             return -1;
         }
         if (r)
             break;
     }
     if (i == st->nrules && st->default_next < 0) {
-        cJSON_Delete(eff);
+        cJSON_Delete(owned);
         return aslrt_error_set(ex, "States.NoChoiceMatched",
                                "No Choice Rule matched the input and no Default was specified.");
     }
-    replace(v, eff);
+    aslrt_become(v, eff, owned);
     if (aslrt_output_path(ex, st, v) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return i;
-}
-
-void aslrt_sleep(aslrt_exec *ex, double seconds)
-{
-    if (ex->run->opt.no_wait || seconds <= 0)
-        return;
-    seconds *= ex->run->opt.time_scale;
-    struct timespec ts;
-    ts.tv_sec = (time_t)seconds;
-    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* AWS's longest wait: about 24,855 days (2^31 seconds). */
@@ -189,8 +180,10 @@ static double seconds_until(aslrt_exec *ex, const aslrt_state *st, const cJSON *
 /* Wait: pauses, then passes its effective input through OutputPath. */
 int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st, *v);
-    cJSON *eff = aslrt_input_path(ex, st, *v);
+    if (aslrt_state_enter(ex, st, *v) != 0)
+        return -1;
+    cJSON *owned;
+    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
     double seconds = 0;
@@ -201,15 +194,15 @@ int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     else if (st->timestamp || st->timestamp_path)
         seconds = seconds_until(ex, st, eff);
     if (seconds < 0) {
-        cJSON_Delete(eff);
+        cJSON_Delete(owned);
         return -1;
     }
     if (seconds > MAX_WAIT_SECONDS) {
-        cJSON_Delete(eff);
+        cJSON_Delete(owned);
         return aslrt_runtime_error(ex, "Wait state delay is too long.");
     }
     aslrt_sleep(ex, seconds);
-    replace(v, eff);
+    aslrt_become(v, eff, owned);
     if (aslrt_output_path(ex, st, v) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);

@@ -378,6 +378,21 @@ static void concurrent_events_should_get_consecutive_ids_in_file_order(void **st
     cJSON_Delete(events);
 }
 
+static void concurrent_events_should_be_counted_without_history(void **state)
+{
+    (void)state;
+    enum { THREADS = 8, EACH = 500 };
+    aslrt_run run;
+    memset(&run, 0, sizeof run);
+    pthread_t t[THREADS];
+    worker w = {&run, EACH};
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, work, &w), 0);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(run.last_event_id, THREADS * EACH * 2);
+}
+
 static void history_open_should_fail_on_unwritable_path(void **state)
 {
     (void)state;
@@ -409,6 +424,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(map_events_should_carry_length_index_and_name, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_events_should_get_consecutive_ids_in_file_order, setup,
                                         teardown),
+        cmocka_unit_test(concurrent_events_should_be_counted_without_history),
         cmocka_unit_test(history_open_should_fail_on_unwritable_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

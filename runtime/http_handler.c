@@ -1,0 +1,399 @@
+/* http_handler.c — Tasks done over HTTP, through libcurl.
+ *
+ * http bindings ({"http": "URL"}) POST the task input as JSON and take the
+ * response body as the result: the Lambda Runtime Interface Emulator's
+ * invoke URL (http://127.0.0.1:9000/2015-03-31/functions/function/invocations)
+ * works as is, and a Lambda function error it reports (an X-Amz-Function-Error
+ * header, or a body that is a Lambda error object) fails the task as AWS
+ * does: Error = errorType, Cause = the body. Any other status from 300 up,
+ * a connection that fails, or a body that is not JSON fail it with
+ * States.TaskFailed and a cause that says which.
+ *
+ * The built-in arn:aws:states:::http:invoke (asl-reference §12: at most 60
+ * seconds, else States.Http.Socket) sends Method to ApiEndpoint with
+ * Headers, QueryParameters and RequestBody, and returns {Headers,
+ * ResponseBody, StatusCode, StatusText}; a status from 400 up fails with
+ * States.Http.StatusCode.<code> [?: the cause AWS gives is not recorded; we
+ * give the response as JSON].
+ *
+ * Requests run on the calling thread through a curl multi handle, so that
+ * one poll waits for the socket, the task's deadline (TimeoutSeconds; a
+ * request cannot send heartbeats, so HeartbeatSeconds bounds it too) and the
+ * stop pipe (signals.c) at once.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <cjson/cJSON.h>
+
+#include "signals.h"
+#include "task.h"
+#include "timestamp.h"
+
+#define MAX_BODY (64u << 20)          /* a larger response is refused */
+#define HTTP_TASK_SECONDS 60.0        /* the HTTP task's own limit (§12) */
+
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static int g_ready;                   /* curl_global_init succeeded */
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void global_init(void)
+{
+    g_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+void aslrt_http_cleanup(void)
+{
+    pthread_mutex_lock(&g_lock);
+    if (g_ready) {
+        curl_global_cleanup();
+        g_ready = 0;
+        pthread_once_t fresh = PTHREAD_ONCE_INIT;
+        g_once = fresh; /* no execution runs now: a later one may set up again */
+    }
+    pthread_mutex_unlock(&g_lock);
+}
+
+/* What came back. */
+typedef struct response {
+    char *body;
+    size_t n, cap;
+    int too_big;
+    int function_error;       /* X-Amz-Function-Error was present */
+    cJSON *headers;           /* http:invoke: name -> [values], or NULL */
+} response;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *opaque)
+{
+    response *r = opaque;
+    size_t n = size * nmemb;
+    if (r->n + n > MAX_BODY) {
+        r->too_big = 1;
+        return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+    }
+    if (r->n + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->n + n + 1)
+            cap *= 2;
+        char *p = aslrt_xmalloc(cap);
+        if (r->n)
+            memcpy(p, r->body, r->n);
+        free(r->body);
+        r->body = p;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->n, data, n);
+    r->n += n;
+    r->body[r->n] = '\0';
+    return n;
+}
+
+/* Header lines: X-Amz-Function-Error, and all of them for http:invoke. */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *opaque)
+{
+    response *r = opaque;
+    size_t n = size * nmemb;
+    const char *colon = memchr(data, ':', n);
+    if (!colon)
+        return n; /* the status line, or the blank line at the end */
+    size_t klen = (size_t)(colon - data);
+    const char *v = colon + 1;
+    size_t vlen = n - klen - 1;
+    while (vlen > 0 && (*v == ' ' || *v == '\t'))
+        v++, vlen--;
+    while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+        vlen--;
+    if (klen == 20 && strncasecmp(data, "X-Amz-Function-Error", 20) == 0)
+        r->function_error = 1;
+    if (r->headers) {
+        char *k = aslrt_xmalloc(klen + 1), *val = aslrt_xmalloc(vlen + 1);
+        memcpy(k, data, klen);
+        k[klen] = '\0';
+        memcpy(val, v, vlen);
+        val[vlen] = '\0';
+        cJSON *list = cJSON_GetObjectItemCaseSensitive(r->headers, k);
+        if (!list)
+            list = aslrt_xjson(cJSON_AddArrayToObject(r->headers, k));
+        cJSON_AddItemToArray(list, aslrt_xjson(cJSON_CreateString(val)));
+        free(k);
+        free(val);
+    }
+    return n;
+}
+
+enum { DONE, EXPIRED, STOPPED };
+
+/* Runs the request on h until it completes, `limit` (seconds since the
+   epoch; 0: none) or the task's deadline passes, or the execution stops.
+   *code is curl's result when DONE. */
+static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
+{
+    CURLM *multi = curl_multi_init();
+    if (!multi) {
+        fputs("aslrt: error: cannot allocate memory\n", stderr);
+        abort();
+    }
+    curl_multi_add_handle(multi, h);
+    int outcome = DONE, running = 1;
+    double until = aslrt_task_deadline(t);
+    if (limit > 0 && (until <= 0 || limit < until))
+        until = limit;
+    for (;;) {
+        curl_multi_perform(multi, &running);
+        if (!running)
+            break;
+        if (aslrt_stop_reason(t->ex->run) != ASLRT_STOP_NONE) {
+            outcome = STOPPED;
+            break;
+        }
+        if (until > 0 && aslrt_now() >= until) {
+            outcome = EXPIRED;
+            break;
+        }
+        struct curl_waitfd w = {.fd = aslrt_stop_fd(), .events = CURL_WAIT_POLLIN};
+        int ms = aslrt_stop_poll_ms(t->ex->run, until);
+        curl_multi_poll(multi, w.fd >= 0 ? &w : NULL, w.fd >= 0 ? 1 : 0, ms < 1000 ? ms : 1000, NULL);
+    }
+    *code = CURLE_OK;
+    if (outcome == DONE) {
+        int left;
+        CURLMsg *msg;
+        while ((msg = curl_multi_info_read(multi, &left)) != NULL)
+            if (msg->msg == CURLMSG_DONE)
+                *code = msg->data.result;
+    }
+    curl_multi_remove_handle(multi, h);
+    curl_multi_cleanup(multi);
+    return outcome;
+}
+
+/* A curl handle for url with our defaults, or NULL with the error set. */
+static CURL *new_handle(aslrt_exec *ex, const char *url, response *r, char *errbuf)
+{
+    pthread_once(&g_once, global_init);
+    CURL *h = g_ready ? curl_easy_init() : NULL;
+    if (!h) {
+        aslrt_error_set(ex, "States.TaskFailed", "libcurl could not be initialized.");
+        return NULL;
+    }
+    errbuf[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* threads; our own SIGPIPE handling */
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "aslc");
+    return h;
+}
+
+/* Sets the error of a transfer that did not complete normally. */
+static void transfer_error(aslrt_task *t, const char *who, int outcome, CURLcode code, const char *errbuf,
+                           const response *r)
+{
+    aslrt_exec *ex = t->ex;
+    if (outcome == STOPPED)
+        aslrt_stop_check(ex);
+    else if (outcome == EXPIRED || code == CURLE_OPERATION_TIMEDOUT)
+        aslrt_error_set(ex, "States.Timeout", NULL);
+    else if (r->too_big)
+        aslrt_error_setf(ex, "States.TaskFailed", "%s answered with more than %u MiB.", who, MAX_BODY >> 20);
+    else if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST)
+        aslrt_error_setf(ex, "States.TaskFailed", "%s could not be reached: %s", who,
+                         errbuf[0] ? errbuf : curl_easy_strerror(code));
+    else
+        aslrt_error_setf(ex, "States.TaskFailed", "%s failed: %s", who, errbuf[0] ? errbuf : curl_easy_strerror(code));
+}
+
+int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON **result)
+{
+    aslrt_exec *ex = t->ex;
+    response r;
+    memset(&r, 0, sizeof r);
+    char errbuf[CURL_ERROR_SIZE];
+    CURL *h = new_handle(ex, url, &r, errbuf);
+    if (!h)
+        return -1;
+    char *body = aslrt_json_text(input);
+    struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+
+    size_t wlen = strlen(url) + 32;
+    char *who = aslrt_xmalloc(wlen);
+    snprintf(who, wlen, "The http handler %s", url);
+    CURLcode code;
+    int outcome = perform(t, h, 0, &code);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    int rc = -1;
+    if (outcome != DONE || code != CURLE_OK) {
+        transfer_error(t, who, outcome, code, errbuf, &r);
+    } else if (r.function_error) {
+        if (!aslrt_task_lambda_error(ex, r.body ? r.body : "", r.n)) /* the header, but no error object */
+            aslrt_error_set(ex, "Lambda.Unknown", r.body ? r.body : "");
+    } else if (status >= 200 && status < 300 && aslrt_task_lambda_error(ex, r.body ? r.body : "", r.n)) {
+        /* a function error in the body: set */
+    } else if (status < 200 || status >= 300) {
+        char *excerpt = aslrt_task_excerpt(r.body ? r.body : "", r.n);
+        aslrt_error_setf(ex, "States.TaskFailed", "%s answered HTTP %ld: %s", who, status, excerpt);
+        free(excerpt);
+    } else if ((*result = aslrt_task_parse_result(ex, who, r.body ? r.body : "", r.n)) != NULL) {
+        rc = 0;
+    }
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hdrs);
+    free(body);
+    free(who);
+    free(r.body);
+    return rc;
+}
+
+/* ------------------------------------------------------- http:invoke */
+
+/* Appends k=v pairs of obj, URL-encoded, to the query string of url. */
+static char *with_query(CURL *h, const char *url, const cJSON *obj)
+{
+    size_t cap = strlen(url) + 2;
+    char *s = aslrt_xmalloc(cap);
+    strcpy(s, url);
+    char sep = strchr(url, '?') ? '&' : '?';
+    for (const cJSON *m = cJSON_IsObject(obj) ? obj->child : NULL; m; m = m->next) {
+        char *vtext = cJSON_IsString(m) ? aslrt_xstrdup(m->valuestring) : aslrt_json_text(m);
+        char *k = curl_easy_escape(h, m->string, 0), *v = curl_easy_escape(h, vtext, 0);
+        free(vtext);
+        if (!k || !v) {
+            fputs("aslrt: error: cannot allocate memory\n", stderr);
+            abort();
+        }
+        size_t need = strlen(s) + strlen(k) + strlen(v) + 3;
+        char *n = aslrt_xmalloc(need);
+        snprintf(n, need, "%s%c%s=%s", s, sep, k, v);
+        free(s);
+        s = n;
+        sep = '&';
+        curl_free(k);
+        curl_free(v);
+    }
+    return s;
+}
+
+/* AWS's reason phrases for the common statuses. */
+static const char *status_text(long code)
+{
+    switch (code) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 409: return "Conflict";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
+}
+
+int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
+{
+    aslrt_exec *ex = t->ex;
+    const cJSON *endpoint = cJSON_GetObjectItemCaseSensitive(params, "ApiEndpoint");
+    const cJSON *method = cJSON_GetObjectItemCaseSensitive(params, "Method");
+    if (!cJSON_IsString(endpoint) || !cJSON_IsString(method))
+        return aslrt_error_setf(ex, "States.Runtime",
+                                "The http:invoke Task of state '%s' needs the string parameters ApiEndpoint and Method.",
+                                t->st->name);
+    response r;
+    memset(&r, 0, sizeof r);
+    r.headers = aslrt_xjson(cJSON_CreateObject());
+    char errbuf[CURL_ERROR_SIZE];
+    CURL *h = new_handle(ex, "", &r, errbuf);
+    if (!h) {
+        cJSON_Delete(r.headers);
+        return -1;
+    }
+    char *url = with_query(h, endpoint->valuestring, cJSON_GetObjectItemCaseSensitive(params, "QueryParameters"));
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method->valuestring);
+    struct curl_slist *hdrs = NULL;
+    const cJSON *headers = cJSON_GetObjectItemCaseSensitive(params, "Headers");
+    int has_type = 0;
+    for (const cJSON *m = cJSON_IsObject(headers) ? headers->child : NULL; m; m = m->next) {
+        char *v = cJSON_IsString(m) ? aslrt_xstrdup(m->valuestring) : aslrt_json_text(m);
+        size_t n = strlen(m->string) + strlen(v) + 3;
+        char *line = aslrt_xmalloc(n);
+        snprintf(line, n, "%s: %s", m->string, v);
+        hdrs = curl_slist_append(hdrs, line);
+        has_type |= strcasecmp(m->string, "Content-Type") == 0;
+        free(line);
+        free(v);
+    }
+    const cJSON *rb = cJSON_GetObjectItemCaseSensitive(params, "RequestBody");
+    char *body = NULL;
+    if (rb) {
+        body = cJSON_IsString(rb) ? aslrt_xstrdup(rb->valuestring) : aslrt_json_text(rb);
+        if (!has_type && !cJSON_IsString(rb))
+            hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+
+    size_t wlen = strlen(url) + 48;
+    char *who = aslrt_xmalloc(wlen);
+    snprintf(who, wlen, "The HTTP task's request to %s", url);
+    CURLcode code;
+    int outcome = perform(t, h, aslrt_now() + HTTP_TASK_SECONDS, &code);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    int rc = -1;
+    if (outcome == EXPIRED && aslrt_task_expired(t, aslrt_now())) {
+        aslrt_error_set(ex, "States.Timeout", NULL);
+    } else if (outcome == EXPIRED || (outcome == DONE && code == CURLE_OPERATION_TIMEDOUT)) {
+        aslrt_error_setf(ex, "States.Http.Socket", "%s took longer than %.0f seconds.", who, HTTP_TASK_SECONDS);
+    } else if (outcome != DONE || code != CURLE_OK) {
+        transfer_error(t, who, outcome, code, errbuf, &r);
+    } else {
+        cJSON *out = aslrt_xjson(cJSON_CreateObject());
+        cJSON_AddItemToObject(out, "Headers", r.headers);
+        r.headers = NULL;
+        cJSON *parsed = r.n ? cJSON_ParseWithLength(r.body, r.n) : NULL;
+        cJSON_AddItemToObject(out, "ResponseBody",
+                              parsed ? parsed : aslrt_xjson(cJSON_CreateString(r.body ? r.body : "")));
+        aslrt_xjson(cJSON_AddNumberToObject(out, "StatusCode", (double)status));
+        aslrt_xjson(cJSON_AddStringToObject(out, "StatusText", status_text(status)));
+        if (status >= 400) {
+            char name[48], *text = aslrt_json_text(out);
+            snprintf(name, sizeof name, "States.Http.StatusCode.%ld", status);
+            aslrt_error_set(ex, name, text);
+            free(text);
+            cJSON_Delete(out);
+        } else {
+            *result = out;
+            rc = 0;
+        }
+    }
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hdrs);
+    cJSON_Delete(r.headers);
+    free(body);
+    free(url);
+    free(who);
+    free(r.body);
+    return rc;
+}

@@ -1,0 +1,2016 @@
+/* jsonata.c — the JSONata evaluator: walks an aslrt_jx tree over JSON values.
+ *
+ * The semantics are JSONata 2.0.6's, and the structure follows its reference
+ * evaluator so that the many small rules land in the same places:
+ *
+ *   - Every path step maps over a *sequence*; results are flattened one level
+ *     into the next sequence. A sequence of 0 items is `undefined`, of 1 item
+ *     that item (unless `[]` asked to keep it). Arrays built by `[...]` are
+ *     marked (JA_CONS) and never flattened by a path.
+ *   - A step that binds `@$v`, `#$i` or answers a `%` turns the rest of the
+ *     path into a *tuple stream*: each item carries its variables along.
+ *   - Functions are values: lambdas close over their scope and context,
+ *     built-ins check their arguments against JSONata signatures, `?`
+ *     arguments make partial applications, and calls in tail position come
+ *     back as thunks that `jx_apply` runs in a loop (tail calls don't grow the
+ *     C stack).
+ *
+ * Memory: every value of one evaluation lives in its arena (jctx), freed at
+ * the end; errors longjmp back to aslrt_jsonata_eval. Input JSON is converted
+ * on first use of $states or a variable; strings and keys are borrowed from
+ * the caller's cJSON, which outlives the evaluation.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/time.h>
+
+#include "jsonata_impl.h"
+
+/* ---------------------------------------------------------------- arena */
+
+struct jblock {
+    jblock *next;
+    max_align_t data[];
+};
+
+#define JX_BLOCK 65536
+
+void *jx_alloc(jctx *c, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n > c->left) {
+        size_t size = n > JX_BLOCK / 4 ? n : JX_BLOCK;
+        c->used += size;
+        if (c->used > JX_MAX_MEMORY)
+            jx_fail(c, "U1002: The expression used more memory than allowed (%u MiB)", JX_MAX_MEMORY >> 20);
+        jblock *b = aslrt_xmalloc(sizeof *b + size);
+        b->next = c->blocks;
+        c->blocks = b;
+        if (size != JX_BLOCK) { /* a big one: a block of its own */
+            memset(b->data, 0, n);
+            return b->data;
+        }
+        c->cur = (char *)b->data;
+        c->left = size;
+    }
+    void *p = c->cur;
+    c->cur += n;
+    c->left -= n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *jx_strndup(jctx *c, const char *s, size_t n)
+{
+    char *d = jx_alloc(c, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* A cJSON tree the evaluation borrows strings from until it ends. */
+struct jowned {
+    struct jowned *next;
+    cJSON *json;
+};
+
+static void arena_free(jctx *c)
+{
+    for (struct jowned *o = c->owned; o; o = o->next)
+        cJSON_Delete(o->json);
+    c->owned = NULL;
+    for (jblock *b = c->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    c->blocks = NULL;
+}
+
+_Noreturn void jx_fail(jctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+    longjmp(c->fail, 1);
+}
+
+/* --------------------------------------------------------------- values */
+
+jval jx_undef(void)
+{
+    jval v;
+    memset(&v, 0, sizeof v);
+    return v;
+}
+
+jval jx_null(void)
+{
+    jval v = jx_undef();
+    v.t = JT_NULL;
+    return v;
+}
+
+jval jx_bool(int b)
+{
+    jval v = jx_undef();
+    v.t = JT_BOOL;
+    v.b = b != 0;
+    return v;
+}
+
+jval jx_num(jctx *c, double d)
+{
+    if (!isfinite(d)) {
+        char buf[ASLRT_JSNUM_MAX];
+        jx_fail(c, "D1001: Number out of range: %s", aslrt_jsnum_format(d, buf));
+    }
+    jval v = jx_undef();
+    v.t = JT_NUM;
+    v.u.n = d == 0 ? 0 : d; /* no -0 */
+    return v;
+}
+
+jval jx_str(const char *s, size_t n)
+{
+    jval v = jx_undef();
+    v.t = JT_STR;
+    v.len = (uint32_t)n;
+    v.u.s = s;
+    return v;
+}
+
+jval jx_strc(jctx *c, const char *s, size_t n)
+{
+    return jx_str(jx_strndup(c, s, n), n);
+}
+
+jval jx_strz(const char *s)
+{
+    return jx_str(s, strlen(s));
+}
+
+jval jx_arrv(jarr *a)
+{
+    jval v = jx_undef();
+    v.t = JT_ARR;
+    v.u.a = a;
+    return v;
+}
+
+jval jx_objv(jobj *o)
+{
+    jval v = jx_undef();
+    v.t = JT_OBJ;
+    v.u.o = o;
+    return v;
+}
+
+jval jx_fnv(jfn *f)
+{
+    jval v = jx_undef();
+    v.t = JT_FN;
+    v.u.f = f;
+    return v;
+}
+
+static jval hole(void)
+{
+    jval v = jx_undef();
+    v.t = JT_HOLE;
+    return v;
+}
+
+jarr *jx_arr_new(jctx *c, int cap, unsigned flags)
+{
+    jarr *a = jx_alloc(c, sizeof *a);
+    a->flags = flags;
+    a->cap = cap > 0 ? cap : 0;
+    a->v = a->cap ? jx_alloc(c, sizeof *a->v * (size_t)a->cap) : NULL;
+    return a;
+}
+
+void jx_arr_push(jctx *c, jarr *a, jval v)
+{
+    if (a->n == a->cap) {
+        int cap = a->cap ? 2 * a->cap : 4;
+        jval *nv = jx_alloc(c, sizeof *nv * (size_t)cap);
+        if (a->n)
+            memcpy(nv, a->v, sizeof *nv * (size_t)a->n);
+        a->v = nv;
+        a->cap = cap;
+    }
+    a->v[a->n++] = v;
+}
+
+/* createSequence(v): a sequence holding v (even when v is undefined). */
+static jarr *seq1(jctx *c, jval v)
+{
+    jarr *a = jx_arr_new(c, 1, JA_SEQ);
+    a->v[a->n++] = v;
+    return a;
+}
+
+jobj *jx_obj_new(jctx *c, int cap)
+{
+    jobj *o = jx_alloc(c, sizeof *o);
+    o->cap = cap > 0 ? cap : 0;
+    if (o->cap) {
+        o->k = jx_alloc(c, sizeof *o->k * (size_t)o->cap);
+        o->v = jx_alloc(c, sizeof *o->v * (size_t)o->cap);
+    }
+    return o;
+}
+
+static unsigned hash_str(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Rebuilds the hash index (objects with more than 8 members have one). */
+static void obj_reindex(jctx *c, jobj *o)
+{
+    o->icap = 16;
+    while (o->icap < 2 * o->cap)
+        o->icap *= 2;
+    o->idx = jx_alloc(c, sizeof *o->idx * (size_t)o->icap);
+    memset(o->idx, 0xff, sizeof *o->idx * (size_t)o->icap);
+    for (int i = 0; i < o->n; i++) {
+        unsigned j = hash_str(o->k[i]) & (unsigned)(o->icap - 1);
+        while (o->idx[j] >= 0)
+            j = (j + 1) & (unsigned)(o->icap - 1);
+        o->idx[j] = i;
+    }
+}
+
+static int obj_find(const jobj *o, const char *key)
+{
+    if (o->idx) {
+        for (unsigned j = hash_str(key) & (unsigned)(o->icap - 1);; j = (j + 1) & (unsigned)(o->icap - 1)) {
+            if (o->idx[j] < 0)
+                return -1;
+            if (!strcmp(o->k[o->idx[j]], key))
+                return o->idx[j];
+        }
+    }
+    for (int i = 0; i < o->n; i++)
+        if (!strcmp(o->k[i], key))
+            return i;
+    return -1;
+}
+
+jval jx_obj_get(const jobj *o, const char *key)
+{
+    int i = obj_find(o, key);
+    return i >= 0 ? o->v[i] : jx_undef();
+}
+
+/* Sets key (borrowed: it must outlive the evaluation) to v, keeping the
+   position of an existing key. */
+void jx_obj_set(jctx *c, jobj *o, const char *key, jval v)
+{
+    int i = obj_find(o, key);
+    if (i >= 0) {
+        o->v[i] = v;
+        return;
+    }
+    if (o->n == o->cap) {
+        int cap = o->cap ? 2 * o->cap : 4;
+        const char **nk = jx_alloc(c, sizeof *nk * (size_t)cap);
+        jval *nv = jx_alloc(c, sizeof *nv * (size_t)cap);
+        if (o->n) {
+            memcpy(nk, o->k, sizeof *nk * (size_t)o->n);
+            memcpy(nv, o->v, sizeof *nv * (size_t)o->n);
+        }
+        o->k = nk;
+        o->v = nv;
+        o->cap = cap;
+        o->idx = NULL;
+    }
+    o->k[o->n] = key;
+    o->v[o->n] = v;
+    o->n++;
+    if (o->n > 8 && !o->idx)
+        obj_reindex(c, o);
+    else if (o->idx) {
+        unsigned j = hash_str(key) & (unsigned)(o->icap - 1);
+        while (o->idx[j] >= 0)
+            j = (j + 1) & (unsigned)(o->icap - 1);
+        o->idx[j] = o->n - 1;
+    }
+}
+
+void jx_obj_del(jobj *o, const char *key)
+{
+    int i = obj_find(o, key);
+    if (i < 0)
+        return;
+    memmove(o->k + i, o->k + i + 1, sizeof *o->k * (size_t)(o->n - i - 1));
+    memmove(o->v + i, o->v + i + 1, sizeof *o->v * (size_t)(o->n - i - 1));
+    o->n--;
+    o->idx = NULL; /* small again or rebuilt on the next set; lookups scan meanwhile */
+}
+
+int jx_is_fn(jval v)
+{
+    return v.t == JT_FN;
+}
+
+/* isNumeric: a number; infinities are D1001 (they never reach here from
+   arithmetic, which checks, but can from built-ins). */
+int jx_is_num(jctx *c, jval v)
+{
+    if (v.t != JT_NUM)
+        return 0;
+    if (!isfinite(v.u.n))
+        jx_num(c, v.u.n);
+    return 1;
+}
+
+/* $boolean's rules: "" 0 null [] {} and functions are false, an array is
+   true when any of its items is. Undefined is reported as false too. */
+int jx_truthy(jctx *c, jval v)
+{
+    switch (v.t) {
+    case JT_ARR:
+        for (int i = 0; i < v.u.a->n; i++)
+            if (jx_truthy(c, v.u.a->v[i]))
+                return 1;
+        return 0;
+    case JT_STR: return v.len > 0;
+    case JT_NUM: return v.u.n != 0;
+    case JT_OBJ: return v.u.o->n > 0;
+    case JT_BOOL: return v.b;
+    case JT_TUPLE: return jx_truthy(c, v.u.tp->at);
+    default: return 0;
+    }
+}
+
+/* JSONata `=`: deep equality for arrays and objects (keys in any order). */
+int jx_deep_equal(jctx *c, jval a, jval b, int depth)
+{
+    if (depth > 1000)
+        jx_fail(c, "U1001: Stack overflow error: the values compared are nested too deeply");
+    if (a.t != b.t)
+        return 0;
+    switch (a.t) {
+    case JT_UNDEF:
+    case JT_NULL: return 1;
+    case JT_BOOL: return a.b == b.b;
+    case JT_NUM: return a.u.n == b.u.n;
+    case JT_STR: return a.len == b.len && !memcmp(a.u.s, b.u.s, a.len);
+    case JT_ARR:
+        if (a.u.a->n != b.u.a->n)
+            return 0;
+        for (int i = 0; i < a.u.a->n; i++)
+            if (!jx_deep_equal(c, a.u.a->v[i], b.u.a->v[i], depth + 1))
+                return 0;
+        return 1;
+    case JT_OBJ:
+        if (a.u.o->n != b.u.o->n)
+            return 0;
+        for (int i = 0; i < a.u.o->n; i++) {
+            int j = obj_find(b.u.o, a.u.o->k[i]);
+            if (j < 0 || !jx_deep_equal(c, a.u.o->v[i], b.u.o->v[j], depth + 1))
+                return 0;
+        }
+        return 1;
+    default: return a.u.f == b.u.f;
+    }
+}
+
+/* fn.append: undefined operands disappear, others are concatenated as
+   arrays (a non-array is a one-item array). The result is a plain array. */
+jval jx_append(jctx *c, jval a, jval b)
+{
+    if (a.t == JT_UNDEF)
+        return b;
+    if (b.t == JT_UNDEF)
+        return a;
+    int na = a.t == JT_ARR ? a.u.a->n : 1, nb = b.t == JT_ARR ? b.u.a->n : 1;
+    jarr *r = jx_arr_new(c, na + nb, 0);
+    if (a.t == JT_ARR) {
+        memcpy(r->v, a.u.a->v, sizeof *r->v * (size_t)na);
+    } else {
+        r->v[0] = a;
+    }
+    if (b.t == JT_ARR) {
+        memcpy(r->v + na, b.u.a->v, sizeof *r->v * (size_t)nb);
+    } else {
+        r->v[na] = b;
+    }
+    r->n = na + nb;
+    return jx_arrv(r);
+}
+
+/* fn.lookup: a field of an object, or of every object in an array (the
+   results flattened one level into a sequence). */
+jval jx_lookup(jctx *c, jval in, const char *key)
+{
+    if (in.t == JT_ARR) {
+        jarr *r = jx_arr_new(c, 0, JA_SEQ);
+        for (int i = 0; i < in.u.a->n; i++) {
+            jval v = jx_lookup(c, in.u.a->v[i], key);
+            if (v.t == JT_ARR) {
+                for (int j = 0; j < v.u.a->n; j++)
+                    jx_arr_push(c, r, v.u.a->v[j]);
+            } else if (v.t != JT_UNDEF) {
+                jx_arr_push(c, r, v);
+            }
+        }
+        return jx_arrv(r);
+    }
+    if (in.t == JT_OBJ)
+        return jx_obj_get(in.u.o, key);
+    return jx_undef();
+}
+
+/* A deep copy ($clone, and the copy a transform works on). */
+jval jx_clone(jctx *c, jval v, int depth)
+{
+    if (depth > 1000)
+        jx_fail(c, "U1001: Stack overflow error: the value is nested too deeply");
+    if (v.t == JT_ARR) {
+        jarr *r = jx_arr_new(c, v.u.a->n, 0);
+        for (int i = 0; i < v.u.a->n; i++)
+            if (v.u.a->v[i].t != JT_FN)
+                r->v[r->n++] = jx_clone(c, v.u.a->v[i], depth + 1);
+        return jx_arrv(r);
+    }
+    if (v.t == JT_OBJ) {
+        jobj *r = jx_obj_new(c, v.u.o->n);
+        for (int i = 0; i < v.u.o->n; i++)
+            if (v.u.o->v[i].t != JT_FN && v.u.o->v[i].t != JT_UNDEF)
+                jx_obj_set(c, r, v.u.o->k[i], jx_clone(c, v.u.o->v[i], depth + 1));
+        return jx_objv(r);
+    }
+    return v;
+}
+
+/* ---------------------------------------------------------- JSON text */
+
+void jx_buf_add(jctx *c, char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t ncap = *cap ? *cap : 64;
+        while (*len + n + 1 > ncap)
+            ncap *= 2;
+        char *nb = jx_alloc(c, ncap);
+        if (*len)
+            memcpy(nb, *buf, *len);
+        *buf = nb;
+        *cap = ncap;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+}
+
+static void json_string(jctx *c, const char *s, size_t n, char **buf, size_t *len, size_t *cap)
+{
+    jx_buf_add(c, buf, len, cap, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        const char *esc = NULL;
+        char tmp[8];
+        switch (ch) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (ch < 0x20) {
+                snprintf(tmp, sizeof tmp, "\\u%04x", ch);
+                esc = tmp;
+            }
+        }
+        if (esc) {
+            jx_buf_add(c, buf, len, cap, s + i - run, run);
+            run = 0;
+            jx_buf_add(c, buf, len, cap, esc, strlen(esc));
+        } else {
+            run++;
+        }
+    }
+    jx_buf_add(c, buf, len, cap, s + n - run, run);
+    jx_buf_add(c, buf, len, cap, "\"", 1);
+}
+
+static void newline(jctx *c, int pretty, int indent, char **buf, size_t *len, size_t *cap)
+{
+    if (!pretty)
+        return;
+    jx_buf_add(c, buf, len, cap, "\n", 1);
+    for (int i = 0; i < indent; i++)
+        jx_buf_add(c, buf, len, cap, "  ", 2);
+}
+
+/* JSON.stringify(v, replacer, pretty ? 2 : 0) with $string's replacer:
+   numbers rounded to 15 significant digits, functions as "". */
+void jx_json(jctx *c, jval v, int pretty, int depth, int indent, char **buf, size_t *len, size_t *cap)
+{
+    char num[ASLRT_JSNUM_MAX];
+    if (depth > 1000)
+        jx_fail(c, "U1001: Stack overflow error: the value is nested too deeply");
+    switch (v.t) {
+    case JT_NUM:
+        jx_is_num(c, v);
+        aslrt_jsnum_format_prec(v.u.n, 15, num);
+        jx_buf_add(c, buf, len, cap, num, strlen(num));
+        break;
+    case JT_STR: json_string(c, v.u.s, v.len, buf, len, cap); break;
+    case JT_BOOL: jx_buf_add(c, buf, len, cap, v.b ? "true" : "false", v.b ? 4 : 5); break;
+    case JT_FN: jx_buf_add(c, buf, len, cap, "\"\"", 2); break;
+    case JT_TUPLE: jx_json(c, v.u.tp->at, pretty, depth, indent, buf, len, cap); break;
+    case JT_ARR:
+        jx_buf_add(c, buf, len, cap, "[", 1);
+        for (int i = 0; i < v.u.a->n; i++) {
+            if (i)
+                jx_buf_add(c, buf, len, cap, ",", 1);
+            newline(c, pretty, indent + 1, buf, len, cap);
+            jval x = v.u.a->v[i];
+            if (x.t == JT_UNDEF)
+                jx_buf_add(c, buf, len, cap, "null", 4);
+            else
+                jx_json(c, x, pretty, depth + 1, indent + 1, buf, len, cap);
+        }
+        if (v.u.a->n)
+            newline(c, pretty, indent, buf, len, cap);
+        jx_buf_add(c, buf, len, cap, "]", 1);
+        break;
+    case JT_OBJ: {
+        jx_buf_add(c, buf, len, cap, "{", 1);
+        int first = 1;
+        for (int i = 0; i < v.u.o->n; i++) {
+            if (v.u.o->v[i].t == JT_UNDEF)
+                continue;
+            if (!first)
+                jx_buf_add(c, buf, len, cap, ",", 1);
+            first = 0;
+            newline(c, pretty, indent + 1, buf, len, cap);
+            json_string(c, v.u.o->k[i], strlen(v.u.o->k[i]), buf, len, cap);
+            jx_buf_add(c, buf, len, cap, pretty ? ": " : ":", pretty ? 2 : 1);
+            jx_json(c, v.u.o->v[i], pretty, depth + 1, indent + 1, buf, len, cap);
+        }
+        if (!first)
+            newline(c, pretty, indent, buf, len, cap);
+        jx_buf_add(c, buf, len, cap, "}", 1);
+        break;
+    }
+    default: jx_buf_add(c, buf, len, cap, "null", 4); break;
+    }
+}
+
+jval jx_string(jctx *c, jval v, int pretty)
+{
+    if (v.t == JT_UNDEF)
+        return v;
+    if (v.t == JT_STR)
+        return v;
+    if (v.t == JT_FN)
+        return jx_strz("");
+    if (v.t == JT_NUM && !isfinite(v.u.n))
+        jx_fail(c, "D3001: Attempting to invoke string function on Infinity or NaN");
+    if (v.t == JT_ARR && (v.u.a->flags & JA_OUTER) && v.u.a->n)
+        v = v.u.a->v[0];
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    jx_json(c, v, pretty, 0, 0, &buf, &len, &cap);
+    return jx_str(buf, len);
+}
+
+/* JSON text of v for an error message, cut to 200 bytes. */
+const char *jx_show(jctx *c, jval v)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    if (v.t == JT_UNDEF)
+        return "undefined";
+    if (v.t == JT_NUM) {
+        char num[ASLRT_JSNUM_MAX];
+        const char *t = aslrt_jsnum_format(v.u.n, num);
+        return jx_strndup(c, t, strlen(t));
+    }
+    jx_json(c, v, 0, 0, 0, &buf, &len, &cap);
+    if (len > 200)
+        memcpy(buf + 197, "...", 4);
+    return buf;
+}
+
+/* -------------------------------------------------------- JSON <-> jval */
+
+static jval from_json(jctx *c, const cJSON *j, int depth)
+{
+    if (!j)
+        return jx_undef();
+    if (depth > 1000)
+        jx_fail(c, "U1001: Stack overflow error: the input is nested too deeply");
+    switch (j->type & 0xff) {
+    case cJSON_False: return jx_bool(0);
+    case cJSON_True: return jx_bool(1);
+    case cJSON_NULL: return jx_null();
+    case cJSON_Number: return jx_num(c, j->valuedouble);
+    case cJSON_String: return jx_strz(j->valuestring ? j->valuestring : "");
+    case cJSON_Array: {
+        int n = 0;
+        for (const cJSON *x = j->child; x; x = x->next)
+            n++;
+        jarr *a = jx_arr_new(c, n, 0);
+        for (const cJSON *x = j->child; x; x = x->next)
+            a->v[a->n++] = from_json(c, x, depth + 1);
+        return jx_arrv(a);
+    }
+    case cJSON_Object: {
+        int n = 0;
+        for (const cJSON *x = j->child; x; x = x->next)
+            n++;
+        jobj *o = jx_obj_new(c, n);
+        for (const cJSON *x = j->child; x; x = x->next)
+            jx_obj_set(c, o, x->string ? x->string : "", from_json(c, x, depth + 1));
+        return jx_objv(o);
+    }
+    default: return jx_null();
+    }
+}
+
+/* Fails (before any cJSON is built) when v nests deeper than to_json goes. */
+static void check_depth(jctx *c, jval v, int depth)
+{
+    if (depth > 1000)
+        jx_fail(c, "U1001: Stack overflow error: the result is nested too deeply");
+    if (v.t == JT_ARR)
+        for (int i = 0; i < v.u.a->n; i++)
+            check_depth(c, v.u.a->v[i], depth + 1);
+    else if (v.t == JT_OBJ)
+        for (int i = 0; i < v.u.o->n; i++)
+            check_depth(c, v.u.o->v[i], depth + 1);
+    else if (v.t == JT_TUPLE)
+        check_depth(c, v.u.tp->at, depth);
+}
+
+int jx_parse_json(jctx *c, const char *s, size_t n, jval *out)
+{
+    struct jowned *o = jx_alloc(c, sizeof *o); /* before parsing: nothing may fail after */
+    const char *end = NULL;
+    o->json = cJSON_ParseWithLengthOpts(s, n, &end, 1);
+    if (!o->json)
+        return -1;
+    o->next = c->owned;
+    c->owned = o;
+    *out = from_json(c, o->json, 0);
+    return 0;
+}
+
+/* The result as cJSON: undefined inside arrays is null, functions are
+   dropped from objects and null in arrays (JSON.stringify's rules). Returns
+   NULL for undefined and functions. Never fails (see check_depth). */
+static cJSON *to_json(jctx *c, jval v, int depth)
+{
+    switch (v.t) {
+    case JT_NULL: return aslrt_xjson(cJSON_CreateNull());
+    case JT_BOOL: return aslrt_xjson(cJSON_CreateBool(v.b));
+    case JT_NUM: return aslrt_xjson(cJSON_CreateNumber(v.u.n == 0 ? 0 : v.u.n));
+    case JT_STR: return aslrt_xjson(cJSON_CreateString(v.u.s));
+    case JT_TUPLE: return to_json(c, v.u.tp->at, depth);
+    case JT_ARR: {
+        cJSON *a = aslrt_xjson(cJSON_CreateArray());
+        for (int i = 0; i < v.u.a->n; i++) {
+            cJSON *x = to_json(c, v.u.a->v[i], depth + 1);
+            cJSON_AddItemToArray(a, x ? x : aslrt_xjson(cJSON_CreateNull()));
+        }
+        return a;
+    }
+    case JT_OBJ: {
+        cJSON *o = aslrt_xjson(cJSON_CreateObject());
+        for (int i = 0; i < v.u.o->n; i++) {
+            cJSON *x = to_json(c, v.u.o->v[i], depth + 1);
+            if (x)
+                cJSON_AddItemToObject(o, v.u.o->k[i], x);
+        }
+        return o;
+    }
+    default: return NULL;
+    }
+}
+
+/* ------------------------------------------------------------ scopes */
+
+static jframe *frame_new(jctx *c, jframe *parent)
+{
+    jframe *f = jx_alloc(c, sizeof *f);
+    f->parent = parent;
+    return f;
+}
+
+static void frame_bind(jctx *c, jframe *f, const char *name, jval v)
+{
+    for (int i = 0; i < f->n; i++)
+        if (!strcmp(f->names[i], name)) {
+            f->vals[i] = v;
+            return;
+        }
+    if (f->n == f->cap) {
+        int cap = f->cap ? 2 * f->cap : 4;
+        const char **nn = jx_alloc(c, sizeof *nn * (size_t)cap);
+        jval *nv = jx_alloc(c, sizeof *nv * (size_t)cap);
+        if (f->n) {
+            memcpy(nn, f->names, sizeof *nn * (size_t)f->n);
+            memcpy(nv, f->vals, sizeof *nv * (size_t)f->n);
+        }
+        f->names = nn;
+        f->vals = nv;
+        f->cap = cap;
+    }
+    f->names[f->n] = name;
+    f->vals[f->n] = v;
+    f->n++;
+}
+
+static int frame_find(const jframe *f, const char *name, jval *out)
+{
+    for (int i = 0; i < f->n; i++)
+        if (!strcmp(f->names[i], name)) {
+            *out = f->vals[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* What a name means outside every scope of the expression: $states, a
+   workflow variable, a built-in function; cached in the root frame. */
+static jval global(jctx *c, const char *name)
+{
+    jval v;
+    if (frame_find(c->root, name, &v))
+        return v;
+    v = jx_undef();
+    if (name[0] == '!') {
+        /* a parent (%) label that no step bound */
+    } else if (!strcmp(name, "states")) {
+        v = from_json(c, c->states, 0);
+    } else {
+        const cJSON *j = c->lookup ? c->lookup(c->lookup_ctx, name) : NULL;
+        if (j) {
+            v = from_json(c, j, 0);
+        } else {
+            int b = jx_builtin_find(name);
+            if (b >= 0) {
+                jfn *f = jx_alloc(c, sizeof *f);
+                f->kind = F_BUILTIN;
+                f->builtin = b;
+                v = jx_fnv(f);
+            }
+        }
+    }
+    frame_bind(c, c->root, name, v);
+    return v;
+}
+
+static jval var_lookup(jctx *c, const jframe *env, const char *name)
+{
+    jval v;
+    for (const jframe *f = env; f && f != c->root; f = f->parent)
+        if (frame_find(f, name, &v))
+            return v;
+    return global(c, name);
+}
+
+static jframe *frame_from_tuple(jctx *c, jframe *env, const jtuple *t)
+{
+    jframe *f = frame_new(c, env);
+    for (int i = 0; i < t->n; i++)
+        frame_bind(c, f, t->names[i], t->vals[i]);
+    return f;
+}
+
+static jtuple *tuple_copy(jctx *c, const jtuple *t, int extra)
+{
+    jtuple *r = jx_alloc(c, sizeof *r);
+    r->at = t->at;
+    r->names = jx_alloc(c, sizeof *r->names * (size_t)(t->n + extra));
+    r->vals = jx_alloc(c, sizeof *r->vals * (size_t)(t->n + extra));
+    memcpy(r->names, t->names, sizeof *r->names * (size_t)t->n);
+    memcpy(r->vals, t->vals, sizeof *r->vals * (size_t)t->n);
+    r->n = t->n;
+    return r;
+}
+
+/* Binds name in tuple t, which must have room (tuple_copy's `extra`) when
+   name is new. */
+static void tuple_bind(jtuple *t, const char *name, jval v)
+{
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->names[i], name)) {
+            t->vals[i] = v;
+            return;
+        }
+    t->names[t->n] = name;
+    t->vals[t->n++] = v;
+}
+
+static jval tuplev(jtuple *t)
+{
+    jval v = jx_undef();
+    v.t = JT_TUPLE;
+    v.u.tp = t;
+    return v;
+}
+
+/* -------------------------------------------------------- signatures */
+
+/* One parameter of a signature: the types it accepts (a set of the
+   symbols s n b l o a f m, m being "missing"), how many arguments it takes,
+   and whether a missing one is taken from the context. */
+typedef struct sigparam {
+    char type;          /* s n b l o a f j x, or '(' for a choice */
+    char accept[12];    /* symbols, NUL-terminated */
+    int opt, plus, context;
+    const char *sub;    /* a<..> / f<..>: the subtype text */
+    int sublen;
+} sigparam;
+
+#define SIG_MAX 16
+
+/* Parses a JSONata signature such as "<s-nn?:s>" (the parser checked it). */
+static int sig_parse(const char *sig, sigparam *ps)
+{
+    int n = 0;
+    for (size_t i = 1; sig[i] && sig[i] != ':' && sig[i] != '>' && n < SIG_MAX; i++) {
+        char ch = sig[i];
+        sigparam *p = &ps[n];
+        switch (ch) {
+        case 's': case 'n': case 'b': case 'l': case 'o':
+            memset(p, 0, sizeof *p);
+            p->type = ch;
+            p->accept[0] = ch;
+            p->accept[1] = 'm';
+            n++;
+            break;
+        case 'a': case 'x':
+            memset(p, 0, sizeof *p);
+            p->type = ch;
+            strcpy(p->accept, "asnblfom");
+            n++;
+            break;
+        case 'f':
+            memset(p, 0, sizeof *p);
+            p->type = 'f';
+            strcpy(p->accept, "f");
+            n++;
+            break;
+        case 'j':
+            memset(p, 0, sizeof *p);
+            p->type = 'j';
+            strcpy(p->accept, "asnblom");
+            n++;
+            break;
+        case '(': {
+            memset(p, 0, sizeof *p);
+            p->type = '(';
+            size_t k = 0;
+            for (i++; sig[i] && sig[i] != ')'; i++)
+                if (k < sizeof p->accept - 2)
+                    p->accept[k++] = sig[i];
+            p->accept[k++] = 'm';
+            n++;
+            break;
+        }
+        case '-':
+            if (n)
+                ps[n - 1].context = 1;
+            break;
+        case '?':
+            if (n)
+                ps[n - 1].opt = 1;
+            break;
+        case '+':
+            if (n)
+                ps[n - 1].plus = 1;
+            break;
+        case '<': {
+            size_t start = i + 1;
+            int depth = 1;
+            while (depth > 0 && sig[++i])
+                depth += sig[i] == '<' ? 1 : sig[i] == '>' ? -1 : 0;
+            if (n) {
+                ps[n - 1].sub = sig + start;
+                ps[n - 1].sublen = (int)(i - start);
+            }
+            if (!sig[i])
+                return n;
+            break;
+        }
+        default: break;
+        }
+    }
+    return n;
+}
+
+static char symbol_of(jval v)
+{
+    switch (v.t) {
+    case JT_FN: return 'f';
+    case JT_STR: return 's';
+    case JT_NUM: return 'n';
+    case JT_BOOL: return 'b';
+    case JT_NULL: return 'l';
+    case JT_ARR: return 'a';
+    case JT_OBJ: return 'o';
+    default: return 'm';
+    }
+}
+
+/* Matches the argument symbols against the parameters as the regular
+   expression JSONata builds would: greedy, with backtracking. */
+static int sig_match(const sigparam *ps, int np, int i, const char *sym, int j, int *counts)
+{
+    if (i == np)
+        return sym[j] == '\0';
+    const sigparam *p = &ps[i];
+    int run = 0;
+    while (sym[j + run] && strchr(p->accept, sym[j + run]))
+        run++;
+    int max = p->plus ? run : run > 0 ? 1 : 0;
+    int min = (p->opt || p->context) ? 0 : 1;
+    for (int k = max; k >= min; k--)
+        if (sig_match(ps, np, i + 1, sym, j + k, counts)) {
+            counts[i] = k;
+            return 1;
+        }
+    return 0;
+}
+
+static const char *array_of(char t)
+{
+    switch (t) {
+    case 'a': return "arrays";
+    case 'b': return "booleans";
+    case 'f': return "functions";
+    case 'n': return "numbers";
+    case 'o': return "objects";
+    case 's': return "strings";
+    default: return "values";
+    }
+}
+
+/* validateArguments: checks args against sig and returns the arguments the
+   function gets: context for a missing `-` parameter, a non-array wrapped
+   for an `a` parameter. *nout is at least the number of parameters. */
+static jval *sig_validate(jctx *c, const char *sig, jval *args, int n, jval context, const char *name, int *nout)
+{
+    sigparam ps[SIG_MAX];
+    int np = sig_parse(sig, ps);
+    char sym[64];
+    if (n > 60)
+        jx_fail(c, "T0410: Argument %d of function \"%s\" does not match function signature", 61, name ? name : "");
+    for (int i = 0; i < n; i++)
+        sym[i] = symbol_of(args[i]);
+    sym[n] = '\0';
+    int counts[SIG_MAX];
+    if (!sig_match(ps, np, 0, sym, 0, counts)) {
+        /* find the first argument that does not fit, as JSONata reports it */
+        int good = 0;
+        for (int k = 1; k <= np; k++) {
+            int cnt[SIG_MAX], ok = 0;
+            for (int upto = n; upto >= 0 && !ok; upto--) {
+                char save = sym[upto];
+                sym[upto] = '\0';
+                if (sig_match(ps, k, 0, sym, 0, cnt)) {
+                    ok = 1;
+                    good = upto;
+                }
+                sym[upto] = save;
+            }
+            if (!ok)
+                break;
+        }
+        jx_fail(c, "T0410: Argument %d of function \"%s\" does not match function signature", good + 1,
+                name ? name : "");
+    }
+    int cap = n + np + 1;
+    jval *out = jx_alloc(c, sizeof *out * (size_t)cap);
+    int k = 0, ai = 0;
+    for (int i = 0; i < np; i++) {
+        const sigparam *p = &ps[i];
+        if (counts[i] == 0) {
+            if (p->context) {
+                char cs = symbol_of(context);
+                if (!strchr(p->accept, cs))
+                    jx_fail(c, "T0411: Context value is not a compatible type with argument %d of function \"%s\"",
+                            ai + 1, name ? name : "");
+                out[k++] = context;
+            } else {
+                out[k++] = ai < n ? args[ai] : jx_undef();
+                ai++;
+            }
+            continue;
+        }
+        for (int m = 0; m < counts[i]; m++) {
+            jval arg = args[ai];
+            if (p->type == 'a') {
+                char s = sym[ai];
+                if (s == 'm') {
+                    arg = jx_undef();
+                } else {
+                    if (p->sub && p->sublen > 0) {
+                        int ok = 1;
+                        if (s != 'a') {
+                            ok = counts[i] == 1 && p->sublen == 1 && p->sub[0] == s;
+                        } else if (arg.u.a->n > 0) {
+                            char t0 = symbol_of(arg.u.a->v[0]);
+                            if (t0 != p->sub[0])
+                                ok = 0;
+                            for (int q = 1; ok && q < arg.u.a->n; q++)
+                                if (symbol_of(arg.u.a->v[q]) != t0)
+                                    ok = 0;
+                        }
+                        if (!ok)
+                            jx_fail(c, "T0412: Argument %d of function \"%s\" must be an array of \"%s\"", ai + 1,
+                                    name ? name : "", array_of(p->sub[0]));
+                    }
+                    if (s != 'a') {
+                        jarr *w = jx_arr_new(c, 1, 0);
+                        w->v[w->n++] = arg;
+                        arg = jx_arrv(w);
+                    }
+                }
+            }
+            out[k++] = arg;
+            ai++;
+        }
+    }
+    while (k < np)
+        out[k++] = jx_undef();
+    *nout = k;
+    return out;
+}
+
+/* ------------------------------------------------------------ calling */
+
+static jval eval(jctx *c, const aslrt_jx *x, jval in, jframe *env);
+static jval transform_call(jctx *c, jfn *f, jval obj);
+
+int jx_arity(const jfn *f)
+{
+    switch (f->kind) {
+    case F_LAMBDA: return f->nparams;
+    case F_BUILTIN: return jx_builtins[f->builtin].arity;
+    case F_PARTIAL: {
+        int k = 0;
+        for (int i = 0; i < f->nargs; i++)
+            k += f->args[i].t == JT_HOLE;
+        return k;
+    }
+    case F_REGEX: return 2;
+    case F_NEXT: return 0;
+    default: return 1;
+    }
+}
+
+static int is_thunk(jval v)
+{
+    return v.t == JT_FN && v.u.f->kind == F_LAMBDA && (v.u.f->node->flags & ASLRT_JXF_THUNK);
+}
+
+/* applyInner: one call, without running thunks. */
+static jval apply_inner(jctx *c, jval proc, jval *args, int n, jval input, const char *name)
+{
+    if (proc.t != JT_FN)
+        jx_fail(c, "T1006: Attempted to invoke a non-function");
+    jfn *f = proc.u.f;
+    switch (f->kind) {
+    case F_LAMBDA: {
+        const aslrt_jx *x = f->node;
+        if (x->str)
+            args = sig_validate(c, x->str, args, n, input, name, &n);
+        jframe *env = frame_new(c, f->env);
+        for (int i = 0; i < f->nparams; i++)
+            frame_bind(c, env, f->params[i], i < n ? args[i] : jx_undef());
+        return eval(c, &x->kids[x->n - 1], f->input, env);
+    }
+    case F_BUILTIN: {
+        const jbuiltin *b = &jx_builtins[f->builtin];
+        int nv;
+        jval *va = sig_validate(c, b->sig, args, n, input, name ? name : b->name, &nv);
+        return b->fn(c, va, nv);
+    }
+    case F_PARTIAL: {
+        jval *full = jx_alloc(c, sizeof *full * (size_t)(f->nargs + 1));
+        int k = 0;
+        for (int i = 0; i < f->nargs; i++)
+            full[i] = f->args[i].t == JT_HOLE ? (k < n ? args[k++] : jx_undef()) : f->args[i];
+        return apply_inner(c, jx_fnv(f->target), full, f->nargs, jx_undef(), name);
+    }
+    case F_COMPOSE: {
+        jval x = n > 0 ? args[0] : jx_undef();
+        jval r = jx_apply(c, jx_fnv(f->f), &x, 1, jx_null(), name);
+        return jx_apply(c, jx_fnv(f->g), &r, 1, jx_null(), name);
+    }
+    case F_REGEX: return jx_regex_call(c, f, args, n);
+    case F_NEXT: return jx_next_call(c, f);
+    case F_TRANSFORM: {
+        int nv;
+        jval *va = sig_validate(c, "<(oa):o>", args, n, input, name, &nv);
+        return transform_call(c, f, va[0]);
+    }
+    default: jx_fail(c, "T1006: Attempted to invoke a non-function");
+    }
+}
+
+/* apply: a call, then the trampoline running tail-call thunks. */
+jval jx_apply(jctx *c, jval proc, jval *args, int n, jval input, const char *name)
+{
+    jval r = apply_inner(c, proc, args, n, input, name);
+    while (is_thunk(r)) {
+        jfn *t = r.u.f;
+        const aslrt_jx *call = &t->node->kids[0];
+        jval next = eval(c, &call->kids[0], t->input, t->env);
+        int na = call->n - 1;
+        jval *a = jx_alloc(c, sizeof *a * (size_t)(na + 1));
+        for (int i = 0; i < na; i++)
+            a[i] = eval(c, &call->kids[i + 1], t->input, t->env);
+        const char *nm = call->kids[0].kind == ASLRT_JX_VAR ? call->kids[0].str : name;
+        r = apply_inner(c, next, a, na, input, nm);
+    }
+    return r;
+}
+
+jval jx_call_hof(jctx *c, jval f, jval v, jval i, jval arr)
+{
+    jval args[3] = {v, i, arr};
+    int ar = f.t == JT_FN ? jx_arity(f.u.f) : 1;
+    int n = ar >= 3 ? 3 : ar >= 2 ? 2 : 1;
+    return jx_apply(c, f, args, n, jx_null(), NULL);
+}
+
+/* The name a call's procedure goes by in messages. */
+static const char *proc_name(const aslrt_jx *p)
+{
+    if (p->kind == ASLRT_JX_PATH && p->n > 0)
+        return p->kids[0].str;
+    return p->str;
+}
+
+/* `sum(x)` for `$sum(x)`: when the procedure is a bare name that is bound
+   as a variable, say so (T1005 / T1007). */
+static const char *forgot_dollar(jctx *c, const aslrt_jx *p, jframe *env)
+{
+    if (p->kind == ASLRT_JX_PATH && p->n > 0 && p->kids[0].kind == ASLRT_JX_NAME &&
+        var_lookup(c, env, p->kids[0].str).t != JT_UNDEF)
+        return p->kids[0].str;
+    return NULL;
+}
+
+static jval eval_call(jctx *c, const aslrt_jx *x, jval in, jframe *env, const jval *applyto)
+{
+    const aslrt_jx *p = &x->kids[0];
+    jval proc = eval(c, p, in, env);
+    const char *hint;
+    if (proc.t == JT_UNDEF && (hint = forgot_dollar(c, p, env)))
+        jx_fail(c, "T1005: Attempted to invoke a non-function. Did you mean $%s?", hint);
+    int n = x->n - 1 + (applyto ? 1 : 0), k = 0;
+    jval *args = jx_alloc(c, sizeof *args * (size_t)(n + 1));
+    if (applyto)
+        args[k++] = *applyto;
+    for (int i = 1; i < x->n; i++)
+        args[k++] = eval(c, &x->kids[i], in, env);
+    return jx_apply(c, proc, args, n, in, proc_name(p));
+}
+
+static jval eval_partial(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+{
+    int n = x->n - 1;
+    jval *args = jx_alloc(c, sizeof *args * (size_t)(n + 1));
+    for (int i = 0; i < n; i++)
+        args[i] = x->kids[i + 1].kind == ASLRT_JX_HOLE ? hole() : eval(c, &x->kids[i + 1], in, env);
+    const aslrt_jx *p = &x->kids[0];
+    jval proc = eval(c, p, in, env);
+    const char *hint;
+    if (proc.t == JT_UNDEF && (hint = forgot_dollar(c, p, env)))
+        jx_fail(c, "T1007: Attempted to partially apply a non-function. Did you mean $%s?", hint);
+    if (proc.t != JT_FN)
+        jx_fail(c, "T1008: Attempted to partially apply a non-function");
+    jfn *f = proc.u.f, *r = jx_alloc(c, sizeof *r);
+    if (f->kind == F_LAMBDA) {
+        /* bind the given arguments, keep the `?` ones as parameters */
+        *r = *f;
+        r->env = frame_new(c, f->env);
+        const char **params = jx_alloc(c, sizeof *params * (size_t)(f->nparams + 1));
+        r->nparams = 0;
+        for (int i = 0; i < f->nparams; i++) {
+            if (i < n && args[i].t == JT_HOLE)
+                params[r->nparams++] = f->params[i];
+            else
+                frame_bind(c, r->env, f->params[i], i < n ? args[i] : jx_undef());
+        }
+        r->params = params;
+    } else {
+        r->kind = F_PARTIAL;
+        r->target = f;
+        r->nargs = n;
+        r->args = args;
+    }
+    return jx_fnv(r);
+}
+
+static jval eval_lambda(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+{
+    jfn *f = jx_alloc(c, sizeof *f);
+    f->kind = F_LAMBDA;
+    f->node = x;
+    f->env = env;
+    f->input = in;
+    if (x->flags & ASLRT_JXF_THUNK) {
+        f->nparams = 0;
+    } else {
+        f->nparams = x->n - 1;
+        const char **params = jx_alloc(c, sizeof *params * (size_t)(x->n));
+        for (int i = 0; i < x->n - 1; i++)
+            params[i] = x->kids[i].str;
+        f->params = params;
+    }
+    return jx_fnv(f);
+}
+
+/* ------------------------------------------------------------ operators */
+
+static const char *const op_text[] = {"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or", "in", ".."};
+
+static jval arith(jctx *c, int op, jval l, jval r)
+{
+    if (l.t != JT_UNDEF && !jx_is_num(c, l))
+        jx_fail(c, "T2001: The left side of the \"%s\" operator must evaluate to a number", op_text[op]);
+    if (r.t != JT_UNDEF && !jx_is_num(c, r))
+        jx_fail(c, "T2002: The right side of the \"%s\" operator must evaluate to a number", op_text[op]);
+    if (l.t == JT_UNDEF || r.t == JT_UNDEF)
+        return jx_undef();
+    double a = l.u.n, b = r.u.n, v;
+    switch (op) {
+    case ASLRT_JXOP_ADD: v = a + b; break;
+    case ASLRT_JXOP_SUB: v = a - b; break;
+    case ASLRT_JXOP_MUL: v = a * b; break;
+    case ASLRT_JXOP_DIV: v = a / b; break;
+    default: v = fmod(a, b); break;
+    }
+    return jx_num(c, v);
+}
+
+static int str_cmp(jval a, jval b)
+{
+    size_t n = a.len < b.len ? a.len : b.len;
+    int r = memcmp(a.u.s, b.u.s, n);
+    return r ? r : a.len < b.len ? -1 : a.len > b.len;
+}
+
+static jval compare(jctx *c, int op, jval l, jval r)
+{
+    int lc = l.t == JT_UNDEF || l.t == JT_STR || l.t == JT_NUM;
+    int rc = r.t == JT_UNDEF || r.t == JT_STR || r.t == JT_NUM;
+    if (!lc || !rc)
+        jx_fail(c, "T2010: The expressions either side of operator \"%s\" must evaluate to numeric or string values",
+                op_text[op]);
+    if (l.t == JT_UNDEF || r.t == JT_UNDEF)
+        return jx_undef();
+    if (l.t != r.t)
+        jx_fail(c, "T2009: The values %s and %s either side of operator \"%s\" must be of the same data type",
+                jx_show(c, l), jx_show(c, r), op_text[op]);
+    int cmp = l.t == JT_NUM ? (l.u.n < r.u.n ? -1 : l.u.n > r.u.n) : str_cmp(l, r);
+    switch (op) {
+    case ASLRT_JXOP_LT: return jx_bool(cmp < 0);
+    case ASLRT_JXOP_LE: return jx_bool(cmp <= 0);
+    case ASLRT_JXOP_GT: return jx_bool(cmp > 0);
+    default: return jx_bool(cmp >= 0);
+    }
+}
+
+/* `in`: strict equality (===) against the item or each array item. */
+static int strict_equal(jval a, jval b)
+{
+    if (a.t != b.t)
+        return 0;
+    switch (a.t) {
+    case JT_NULL: return 1;
+    case JT_BOOL: return a.b == b.b;
+    case JT_NUM: return a.u.n == b.u.n;
+    case JT_STR: return a.len == b.len && !memcmp(a.u.s, b.u.s, a.len);
+    case JT_ARR: return a.u.a == b.u.a;
+    case JT_OBJ: return a.u.o == b.u.o;
+    case JT_FN: return a.u.f == b.u.f;
+    default: return 0;
+    }
+}
+
+static jval range(jctx *c, jval l, jval r)
+{
+    if (l.t != JT_UNDEF && !(l.t == JT_NUM && l.u.n == floor(l.u.n)))
+        jx_fail(c, "T2003: The left side of the range operator (..) must evaluate to an integer");
+    if (r.t != JT_UNDEF && !(r.t == JT_NUM && r.u.n == floor(r.u.n)))
+        jx_fail(c, "T2004: The right side of the range operator (..) must evaluate to an integer");
+    if (l.t == JT_UNDEF || r.t == JT_UNDEF || l.u.n > r.u.n)
+        return jx_undef();
+    double size = r.u.n - l.u.n + 1;
+    if (size > JX_MAX_RANGE)
+        jx_fail(c, "D2014: The size of the sequence allocated by the range operator (..) must not exceed 1e7.  "
+                   "Attempted to allocate %.0f.", size);
+    jarr *a = jx_arr_new(c, (int)size, JA_SEQ);
+    for (int i = 0; i < (int)size; i++) {
+        a->v[i].t = JT_NUM;
+        a->v[i].u.n = l.u.n + i;
+    }
+    a->n = (int)size;
+    return jx_arrv(a);
+}
+
+static jval eval_binary(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+{
+    int op = x->op;
+    jval l = eval(c, &x->kids[0], in, env);
+    if (op == ASLRT_JXOP_AND)
+        return jx_bool(jx_truthy(c, l) && jx_truthy(c, eval(c, &x->kids[1], in, env)));
+    if (op == ASLRT_JXOP_OR)
+        return jx_bool(jx_truthy(c, l) || jx_truthy(c, eval(c, &x->kids[1], in, env)));
+    jval r = eval(c, &x->kids[1], in, env);
+    switch (op) {
+    case ASLRT_JXOP_ADD: case ASLRT_JXOP_SUB: case ASLRT_JXOP_MUL: case ASLRT_JXOP_DIV: case ASLRT_JXOP_MOD:
+        return arith(c, op, l, r);
+    case ASLRT_JXOP_EQ:
+    case ASLRT_JXOP_NE:
+        if (l.t == JT_UNDEF || r.t == JT_UNDEF)
+            return jx_bool(0);
+        return jx_bool(jx_deep_equal(c, l, r, 0) == (op == ASLRT_JXOP_EQ));
+    case ASLRT_JXOP_LT: case ASLRT_JXOP_LE: case ASLRT_JXOP_GT: case ASLRT_JXOP_GE:
+        return compare(c, op, l, r);
+    case ASLRT_JXOP_CONCAT: {
+        jval ls = l.t == JT_UNDEF ? jx_strz("") : jx_string(c, l, 0);
+        jval rs = r.t == JT_UNDEF ? jx_strz("") : jx_string(c, r, 0);
+        char *s = jx_alloc(c, (size_t)ls.len + rs.len + 1);
+        memcpy(s, ls.u.s, ls.len);
+        memcpy(s + ls.len, rs.u.s, rs.len);
+        return jx_str(s, (size_t)ls.len + rs.len);
+    }
+    case ASLRT_JXOP_IN:
+        if (l.t == JT_UNDEF || r.t == JT_UNDEF)
+            return jx_bool(0);
+        if (r.t != JT_ARR)
+            return jx_bool(strict_equal(l, r));
+        for (int i = 0; i < r.u.a->n; i++)
+            if (strict_equal(l, r.u.a->v[i]))
+                return jx_bool(1);
+        return jx_bool(0);
+    default:
+        return range(c, l, r);
+    }
+}
+
+/* -------------------------------------------------------------- paths */
+
+/* [predicate]: a number selects by index (negative from the end), anything
+   else filters by truthiness; numbers from a predicate select indexes too. */
+static jval filter(jctx *c, const aslrt_jx *pred, jval input, jframe *env)
+{
+    int tuples = input.t == JT_ARR && (input.u.a->flags & JA_TUPLES);
+    jarr *res = jx_arr_new(c, 0, JA_SEQ | (tuples ? JA_TUPLES : 0));
+    jarr *in = input.t == JT_ARR ? input.u.a : seq1(c, input);
+    if (pred->kind == ASLRT_JX_NUM) {
+        double idx = floor(pred->num);
+        if (idx < 0)
+            idx += in->n;
+        if (idx >= 0 && idx < in->n) {
+            jval item = in->v[(int)idx];
+            if (item.t == JT_ARR)
+                return item;
+            if (item.t != JT_UNDEF)
+                jx_arr_push(c, res, item);
+        }
+        return jx_arrv(res);
+    }
+    for (int i = 0; i < in->n; i++) {
+        jval item = in->v[i], ctx = item;
+        jframe *e = env;
+        if (tuples) {
+            ctx = item.u.tp->at;
+            e = frame_from_tuple(c, env, item.u.tp);
+        }
+        jval r = eval(c, pred, ctx, e);
+        int numbers = 0;
+        if (jx_is_num(c, r)) {
+            numbers = 1;
+        } else if (r.t == JT_ARR) {
+            numbers = 1;
+            for (int k = 0; k < r.u.a->n; k++)
+                if (r.u.a->v[k].t != JT_NUM)
+                    numbers = 0;
+        }
+        if (numbers) {
+            int nn = r.t == JT_ARR ? r.u.a->n : 1;
+            for (int k = 0; k < nn; k++) {
+                double ix = floor(r.t == JT_ARR ? r.u.a->v[k].u.n : r.u.n);
+                if (ix < 0)
+                    ix += in->n;
+                if (ix == i && item.t != JT_UNDEF)
+                    jx_arr_push(c, res, item);
+            }
+        } else if (jx_truthy(c, r) && item.t != JT_UNDEF) {
+            jx_arr_push(c, res, item);
+        }
+    }
+    return jx_arrv(res);
+}
+
+static jval wildcard(jctx *c, jval in)
+{
+    jarr *r = jx_arr_new(c, 0, JA_SEQ);
+    if (in.t == JT_ARR && (in.u.a->flags & JA_OUTER) && in.u.a->n)
+        in = in.u.a->v[0];
+    int n = in.t == JT_OBJ ? in.u.o->n : in.t == JT_ARR ? in.u.a->n : 0;
+    for (int i = 0; i < n; i++) {
+        jval v = in.t == JT_OBJ ? in.u.o->v[i] : in.u.a->v[i];
+        if (v.t == JT_ARR) {
+            /* flattened all the way */
+            jarr *stack[64];
+            int pos[64], sp = 0;
+            stack[0] = v.u.a;
+            pos[0] = 0;
+            while (sp >= 0) {
+                if (pos[sp] >= stack[sp]->n) {
+                    sp--;
+                    continue;
+                }
+                jval x = stack[sp]->v[pos[sp]++];
+                if (x.t == JT_ARR && sp < 63) {
+                    stack[++sp] = x.u.a;
+                    pos[sp] = 0;
+                } else if (x.t != JT_UNDEF) {
+                    jx_arr_push(c, r, x);
+                }
+            }
+        } else if (v.t != JT_UNDEF) {
+            jx_arr_push(c, r, v);
+        }
+    }
+    return jx_arrv(r);
+}
+
+static void descend(jctx *c, jval v, jarr *out, int depth)
+{
+    if (depth > 1000)
+        jx_fail(c, "U1001: Stack overflow error: the value is nested too deeply");
+    if (v.t != JT_ARR && v.t != JT_UNDEF)
+        jx_arr_push(c, out, v);
+    if (v.t == JT_ARR)
+        for (int i = 0; i < v.u.a->n; i++)
+            descend(c, v.u.a->v[i], out, depth + 1);
+    else if (v.t == JT_OBJ)
+        for (int i = 0; i < v.u.o->n; i++)
+            descend(c, v.u.o->v[i], out, depth + 1);
+}
+
+static jval descendants(jctx *c, jval in)
+{
+    if (in.t == JT_UNDEF)
+        return in;
+    jarr *r = jx_arr_new(c, 0, JA_SEQ);
+    descend(c, in, r, 0);
+    return r->n == 1 ? r->v[0] : jx_arrv(r);
+}
+
+/* order-by: sorts the input (values, or tuples) by the terms. */
+typedef struct sortctx {
+    const aslrt_jx *step;
+    jframe *env;
+    int tuples;
+} sortctx;
+
+static int sort_cmp(jctx *c, jval a, jval b, void *ud)
+{
+    sortctx *s = ud;
+    int comp = 0;
+    for (int i = 0; comp == 0 && i < s->step->n; i++) {
+        const aslrt_jx *term = &s->step->kids[i];
+        jval ca = a, cb = b;
+        jframe *ea = s->env, *eb = s->env;
+        if (s->tuples) {
+            ca = a.u.tp->at;
+            ea = frame_from_tuple(c, s->env, a.u.tp);
+            cb = b.u.tp->at;
+            eb = frame_from_tuple(c, s->env, b.u.tp);
+        }
+        jval aa = eval(c, &term->kids[0], ca, ea);
+        jval bb = eval(c, &term->kids[0], cb, eb);
+        if (aa.t == JT_UNDEF) {
+            comp = bb.t == JT_UNDEF ? 0 : 1;
+            continue;
+        }
+        if (bb.t == JT_UNDEF) {
+            comp = -1;
+            continue;
+        }
+        if (!(aa.t == JT_STR || aa.t == JT_NUM) || !(bb.t == JT_STR || bb.t == JT_NUM))
+            jx_fail(c, "T2008: The expressions within an order-by clause must evaluate to numeric or string values");
+        if (aa.t != bb.t)
+            jx_fail(c, "T2007: Type mismatch when comparing values %s and %s in order-by clause", jx_show(c, aa),
+                    jx_show(c, bb));
+        int d = aa.t == JT_NUM ? (aa.u.n < bb.u.n ? -1 : aa.u.n > bb.u.n) : str_cmp(aa, bb);
+        if (d == 0)
+            continue;
+        comp = d < 0 ? -1 : 1;
+        if (term->flags & ASLRT_JXF_DESCENDING)
+            comp = -comp;
+    }
+    return comp == 1;
+}
+
+static jval eval_sort(jctx *c, const aslrt_jx *step, jval input, jframe *env)
+{
+    sortctx s = {step, env, input.t == JT_ARR && (input.u.a->flags & JA_TUPLES)};
+    jval r = jx_sort(c, input, sort_cmp, &s);
+    if (s.tuples && r.t == JT_ARR)
+        r.u.a->flags |= JA_TUPLES | JA_SEQ;
+    return r;
+}
+
+static jval eval_stages(jctx *c, const aslrt_jx *step, jval r, jframe *env)
+{
+    for (int s = 0; s < step->nstages; s++) {
+        const aslrt_jx *st = &step->stages[s];
+        if (st->kind == ASLRT_JX_FILTER) {
+            r = filter(c, &st->kids[0], r, env);
+        } else if (r.t == JT_ARR) {
+            for (int i = 0; i < r.u.a->n; i++) {
+                jval t = r.u.a->v[i];
+                if (t.t != JT_TUPLE)
+                    continue;
+                jtuple *nt = tuple_copy(c, t.u.tp, 1);
+                tuple_bind(nt, st->str, jx_num(c, i));
+                r.u.a->v[i] = tuplev(nt);
+            }
+        }
+    }
+    return r;
+}
+
+/* evaluateStep: the step applied to each item of the input sequence,
+   results flattened one level (arrays built by [...] stay whole). */
+static jval eval_step(jctx *c, const aslrt_jx *step, jarr *in, jframe *env, int last)
+{
+    if (step->kind == ASLRT_JX_SORT) {
+        jval r = eval_sort(c, step, jx_arrv(in), env);
+        if (step->nstages)
+            r = eval_stages(c, step, r, env);
+        return r;
+    }
+    jarr *res = jx_arr_new(c, in->n, JA_SEQ);
+    for (int i = 0; i < in->n; i++) {
+        jval r = eval(c, step, in->v[i], env);
+        if (step->flags & ASLRT_JXF_STAGES)
+            for (int s = 0; s < step->nstages; s++)
+                if (step->stages[s].kind == ASLRT_JX_FILTER)
+                    r = filter(c, &step->stages[s].kids[0], r, env);
+        if (r.t != JT_UNDEF)
+            jx_arr_push(c, res, r);
+    }
+    if (last && res->n == 1 && res->v[0].t == JT_ARR && !(res->v[0].u.a->flags & JA_SEQ))
+        return res->v[0];
+    jarr *out = jx_arr_new(c, res->n, JA_SEQ);
+    for (int i = 0; i < res->n; i++) {
+        jval r = res->v[i];
+        if (r.t != JT_ARR || (r.u.a->flags & JA_CONS)) {
+            jx_arr_push(c, out, r);
+        } else {
+            for (int k = 0; k < r.u.a->n; k++)
+                jx_arr_push(c, out, r.u.a->v[k]);
+        }
+    }
+    return jx_arrv(out);
+}
+
+/* evaluateTupleStep: as eval_step, but each item carries its bindings. */
+static jarr *eval_tuple_step(jctx *c, const aslrt_jx *step, jarr *in, jarr *tuples, jframe *env)
+{
+    if (step->kind == ASLRT_JX_SORT) {
+        jval r;
+        if (tuples) {
+            r = eval_sort(c, step, jx_arrv(tuples), env);
+        } else {
+            jval sorted = eval_sort(c, step, jx_arrv(in), env);
+            jarr *ts = jx_arr_new(c, 0, JA_SEQ | JA_TUPLES);
+            jarr *sa = sorted.t == JT_ARR ? sorted.u.a : seq1(c, sorted);
+            for (int i = 0; i < sa->n; i++) {
+                jtuple *t = jx_alloc(c, sizeof *t);
+                t->at = sa->v[i];
+                t->names = jx_alloc(c, sizeof *t->names);
+                t->vals = jx_alloc(c, sizeof *t->vals);
+                if (step->index)
+                    tuple_bind(t, step->index, jx_num(c, i));
+                jx_arr_push(c, ts, tuplev(t));
+            }
+            r = jx_arrv(ts);
+        }
+        if (step->nstages)
+            r = eval_stages(c, step, r, env);
+        return r.t == JT_ARR ? r.u.a : jx_arr_new(c, 0, JA_SEQ | JA_TUPLES);
+    }
+    jarr *result = jx_arr_new(c, 0, JA_SEQ | JA_TUPLES);
+    if (!tuples) {
+        tuples = jx_arr_new(c, in->n, JA_SEQ | JA_TUPLES);
+        for (int i = 0; i < in->n; i++) {
+            jtuple *t = jx_alloc(c, sizeof *t);
+            t->at = in->v[i];
+            tuples->v[tuples->n++] = tuplev(t);
+        }
+    }
+    for (int e = 0; e < tuples->n; e++) {
+        jtuple *t = tuples->v[e].u.tp;
+        jframe *senv = frame_from_tuple(c, env, t);
+        jval res = eval(c, step, t->at, senv);
+        if (res.t == JT_UNDEF)
+            continue;
+        jarr *ra = res.t == JT_ARR ? res.u.a : seq1(c, res);
+        for (int b = 0; b < ra->n; b++) {
+            jval item = ra->v[b];
+            jtuple *nt;
+            if ((ra->flags & JA_TUPLES) && item.t == JT_TUPLE) {
+                nt = tuple_copy(c, t, item.u.tp->n);
+                nt->at = item.u.tp->at;
+                for (int k = 0; k < item.u.tp->n; k++)
+                    tuple_bind(nt, item.u.tp->names[k], item.u.tp->vals[k]);
+            } else {
+                nt = tuple_copy(c, t, 3);
+                if (step->focus) {
+                    tuple_bind(nt, step->focus, item);
+                    nt->at = t->at;
+                } else {
+                    nt->at = item;
+                }
+                if (step->index)
+                    tuple_bind(nt, step->index, jx_num(c, b));
+                if (step->ancestor)
+                    tuple_bind(nt, step->ancestor, t->at);
+            }
+            jx_arr_push(c, result, tuplev(nt));
+        }
+    }
+    if (step->nstages) {
+        jval r = eval_stages(c, step, jx_arrv(result), env);
+        result = r.t == JT_ARR ? r.u.a : jx_arr_new(c, 0, JA_SEQ | JA_TUPLES);
+    }
+    return result;
+}
+
+static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env);
+
+static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+{
+    jarr *inseq = in.t == JT_ARR && x->kids[0].kind != ASLRT_JX_VAR ? in.u.a : seq1(c, in);
+    jval result = jx_undef();
+    int tuple = 0;
+    jarr *tuples = NULL;
+    for (int i = 0; i < x->n; i++) {
+        const aslrt_jx *step = &x->kids[i];
+        if (step->flags & ASLRT_JXF_TUPLE)
+            tuple = 1;
+        if (i == 0 && (step->flags & ASLRT_JXF_CONS_ARRAY))
+            result = eval(c, step, jx_arrv(inseq), env);
+        else if (tuple)
+            tuples = eval_tuple_step(c, step, inseq, tuples, env);
+        else
+            result = eval_step(c, step, inseq, env, i == x->n - 1);
+        if (!tuple && (result.t == JT_UNDEF || (result.t == JT_ARR && result.u.a->n == 0)))
+            break;
+        if (!step->focus)
+            inseq = result.t == JT_ARR ? result.u.a : seq1(c, result);
+    }
+    if (tuple) {
+        if (!tuples)
+            tuples = jx_arr_new(c, 0, JA_SEQ | JA_TUPLES);
+        if (x->flags & ASLRT_JXF_TUPLE) {
+            result = jx_arrv(tuples);
+        } else {
+            jarr *r = jx_arr_new(c, tuples->n, JA_SEQ);
+            for (int i = 0; i < tuples->n; i++)
+                r->v[r->n++] = tuples->v[i].u.tp->at;
+            result = jx_arrv(r);
+        }
+    }
+    if ((x->flags & ASLRT_JXF_KEEP_SINGLETON) && result.t == JT_ARR) {
+        if ((result.u.a->flags & JA_CONS) && !(result.u.a->flags & JA_SEQ))
+            result = jx_arrv(seq1(c, result));
+        result.u.a->flags |= JA_KEEP;
+    }
+    if (x->group)
+        result = eval_group(c, x->group, tuple ? jx_arrv(tuples) : result, env);
+    return result;
+}
+
+/* ------------------------------------------------ objects and group-by */
+
+/* reduceTupleStream: one tuple from several, each binding appended. */
+static jtuple *reduce_tuples(jctx *c, jval data)
+{
+    if (data.t == JT_TUPLE)
+        return data.u.tp;
+    jarr *a = data.u.a;
+    jtuple *r = tuple_copy(c, a->v[0].u.tp, 0);
+    for (int i = 1; i < a->n; i++) {
+        jtuple *t = a->v[i].u.tp;
+        r->at = jx_append(c, r->at, t->at);
+        for (int k = 0; k < t->n; k++) {
+            int found = 0;
+            for (int m = 0; m < r->n; m++)
+                if (!strcmp(r->names[m], t->names[k])) {
+                    r->vals[m] = jx_append(c, r->vals[m], t->vals[k]);
+                    found = 1;
+                }
+            if (!found) {
+                jtuple *g = tuple_copy(c, r, 1);
+                tuple_bind(g, t->names[k], t->vals[k]);
+                r = g;
+            }
+        }
+    }
+    return r;
+}
+
+/* evaluateGroupExpression: an object constructor applied to a sequence:
+   each key expression is evaluated per item, items with the same key are
+   grouped, then each value expression is evaluated once per group. */
+static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env)
+{
+    int reduce = input.t == JT_ARR && (input.u.a->flags & JA_TUPLES);
+    jarr *in = input.t == JT_ARR ? input.u.a : seq1(c, input);
+    if (in->n == 0)
+        in = seq1(c, jx_undef());
+    jobj *groups = jx_obj_new(c, 0); /* key -> index into data/expr */
+    jarr *data = jx_arr_new(c, 0, 0);
+    int *expr = NULL, nexpr = 0, capexpr = 0;
+    int npairs = g->n / 2;
+    for (int i = 0; i < in->n; i++) {
+        jval item = in->v[i];
+        int tup = reduce && item.t == JT_TUPLE;
+        jframe *e = tup ? frame_from_tuple(c, env, item.u.tp) : env;
+        for (int p = 0; p < npairs; p++) {
+            jval key = eval(c, &g->kids[2 * p], tup ? item.u.tp->at : item, e);
+            if (key.t == JT_UNDEF)
+                continue;
+            if (key.t != JT_STR)
+                jx_fail(c, "T1003: Key in object structure must evaluate to a string; got: %s", jx_show(c, key));
+            jval slot = jx_obj_get(groups, key.u.s);
+            if (slot.t == JT_NUM) {
+                int k = (int)slot.u.n;
+                if (expr[k] != p)
+                    jx_fail(c, "D1009: Multiple key definitions evaluate to same key: %s", jx_show(c, key));
+                data->v[k] = jx_append(c, data->v[k], item);
+            } else {
+                jx_obj_set(c, groups, key.u.s, jx_num(c, data->n));
+                jx_arr_push(c, data, item);
+                if (nexpr == capexpr) {
+                    capexpr = capexpr ? 2 * capexpr : 8;
+                    int *ne = jx_alloc(c, sizeof *ne * (size_t)capexpr);
+                    if (nexpr)
+                        memcpy(ne, expr, sizeof *ne * (size_t)nexpr);
+                    expr = ne;
+                }
+                expr[nexpr++] = p;
+            }
+        }
+    }
+    jobj *result = jx_obj_new(c, groups->n);
+    for (int k = 0; k < groups->n; k++) {
+        jval ctx = data->v[k];
+        jframe *e = env;
+        if (reduce && (ctx.t == JT_TUPLE || ctx.t == JT_ARR)) {
+            jtuple *t = reduce_tuples(c, ctx);
+            ctx = t->at;
+            e = frame_from_tuple(c, env, t);
+        }
+        jval v = eval(c, &g->kids[2 * expr[k] + 1], ctx, e);
+        if (v.t != JT_UNDEF)
+            jx_obj_set(c, result, groups->k[k], v);
+    }
+    return jx_objv(result);
+}
+
+/* ------------------------------------------------------------ transform */
+
+static jval transform_call(jctx *c, jfn *f, jval obj)
+{
+    if (obj.t == JT_UNDEF)
+        return obj;
+    const aslrt_jx *x = f->node;
+    jval clone;
+    jval cf = var_lookup(c, f->env, "clone");
+    if (cf.t != JT_FN)
+        jx_fail(c, "T2013: The transform expression clones the input object using the $clone() function.  This has "
+                   "been overridden in the current scope by a non-function.");
+    if (cf.u.f->kind == F_BUILTIN)
+        clone = jx_clone(c, obj, 0);
+    else
+        clone = jx_apply(c, cf, &obj, 1, jx_null(), "clone");
+    jval matches = eval(c, &x->kids[0], clone, f->env);
+    if (matches.t == JT_UNDEF)
+        return clone;
+    jarr *ms = matches.t == JT_ARR ? matches.u.a : seq1(c, matches);
+    for (int i = 0; i < ms->n; i++) {
+        jval m = ms->v[i];
+        jval upd = eval(c, &x->kids[1], m, f->env);
+        if (upd.t != JT_UNDEF) {
+            if (upd.t != JT_OBJ)
+                jx_fail(c, "T2011: The insert/update clause of the transform expression must evaluate to an object: %s",
+                        jx_show(c, upd));
+            if (m.t == JT_OBJ)
+                for (int k = 0; k < upd.u.o->n; k++)
+                    jx_obj_set(c, m.u.o, upd.u.o->k[k], upd.u.o->v[k]);
+        }
+        if (x->n > 2) {
+            jval del = eval(c, &x->kids[2], m, f->env);
+            if (del.t == JT_UNDEF)
+                continue;
+            jarr *ds = del.t == JT_ARR ? del.u.a : seq1(c, del);
+            for (int k = 0; k < ds->n; k++)
+                if (ds->v[k].t != JT_STR)
+                    jx_fail(c, "T2012: The delete clause of the transform expression must evaluate to a string or "
+                               "array of strings: %s", jx_show(c, del));
+            if (m.t == JT_OBJ)
+                for (int k = 0; k < ds->n; k++)
+                    jx_obj_del(m.u.o, ds->v[k].u.s);
+        }
+    }
+    return clone;
+}
+
+/* ----------------------------------------------------------- evaluate */
+
+static jval eval_array(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+{
+    jarr *r = jx_arr_new(c, x->n, (x->flags & ASLRT_JXF_CONS_ARRAY) ? JA_CONS : 0);
+    for (int i = 0; i < x->n; i++) {
+        const aslrt_jx *item = &x->kids[i];
+        jval v = eval(c, item, in, env);
+        if (v.t == JT_UNDEF)
+            continue;
+        if (item->kind == ASLRT_JX_ARRAY || v.t != JT_ARR) {
+            jx_arr_push(c, r, v);
+        } else {
+            for (int k = 0; k < v.u.a->n; k++)
+                jx_arr_push(c, r, v.u.a->v[k]);
+        }
+    }
+    return jx_arrv(r);
+}
+
+static jval eval_inner(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+{
+    switch (x->kind) {
+    case ASLRT_JX_PATH: return eval_path(c, x, in, env);
+    case ASLRT_JX_BINARY: return eval_binary(c, x, in, env);
+    case ASLRT_JX_NEG: {
+        jval v = eval(c, &x->kids[0], in, env);
+        if (v.t == JT_UNDEF)
+            return v;
+        if (!jx_is_num(c, v))
+            jx_fail(c, "D1002: Cannot negate a non-numeric value: %s", jx_show(c, v));
+        return jx_num(c, -v.u.n);
+    }
+    case ASLRT_JX_ARRAY: return eval_array(c, x, in, env);
+    case ASLRT_JX_OBJECT: return eval_group(c, x, in, env);
+    case ASLRT_JX_NAME: return jx_lookup(c, in, x->str);
+    case ASLRT_JX_STR: return jx_strz(x->str);
+    case ASLRT_JX_NUM: return jx_num(c, x->num);
+    case ASLRT_JX_BOOL: return jx_bool(x->num != 0);
+    case ASLRT_JX_NULL: return jx_null();
+    case ASLRT_JX_WILDCARD: return wildcard(c, in);
+    case ASLRT_JX_DESCEND: return descendants(c, in);
+    case ASLRT_JX_PARENT: return var_lookup(c, env, x->str);
+    case ASLRT_JX_COND: {
+        jval cond = eval(c, &x->kids[0], in, env);
+        if (jx_truthy(c, cond))
+            return eval(c, &x->kids[1], in, env);
+        return x->n > 2 ? eval(c, &x->kids[2], in, env) : jx_undef();
+    }
+    case ASLRT_JX_BLOCK: {
+        jframe *f = frame_new(c, env);
+        jval r = jx_undef();
+        for (int i = 0; i < x->n; i++)
+            r = eval(c, &x->kids[i], in, f);
+        return r;
+    }
+    case ASLRT_JX_BIND: {
+        jval v = eval(c, &x->kids[0], in, env);
+        frame_bind(c, env, x->str, v);
+        return v;
+    }
+    case ASLRT_JX_REGEX: {
+        jfn *f = jx_alloc(c, sizeof *f);
+        f->kind = F_REGEX;
+        f->node = x;
+        return jx_fnv(f);
+    }
+    case ASLRT_JX_VAR:
+        if (x->str[0] == '\0')
+            return in.t == JT_ARR && (in.u.a->flags & JA_OUTER) && in.u.a->n ? in.u.a->v[0] : in;
+        return var_lookup(c, env, x->str);
+    case ASLRT_JX_CALL: return eval_call(c, x, in, env, NULL);
+    case ASLRT_JX_PARTIAL: return eval_partial(c, x, in, env);
+    case ASLRT_JX_LAMBDA: return eval_lambda(c, x, in, env);
+    case ASLRT_JX_APPLY: {
+        jval l = eval(c, &x->kids[0], in, env);
+        const aslrt_jx *rx = &x->kids[1];
+        if (rx->kind == ASLRT_JX_CALL)
+            return eval_call(c, rx, in, env, &l);
+        jval fn = eval(c, rx, in, env);
+        if (fn.t != JT_FN)
+            jx_fail(c, "T2006: The right side of the function application operator ~> must be a function");
+        if (l.t == JT_FN) {
+            jfn *f = jx_alloc(c, sizeof *f);
+            f->kind = F_COMPOSE;
+            f->f = l.u.f;
+            f->g = fn.u.f;
+            return jx_fnv(f);
+        }
+        return jx_apply(c, fn, &l, 1, jx_null(), proc_name(rx));
+    }
+    case ASLRT_JX_TRANSFORM: {
+        jfn *f = jx_alloc(c, sizeof *f);
+        f->kind = F_TRANSFORM;
+        f->node = x;
+        f->env = env;
+        return jx_fnv(f);
+    }
+    default:
+        return jx_undef();
+    }
+}
+
+/* evaluate: one node, then its predicates and group-by, then the sequence
+   rule (empty: undefined; one item: the item, unless kept). */
+static jval eval(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+{
+    if (++c->depth > JX_MAX_DEPTH)
+        jx_fail(c, "U1001: Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
+                   "as tail-recursive.");
+    jval r = eval_inner(c, x, in, env);
+    if (x->nstages && !(x->flags & ASLRT_JXF_STAGES))
+        for (int i = 0; i < x->nstages; i++)
+            if (x->stages[i].kind == ASLRT_JX_FILTER)
+                r = filter(c, &x->stages[i].kids[0], r, env);
+    if (x->kind != ASLRT_JX_PATH && x->group)
+        r = eval_group(c, x->group, r, env);
+    if (r.t == JT_ARR && (r.u.a->flags & JA_SEQ) && !(r.u.a->flags & JA_TUPLES)) {
+        if (x->flags & ASLRT_JXF_KEEP_ARRAY)
+            r.u.a->flags |= JA_KEEP;
+        if (r.u.a->n == 0)
+            r = jx_undef();
+        else if (r.u.a->n == 1 && !(r.u.a->flags & JA_KEEP))
+            r = r.u.a->v[0];
+    }
+    c->depth--;
+    return r;
+}
+
+/* ------------------------------------------------------------ public API */
+
+int aslrt_jsonata_eval(aslrt_exec *ex, const aslrt_jx *expr, const cJSON *states, aslrt_jsonata_var_fn lookup,
+                       void *ctx, cJSON **out)
+{
+    jctx *c = aslrt_xmalloc(sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->ex = ex;
+    c->states = states;
+    c->lookup = lookup;
+    c->lookup_ctx = ctx;
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    c->now_ms = (double)tv.tv_sec * 1000.0 + (double)(tv.tv_usec / 1000);
+    if (getrandom(&c->rng, sizeof c->rng, 0) != (ssize_t)sizeof c->rng)
+        c->rng = (uint64_t)tv.tv_usec * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)c;
+    *out = NULL;
+    int rc = 0;
+    if (setjmp(c->fail) == 0) {
+        c->root = frame_new(c, NULL);
+        jframe *top = frame_new(c, c->root);
+        jval r = eval(c, expr, jx_undef(), top);
+        if (r.t == JT_FN) {
+            rc = ASLRT_JSONATA_FUNCTION;
+        } else {
+            check_depth(c, r, 0);
+            *out = to_json(c, r, 0);
+        }
+    } else {
+        aslrt_error_set(ex, ASLRT_JSONATA_ERROR, c->err);
+        rc = -1;
+    }
+    arena_free(c);
+    free(c);
+    return rc;
+}

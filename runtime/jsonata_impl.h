@@ -1,0 +1,237 @@
+/* jsonata_impl.h — what the JSONata evaluator's files share (internal to libaslrt).
+ *
+ * Values (jval) are small structs passed by value. Everything they point to
+ * lives in one arena per evaluation (jctx), freed in one call when the
+ * evaluation ends; nothing is reference counted. Errors jump back to
+ * aslrt_jsonata_eval (longjmp): safe because every allocation made on the way
+ * is in the arena (PCRE2's match data included), and no lock is held while
+ * evaluating.
+ */
+#ifndef ASLRT_JSONATA_IMPL_H
+#define ASLRT_JSONATA_IMPL_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jsonata.h"
+
+/* Value types. JT_UNDEF is JSONata's `undefined` (also "no value"). */
+enum { JT_UNDEF, JT_NULL, JT_BOOL, JT_NUM, JT_STR, JT_ARR, JT_OBJ, JT_FN, JT_TUPLE, JT_HOLE };
+
+typedef struct jarr jarr;
+typedef struct jobj jobj;
+typedef struct jfn jfn;
+typedef struct jtuple jtuple;
+typedef struct jframe jframe;
+
+typedef struct jval {
+    uint8_t t;     /* JT_* */
+    uint8_t b;     /* BOOL */
+    uint32_t len;  /* STR: length in bytes (the text is also NUL-terminated) */
+    union {
+        double n;
+        const char *s;
+        jarr *a;
+        jobj *o;
+        jfn *f;
+        jtuple *tp;
+    } u;
+} jval;
+
+/* jarr.flags: JSONata's array annotations. */
+#define JA_SEQ 1    /* a sequence (result of a path): collapses when 0 or 1 long */
+#define JA_KEEP 2   /* keep a singleton sequence as an array ([]) */
+#define JA_CONS 4   /* built by an array constructor: not flattened by paths */
+#define JA_OUTER 8  /* wraps an input array */
+#define JA_TUPLES 16 /* items are JT_TUPLE (a tuple stream) */
+
+struct jarr {
+    jval *v;
+    int n, cap;
+    unsigned flags;
+};
+
+/* An object: keys in insertion order, with a hash index once it grows. */
+struct jobj {
+    const char **k;
+    jval *v;
+    int n, cap;
+    int *idx;      /* open addressing over k, -1 empty; NULL while small */
+    int icap;
+};
+
+/* Function kinds. */
+enum {
+    F_LAMBDA,    /* node: LAMBDA; env, input: where it was defined */
+    F_BUILTIN,   /* builtin: index into jx_builtins */
+    F_PARTIAL,   /* target applied to args, JT_HOLE where arguments go */
+    F_COMPOSE,   /* f ~> g */
+    F_REGEX,     /* node: REGEX */
+    F_NEXT,      /* the `next` of a regex match: re, str, offset */
+    F_TRANSFORM  /* node: TRANSFORM; env */
+};
+
+struct jfn {
+    int kind;
+    const aslrt_jx *node;
+    jframe *env;
+    jval input;
+    int nparams;             /* LAMBDA: parameters still to bind */
+    const char *const *params;
+    int builtin;
+    jfn *target;             /* PARTIAL */
+    int nargs;
+    jval *args;
+    jfn *f, *g;              /* COMPOSE */
+    jfn *re;                 /* NEXT */
+    jval str;                /* NEXT: the string being matched */
+    size_t offset;           /* NEXT: where the next search starts (bytes) */
+};
+
+/* A tuple of a tuple stream: the context `@` and the variables bound so far. */
+struct jtuple {
+    jval at;
+    int n;
+    const char **names;
+    jval *vals;
+};
+
+/* A scope: bindings made by :=, lambda parameters, tuple variables. */
+struct jframe {
+    jframe *parent;
+    int n, cap;
+    const char **names;
+    jval *vals;
+};
+
+typedef struct jblock jblock;
+
+/* One evaluation. */
+typedef struct jctx {
+    aslrt_exec *ex;
+    jmp_buf fail;
+    char err[1024];          /* "<code>: <message>" when failing */
+    int depth;               /* eval() nesting */
+    jblock *blocks;          /* the arena */
+    char *cur;
+    size_t left;
+    size_t used;             /* bytes allocated, bounded by JX_MAX_MEMORY */
+    const cJSON *states;
+    aslrt_jsonata_var_fn lookup;
+    void *lookup_ctx;
+    jframe *root;            /* cache of $states, workflow variables, built-ins */
+    double now_ms;           /* $now() and $millis(): fixed for the evaluation */
+    uint64_t rng;            /* $random, $shuffle */
+    struct jowned *owned;    /* cJSON trees to delete when the evaluation ends */
+} jctx;
+
+#define JX_MAX_DEPTH 500              /* eval() nesting (U1001) */
+#define JX_MAX_MEMORY (512u << 20)    /* arena bytes (U1002) */
+#define JX_MAX_RANGE 10000000         /* items a range may make (D2014) */
+
+/* Built-in functions: `sig` is JSONata's signature, `arity` the number of
+   declared parameters (what higher-order functions pass). */
+typedef struct jbuiltin {
+    const char *name;
+    const char *sig;
+    int arity;
+    jval (*fn)(jctx *c, jval *a, int n);
+} jbuiltin;
+
+extern const jbuiltin jx_builtins[];
+extern const int jx_nbuiltins;
+
+/* ---- jsonata.c: errors, memory, values, evaluation */
+_Noreturn void jx_fail(jctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void *jx_alloc(jctx *c, size_t n);
+char *jx_strndup(jctx *c, const char *s, size_t n);
+
+jval jx_undef(void);
+jval jx_null(void);
+jval jx_bool(int b);
+jval jx_num(jctx *c, double d);       /* D1001 when d is not finite */
+jval jx_str(const char *s, size_t n); /* s must stay valid (arena/borrowed) and be NUL-terminated */
+jval jx_strc(jctx *c, const char *s, size_t n); /* copies s */
+jval jx_strz(const char *s);          /* borrowed C string */
+jval jx_arrv(jarr *a);
+jval jx_objv(jobj *o);
+jval jx_fnv(jfn *f);
+
+jarr *jx_arr_new(jctx *c, int cap, unsigned flags);
+void jx_arr_push(jctx *c, jarr *a, jval v);
+jobj *jx_obj_new(jctx *c, int cap);
+jval jx_obj_get(const jobj *o, const char *key);
+void jx_obj_set(jctx *c, jobj *o, const char *key, jval v);
+void jx_obj_del(jobj *o, const char *key);
+
+int jx_is_num(jctx *c, jval v);       /* a number (D1001 if not finite) */
+int jx_is_fn(jval v);
+int jx_truthy(jctx *c, jval v);       /* $boolean; undefined -> 0 */
+int jx_deep_equal(jctx *c, jval a, jval b, int depth);
+jval jx_append(jctx *c, jval a, jval b);
+jval jx_lookup(jctx *c, jval input, const char *key);
+jval jx_clone(jctx *c, jval v, int depth);
+/* Parses JSON text into *out (0), or returns -1 when it is not JSON. */
+int jx_parse_json(jctx *c, const char *s, size_t n, jval *out);
+/* $string: strings as is, functions "", others JSON with numbers at 15
+   significant digits; `pretty` indents by 2. */
+jval jx_string(jctx *c, jval v, int pretty);
+/* Appends JSON text of v (for messages): at most `max` bytes. */
+const char *jx_show(jctx *c, jval v);
+/* JSON text (JSON.stringify with JSONata's replacer). */
+void jx_json(jctx *c, jval v, int pretty, int depth, int indent, char **buf, size_t *len, size_t *cap);
+void jx_buf_add(jctx *c, char **buf, size_t *len, size_t *cap, const char *s, size_t n);
+
+/* Calls function f with args (n of them); `input` is the caller's context
+   (used for signature `-` defaults). Undefined f is T1006. */
+jval jx_apply(jctx *c, jval f, jval *args, int n, jval input, const char *name);
+int jx_arity(const jfn *f);
+/* Calls a function passed to a higher-order built-in with (value, index,
+   array) trimmed to the function's arity. */
+jval jx_call_hof(jctx *c, jval f, jval v, jval i, jval arr);
+
+/* Regex matching (PCRE2) for $match, $contains, $replace, $split. A matcher
+   is a regex or any function behaving like one. */
+typedef struct jmatch {
+    int found;
+    size_t start, end;       /* bytes */
+    jval match;              /* the matched text */
+    int ngroups;
+    jval *groups;            /* strings ("" for unmatched groups) */
+    jval next;               /* function matchers: their `next` */
+} jmatch;
+jval jx_regex_call(jctx *c, jfn *f, jval *args, int n); /* a regex called */
+jval jx_next_call(jctx *c, jfn *f);                     /* a match's next() */
+void jx_match_first(jctx *c, jval matcher, jval str, jmatch *m);
+void jx_match_next(jctx *c, jval matcher, jval str, jmatch *m);
+/* UTF-16 index of byte offset `off` in s (JavaScript string positions). */
+double jx_u16_index(const char *s, size_t off);
+size_t jx_u16_offset(const char *s, size_t len, double index);
+
+/* ---- jsnum.c */
+#include "jsnum.h"
+
+/* ---- jsonata_fns.c */
+int jx_builtin_find(const char *name);
+jval jx_sort(jctx *c, jval arr, int (*cmp)(jctx *c, jval a, jval b, void *ud), void *ud);
+double jx_round_half_even(double x, int prec);
+
+/* ---- jsonata_format.c: $formatNumber $formatInteger $parseInteger $formatBase */
+jval jx_fn_format_number(jctx *c, jval *a, int n);
+jval jx_fn_format_integer(jctx *c, jval *a, int n);
+jval jx_fn_parse_integer(jctx *c, jval *a, int n);
+jval jx_fn_format_base(jctx *c, jval *a, int n);
+/* ---- jsonata_datetime.c: $now $millis $fromMillis $toMillis */
+jval jx_fn_now(jctx *c, jval *a, int n);
+jval jx_fn_millis(jctx *c, jval *a, int n);
+jval jx_fn_from_millis(jctx *c, jval *a, int n);
+jval jx_fn_to_millis(jctx *c, jval *a, int n);
+
+/* Unicode helpers (jsonata_fns.c). */
+size_t jx_utf8_len(const char *s, size_t n);         /* code points */
+size_t jx_utf8_next(const char *s, size_t n, size_t i); /* byte index of the next code point */
+unsigned jx_utf8_decode(const char *s, size_t n, size_t *i);
+size_t jx_utf8_put(char *buf, unsigned cp);
+
+#endif
