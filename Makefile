@@ -2,6 +2,8 @@
 #   make                  build build/aslc and build/libaslrt.a
 #   make test             unit tests, golden cases in every mode, conformance
 #   make test SAN=address,undefined   the same under sanitizers (own build dir)
+#   make bench            time every ../shared/bench workflow (BENCH_RUNS=N): build/bench.md
+#   make fuzz FUZZ_SECONDS=N  libFuzzer targets (clang), N seconds each: build/fuzz
 #   make install PREFIX=/usr/local
 
 # CHANGE THE SETTINGS BELOW TO SUIT YOUR ENVIRONMENT
@@ -22,7 +24,7 @@ endif
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
 CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Iruntime -Icompiler -I$(B)
 LDFLAGS += $(SANFLAGS)
-RT_LIBS := -lcjson -lcurl -lcrypto -lz -lm -lpthread
+RT_LIBS := -lcjson -lcurl -lcrypto -lpcre2-8 -lz -lm -lpthread
 LIBS := $(RT_LIBS) -ltcc -ldl
 
 RT_SRC := $(wildcard runtime/*.c)
@@ -71,6 +73,22 @@ test: all $(UNIT_BIN)
 check-all: all $(UNIT_BIN)
 	@ASLC_ALL_MODES_CONFORMANCE=1 tests/run-all $(B)
 
+# Every workflow of ../shared/bench in interp, jit and aot, next to the hand-written C and
+# aws-local-stepfunctions (when installed; bench/README.md): a table in $(B)/bench.md.
+BENCH_RUNS ?= 5
+BENCH_FLAGS ?=
+bench: all
+	python3 bench/run.py --aslc $(B)/aslc --out $(B)/bench.md --runs $(BENCH_RUNS) $(BENCH_FLAGS)
+
+# libFuzzer targets (fuzz/fuzz_*.c, clang): the libraries built with coverage into build/fuzz,
+# then fuzz/run.sh links the targets and runs each for FUZZ_SECONDS, seeded from ../shared.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) B=build/fuzz CC=clang OPT='-O1 -g' \
+	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
+	  build/fuzz/libaslc.a build/fuzz/libaslrt.a
+	LIBS='$(LIBS)' fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/aslc $(DESTDIR)$(PREFIX)/include/aslc
 	install -m 755 $(B)/aslc $(DESTDIR)$(PREFIX)/bin/aslc
@@ -81,5 +99,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit test check-all install clean
+.PHONY: all unit test check-all bench fuzz install clean
 -include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d

@@ -212,7 +212,8 @@ static int equal_ignoring_case(const char *a, const char *b)
 /* A candidate is suggested when it equals word but for case, or else when
    it is the nearest by edit distance and at most max(1, len(word) / 3) edits
    away: "OutOfStok" -> "OutOfStock", "Tsak" -> "Task", but "Zed" suggests
-   nothing for "A".
+   nothing for "A".  Failing that, a field that word (4 characters or more)
+   begins: "Timeout" -> "TimeoutSeconds".
    Ties go to the earlier candidate. */
 const char *asl_did_you_mean(const char *word, const char *const *candidates, int n)
 {
@@ -240,5 +241,18 @@ const char *asl_did_you_mean(const char *word, const char *const *candidates, in
             best = candidates[i];
         }
     }
+    if (best || len < 4)
+        return best;
+    /* The shortest candidate word begins, if every other such candidate
+       begins with it too: "Timeout" gives "TimeoutSeconds" (not ...Path),
+       "Tolerated" nothing (ToleratedFailureCount or ...Percentage?). */
+    for (int i = 0; i < n; i++)
+        if (candidates[i] && strncmp(candidates[i], word, len) == 0 &&
+            (!best || strlen(candidates[i]) < strlen(best)))
+            best = candidates[i];
+    for (int i = 0; best && i < n; i++)
+        if (candidates[i] && strncmp(candidates[i], word, len) == 0 &&
+            strncmp(candidates[i], best, strlen(best)) != 0)
+            return NULL;
     return best;
 }

@@ -21,7 +21,7 @@
 #include "emit.h"
 
 enum { K_JSON, K_PATH, K_STEPS, K_FILTER, K_TMPL, K_RULES, K_ERRORS, K_RETRY, K_CATCH, K_BRANCHES, K_READER, K_BATCHER,
-       K_WRITER };
+       K_WRITER, K_JX };
 
 typedef struct seen {
     const void *ptr;
@@ -101,7 +101,7 @@ static const char *const filter_op[] = {NAME(ASLRT_FILTER_EXISTS), NAME(ASLRT_FI
                                         NAME(ASLRT_FILTER_GE), NAME(ASLRT_FILTER_AND), NAME(ASLRT_FILTER_OR),
                                         NAME(ASLRT_FILTER_NOT)};
 static const char *const tmpl_kind[] = {NAME(ASLRT_T_LITERAL), NAME(ASLRT_T_PATH), NAME(ASLRT_T_CALL),
-                                        NAME(ASLRT_T_OBJECT), NAME(ASLRT_T_ARRAY)};
+                                        NAME(ASLRT_T_OBJECT), NAME(ASLRT_T_ARRAY), NAME(ASLRT_T_JSONATA)};
 static const char *const fn_name[] = {
     NAME(ASLRT_FN_FORMAT), NAME(ASLRT_FN_STRING_TO_JSON), NAME(ASLRT_FN_JSON_TO_STRING), NAME(ASLRT_FN_ARRAY),
     NAME(ASLRT_FN_ARRAY_PARTITION), NAME(ASLRT_FN_ARRAY_CONTAINS), NAME(ASLRT_FN_ARRAY_RANGE),
@@ -312,6 +312,96 @@ static int emit_path(emitter *e, const aslrt_path *p)
     return id;
 }
 
+/* ------------------------------------------------- JSONata expressions */
+
+#define NAME(x) [x] = #x
+static const char *const jx_kind[] = {
+    NAME(ASLRT_JX_NUM), NAME(ASLRT_JX_STR), NAME(ASLRT_JX_BOOL), NAME(ASLRT_JX_NULL), NAME(ASLRT_JX_REGEX),
+    NAME(ASLRT_JX_NAME), NAME(ASLRT_JX_VAR), NAME(ASLRT_JX_WILDCARD), NAME(ASLRT_JX_DESCEND), NAME(ASLRT_JX_PARENT),
+    NAME(ASLRT_JX_PATH), NAME(ASLRT_JX_BINARY), NAME(ASLRT_JX_NEG), NAME(ASLRT_JX_ARRAY), NAME(ASLRT_JX_OBJECT),
+    NAME(ASLRT_JX_COND), NAME(ASLRT_JX_BLOCK), NAME(ASLRT_JX_BIND), NAME(ASLRT_JX_CALL), NAME(ASLRT_JX_PARTIAL),
+    NAME(ASLRT_JX_HOLE), NAME(ASLRT_JX_LAMBDA), NAME(ASLRT_JX_APPLY), NAME(ASLRT_JX_TRANSFORM), NAME(ASLRT_JX_SORT),
+    NAME(ASLRT_JX_TERM), NAME(ASLRT_JX_FILTER), NAME(ASLRT_JX_INDEX)};
+static const char *const jx_op[] = {
+    NAME(ASLRT_JXOP_ADD), NAME(ASLRT_JXOP_SUB), NAME(ASLRT_JXOP_MUL), NAME(ASLRT_JXOP_DIV), NAME(ASLRT_JXOP_MOD),
+    NAME(ASLRT_JXOP_EQ), NAME(ASLRT_JXOP_NE), NAME(ASLRT_JXOP_LT), NAME(ASLRT_JXOP_LE), NAME(ASLRT_JXOP_GT),
+    NAME(ASLRT_JXOP_GE), NAME(ASLRT_JXOP_CONCAT), NAME(ASLRT_JXOP_AND), NAME(ASLRT_JXOP_OR), NAME(ASLRT_JXOP_IN),
+    NAME(ASLRT_JXOP_RANGE)};
+#undef NAME
+
+/* How a template refers to an emitted expression (emit_jsonata's id). */
+#define JX_REF_FMT "k_jx_%d"
+
+/* A JSONata expression tree (compiler/jsonata_parse.c) as static data,
+   children first: each node array (a node's kids, its stages, the root and
+   a group-by node as arrays of one) becomes `static const aslrt_jx
+   k_jx_N[]`; returns N. Nesting is bounded by the parser
+   (ASL_JSONATA_MAX_NESTING), so the recursion is too. */
+static int emit_jx_nodes(emitter *e, const aslrt_jx *x, int n)
+{
+    int id = lookup(e, x, K_JX);
+    if (id >= 0)
+        return id;
+    int *sub = malloc(sizeof(int) * (size_t)(n ? n : 1) * 3);
+    for (int i = 0; i < n; i++) {
+        sub[3 * i] = x[i].n ? emit_jx_nodes(e, x[i].kids, x[i].n) : -1;
+        sub[3 * i + 1] = x[i].nstages ? emit_jx_nodes(e, x[i].stages, x[i].nstages) : -1;
+        sub[3 * i + 2] = x[i].group ? emit_jx_nodes(e, x[i].group, 1) : -1;
+    }
+    id = remember(e, x, K_JX);
+    asl_buf_printf(e->out, "static const aslrt_jx k_jx_%d[] = {\n", id);
+    for (int i = 0; i < n; i++) {
+        const aslrt_jx *j = &x[i];
+        asl_buf_puts(e->out, "    { ");
+        PUT_ENUM(e->out, jx_kind, j->kind);
+        asl_buf_puts(e->out, ", ");
+        if (j->kind == ASLRT_JX_BINARY)
+            PUT_ENUM(e->out, jx_op, j->op);
+        else
+            asl_buf_printf(e->out, "%d", j->op);
+        asl_buf_printf(e->out, ", %d, ", j->flags);
+        if (j->num != j->num)
+            asl_buf_puts(e->out, "(0.0 / 0.0)");
+        else if (j->num > 1.7976931348623157e308 || j->num < -1.7976931348623157e308)
+            asl_buf_puts(e->out, j->num > 0 ? "(1e308 * 10.0)" : "(-1e308 * 10.0)");
+        else
+            put_double(e->out, j->num);
+        asl_buf_puts(e->out, ", ");
+        asl_cquote_str(e->out, j->str);
+        asl_buf_puts(e->out, ", ");
+        asl_cquote_str(e->out, j->str2);
+        asl_buf_printf(e->out, ", %d, ", j->n);
+        if (sub[3 * i] >= 0)
+            asl_buf_printf(e->out, "k_jx_%d", sub[3 * i]);
+        else
+            asl_buf_puts(e->out, "0");
+        asl_buf_printf(e->out, ", %d, ", j->nstages);
+        if (sub[3 * i + 1] >= 0)
+            asl_buf_printf(e->out, "k_jx_%d, ", sub[3 * i + 1]);
+        else
+            asl_buf_puts(e->out, "0, ");
+        if (sub[3 * i + 2] >= 0)
+            asl_buf_printf(e->out, "k_jx_%d, ", sub[3 * i + 2]);
+        else
+            asl_buf_puts(e->out, "0, ");
+        asl_cquote_str(e->out, j->focus);
+        asl_buf_puts(e->out, ", ");
+        asl_cquote_str(e->out, j->index);
+        asl_buf_puts(e->out, ", ");
+        asl_cquote_str(e->out, j->ancestor);
+        asl_buf_puts(e->out, " },\n");
+    }
+    asl_buf_puts(e->out, "};\n");
+    free(sub);
+    return id;
+}
+
+/* A parsed "{% %}" expression; returns the id JX_REF_FMT names. */
+static int emit_jsonata(emitter *e, const aslrt_jx *x)
+{
+    return emit_jx_nodes(e, x, 1);
+}
+
 /* ----------------------------------------------------------- templates */
 
 static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
@@ -319,11 +409,12 @@ static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
     int id = lookup(e, t, K_TMPL);
     if (id >= 0)
         return id;
-    int *sub = malloc(sizeof(int) * (size_t)n * 3);
+    int *sub = malloc(sizeof(int) * (size_t)n * 4);
     for (int i = 0; i < n; i++) {
         sub[3 * i] = t[i].value ? emit_json(e, t[i].value) : -1;
         sub[3 * i + 1] = t[i].path ? emit_path(e, t[i].path) : -1;
         sub[3 * i + 2] = t[i].n ? emit_tmpls(e, t[i].items, t[i].n) : -1;
+        sub[3 * n + i] = t[i].jx ? emit_jsonata(e, t[i].jx) : -1; /* JSONATA: the parsed expression */
     }
     id = remember(e, t, K_TMPL);
     asl_buf_printf(e->out, "static const aslrt_tmpl k_tmpl_%d[] = {\n", id);
@@ -346,18 +437,30 @@ static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
         if (t[i].kind == ASLRT_T_CALL)
             PUT_ENUM(e->out, fn_name, t[i].fn);
         else
-            asl_buf_puts(e->out, "0");
+            asl_buf_printf(e->out, "%d", t[i].fn); /* JSONATA: reads $states.context */
         asl_buf_puts(e->out, ", ");
         asl_cquote_str(e->out, t[i].text);
         asl_buf_printf(e->out, ", %d, ", t[i].n);
         if (sub[3 * i + 2] >= 0)
-            asl_buf_printf(e->out, "k_tmpl_%d },\n", sub[3 * i + 2]);
+            asl_buf_printf(e->out, "k_tmpl_%d", sub[3 * i + 2]);
         else
-            asl_buf_puts(e->out, "0 },\n");
+            asl_buf_puts(e->out, "0");
+        if (sub[3 * n + i] >= 0)
+            asl_buf_printf(e->out, ", " JX_REF_FMT, sub[3 * n + i]);
+        asl_buf_puts(e->out, " },\n");
     }
     asl_buf_puts(e->out, "};\n");
     free(sub);
     return id;
+}
+
+/* ", k_tmpl_N" for a template emitted as id (-1: none, ", 0"). */
+static void put_tmpl_ref(asl_buf *b, int id)
+{
+    if (id >= 0)
+        asl_buf_printf(b, ", k_tmpl_%d", id);
+    else
+        asl_buf_puts(b, ", 0");
 }
 
 /* -------------------------------------------------------- choice rules */
@@ -367,12 +470,16 @@ static int emit_rules(emitter *e, const aslrt_rule *r, int n)
     int id = lookup(e, r, K_RULES);
     if (id >= 0)
         return id;
-    int *sub = malloc(sizeof(int) * (size_t)n * 4);
+    int *sub = malloc(sizeof(int) * (size_t)n * 7);
     for (int i = 0; i < n; i++) {
         sub[4 * i] = r[i].variable ? emit_path(e, r[i].variable) : -1;
         sub[4 * i + 1] = r[i].operand ? emit_json(e, r[i].operand) : -1;
         sub[4 * i + 2] = r[i].operand_path ? emit_path(e, r[i].operand_path) : -1;
         sub[4 * i + 3] = r[i].n ? emit_rules(e, r[i].sub, r[i].n) : -1;
+        /* Assign, Output, Condition (variables, JSONata) */
+        sub[4 * n + 3 * i] = r[i].assign ? emit_tmpls(e, r[i].assign, 1) : -1;
+        sub[4 * n + 3 * i + 1] = r[i].output ? emit_tmpls(e, r[i].output, 1) : -1;
+        sub[4 * n + 3 * i + 2] = r[i].condition ? emit_tmpls(e, r[i].condition, 1) : -1;
     }
     id = remember(e, r, K_RULES);
     asl_buf_printf(e->out, "static const aslrt_rule k_rules_%d[] = {\n", id);
@@ -396,7 +503,10 @@ static int emit_rules(emitter *e, const aslrt_rule *r, int n)
             asl_buf_printf(e->out, "k_rules_%d", sub[4 * i + 3]);
         else
             asl_buf_puts(e->out, "0");
-        asl_buf_printf(e->out, ", %d },\n", r[i].next);
+        asl_buf_printf(e->out, ", %d", r[i].next);
+        for (int k = 0; k < 3; k++)
+            put_tmpl_ref(e->out, sub[4 * n + 3 * i + k]);
+        asl_buf_puts(e->out, " },\n");
     }
     asl_buf_puts(e->out, "};\n");
     free(sub);
@@ -443,10 +553,12 @@ static int emit_retry(emitter *e, const aslrt_retrier *r, int n)
 
 static int emit_catch(emitter *e, const aslrt_catcher *c, int n)
 {
-    int *sub = malloc(sizeof(int) * (size_t)n * 2);
+    int *sub = malloc(sizeof(int) * (size_t)n * 4);
     for (int i = 0; i < n; i++) {
         sub[2 * i] = emit_errors(e, c[i].errors, c[i].nerrors);
         sub[2 * i + 1] = c[i].result_path ? emit_path(e, c[i].result_path) : -1;
+        sub[2 * n + 2 * i] = c[i].assign ? emit_tmpls(e, c[i].assign, 1) : -1;
+        sub[2 * n + 2 * i + 1] = c[i].output ? emit_tmpls(e, c[i].output, 1) : -1;
     }
     int id = remember(e, c, K_CATCH);
     asl_buf_printf(e->out, "static const aslrt_catcher k_catch_%d[] = {\n", id);
@@ -456,7 +568,10 @@ static int emit_catch(emitter *e, const aslrt_catcher *c, int n)
             asl_buf_printf(e->out, "&k_path_%d", sub[2 * i + 1]);
         else
             asl_buf_puts(e->out, "0");
-        asl_buf_printf(e->out, ", %d, %d },\n", c[i].result_path_null, c[i].next);
+        asl_buf_printf(e->out, ", %d, %d", c[i].result_path_null, c[i].next);
+        put_tmpl_ref(e->out, sub[2 * n + 2 * i]);
+        put_tmpl_ref(e->out, sub[2 * n + 2 * i + 1]);
+        asl_buf_puts(e->out, " },\n");
     }
     asl_buf_puts(e->out, "};\n");
     free(sub);
@@ -558,7 +673,8 @@ static void emit_machine_data(emitter *e, const asl_machine *m)
 {
     int n = m->rt.nstates;
     enum { IN, PARAMS, SEL, RES, OUT, RESULT, RULES, SECP, TSP, ERRP, CAUSEP, TOP, HBP, RETRY, CATCH, BR, ITEMS, ISEL, MCP,
-           TFCP, TFPP, READER, BATCHER, WRITER, NREF };
+           TFCP, TFPP, READER, BATCHER, WRITER, ASSIGN, OUTPUT, JITEMS, SECX, TSX, TOX, HBX, MCX, TFCX, TFPX, ERRX,
+           CAUSEX, NREF };
     int *ref = malloc(sizeof(int) * (size_t)(n ? n : 1) * NREF);
     for (int i = 0; i < n; i++) {
         const aslrt_state *s = &m->states[i];
@@ -586,6 +702,13 @@ static void emit_machine_data(emitter *e, const asl_machine *m)
         r[READER] = s->item_reader ? emit_item_reader(e, s->item_reader) : -1;
         r[BATCHER] = s->item_batcher ? emit_item_batcher(e, s->item_batcher) : -1;
         r[WRITER] = s->result_writer ? emit_result_writer(e, s->result_writer) : -1;
+        /* variables and JSONata (aslrt.h: the fields after `label`) */
+        const aslrt_tmpl *const more[] = {s->assign, s->output, s->items, s->seconds_expr, s->timestamp_expr,
+                                          s->timeout_seconds_expr, s->heartbeat_seconds_expr,
+                                          s->max_concurrency_expr, s->tolerated_failure_count_expr,
+                                          s->tolerated_failure_percentage_expr, s->error_expr, s->cause_expr};
+        for (int k = 0; k < (int)(sizeof more / sizeof more[0]); k++)
+            r[ASSIGN + k] = more[k] ? emit_tmpls(e, more[k], 1) : -1;
         r[BR] = -1;
         if (s->nbranches) {
             r[BR] = remember(e, s->branches, K_BRANCHES);
@@ -646,6 +769,12 @@ static void emit_machine_data(emitter *e, const asl_machine *m)
         field_ref(e->out, "item_batcher", "&k_batcher_%d", r[BATCHER]);
         field_ref(e->out, "result_writer", "&k_writer_%d", r[WRITER]);
         field_str(e->out, "label", s->label);
+        static const char *const more_names[] = {"assign", "output", "items", "seconds_expr", "timestamp_expr",
+                                                 "timeout_seconds_expr", "heartbeat_seconds_expr",
+                                                 "max_concurrency_expr", "tolerated_failure_count_expr",
+                                                 "tolerated_failure_percentage_expr", "error_expr", "cause_expr"};
+        for (int k = 0; k < (int)(sizeof more_names / sizeof more_names[0]); k++)
+            field_ref(e->out, more_names[k], "k_tmpl_%d", r[ASSIGN + k]);
         asl_buf_puts(e->out, "\n    },");
     }
     if (n == 0)

@@ -17,9 +17,11 @@
  * Literal JSON (Pass Result, literal parts of templates, choice operands)
  * is not copied: the descriptors point into `doc`, which the IR keeps alive.
  *
- * JSONata states (QueryLanguage "JSONata") are validated but not compiled
- * yet: their JSONata-only fields (Arguments, Output, Condition, ...) build
- * no runtime data.
+ * JSONata states (QueryLanguage "JSONata", flag ASLRT_JSONATA) leave the
+ * JSONPath fields unset; their JSONata-capable fields become templates
+ * whose leaves are literal JSON or expressions parsed now
+ * (asl_jsonata_parse), so nothing is parsed at run time.  Arguments goes
+ * where Parameters would, ItemSelector where JSONPath's does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@
 
 #include "front.h"
 #include "intrinsic.h"
+#include "jsonata_parse.h"
 #include "jsonfile.h"
 #include "path.h"
 #include "validate.h"
@@ -185,6 +188,144 @@ static const aslrt_tmpl *tmpl(builder *b, const cJSON *v, const char *ptr)
     return t;
 }
 
+/* ------------------------------------------------------------ JSONata */
+
+/* §9: "A JSONata string is a string value that starts with {% and ends
+   with %} exactly (no surrounding whitespace)". */
+static int is_jx_string(const cJSON *v)
+{
+    if (!cJSON_IsString(v))
+        return 0;
+    size_t n = strlen(v->valuestring);
+    return n >= 4 && memcmp(v->valuestring, "{%", 2) == 0 && memcmp(v->valuestring + n - 2, "%}", 2) == 0;
+}
+
+/* Does v hold a JSONata string anywhere (object values, array elements)? */
+static int has_jx(const cJSON *v)
+{
+    if (is_jx_string(v))
+        return 1;
+    for (const cJSON *m = cJSON_IsObject(v) || cJSON_IsArray(v) ? v->child : NULL; m; m = m->next)
+        if (has_jx(m))
+            return 1;
+    return 0;
+}
+
+static int is_states_var(const aslrt_jx *x)
+{
+    return x->kind == ASLRT_JX_VAR && x->str && strcmp(x->str, "states") == 0;
+}
+
+/* May evaluating x read $states.context?  Building the context object
+   costs, so the runtime adds it to $states only for expressions that may:
+   a path $states.context..., or $states used in any way other than as the
+   start of a path $states.<name>. Unsure (too deep) counts as yes. */
+static int jx_reads_context(const aslrt_jx *x, int depth)
+{
+    if (!x)
+        return 0;
+    if (depth > 400 || is_states_var(x))
+        return 1;
+    int from = 0;
+    if (x->kind == ASLRT_JX_PATH && x->n >= 2 && is_states_var(&x->kids[0])) {
+        const aslrt_jx *f = &x->kids[1];
+        if (x->kids[0].nstages || x->kids[0].group || f->kind != ASLRT_JX_NAME || !f->str ||
+            strcmp(f->str, "context") == 0)
+            return 1;
+        from = 1;
+    }
+    for (int i = from; i < x->n; i++)
+        if (jx_reads_context(&x->kids[i], depth + 1))
+            return 1;
+    for (int i = 0; i < x->nstages; i++)
+        if (jx_reads_context(&x->stages[i], depth + 1))
+            return 1;
+    return jx_reads_context(x->group, depth + 1);
+}
+
+/* One "{% expr %}" string as a JSONATA leaf: the expression parsed now
+   (validate.c has checked it parses), its trimmed text and its field kept
+   for AWS's causes, `fn` = 1 when it may read $states.context. */
+static void build_jx_leaf(builder *b, const cJSON *v, aslrt_tmpl *t, const char *field, const char *ptr)
+{
+    const char *s = v->valuestring + 2;
+    size_t n = strlen(v->valuestring) - 4;
+    while (n && strchr(" \t\r\n", s[0])) {
+        s++;
+        n--;
+    }
+    while (n && strchr(" \t\r\n", s[n - 1]))
+        n--;
+    const char *err = NULL;
+    t->kind = ASLRT_T_JSONATA;
+    t->text = asl_arena_strndup(b->a, s, n);
+    t->field = field;
+    t->jx = asl_jsonata_parse(b->a, t->text, &err);
+    if (!t->jx)
+        asl_diag_error(b->d, ptr, "invalid JSONata expression \"%s\": %s", t->text, err ? err : "syntax error");
+    else
+        t->fn = jx_reads_context(t->jx, 0);
+}
+
+/* A JSONata-capable field (§9) as a template: JSONata strings become
+   JSONATA leaves, subtrees without any one LITERAL nodes pointing into doc,
+   objects and arrays around them OBJECT / ARRAY nodes. Keys are literal (a
+   key ending ".$" means nothing here). `field` names the place in causes,
+   AWS's way: "Output", "Output/result", "Arguments/FunctionName". */
+static void build_jtmpl(builder *b, const cJSON *v, aslrt_tmpl *t, const char *field, const char *ptr)
+{
+    if (is_jx_string(v)) {
+        build_jx_leaf(b, v, t, field, ptr);
+        return;
+    }
+    if (!has_jx(v)) {
+        t->kind = ASLRT_T_LITERAL;
+        t->value = v;
+        return;
+    }
+    int n = cJSON_GetArraySize(v), i = 0;
+    aslrt_tmpl *items = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *items);
+    t->kind = cJSON_IsObject(v) ? ASLRT_T_OBJECT : ASLRT_T_ARRAY;
+    t->n = n;
+    t->items = items;
+    t->field = field;
+    for (const cJSON *m = v->child; m; m = m->next, i++) {
+        int obj = t->kind == ASLRT_T_OBJECT;
+        const char *key = obj ? (m->string ? m->string : "") : NULL;
+        const char *sub = obj ? asl_arena_printf(b->a, "%s/%s", field, key) : asl_arena_printf(b->a, "%s/%d", field, i);
+        build_jtmpl(b, m, &items[i], sub, obj ? asl_ptr_join(b->a, ptr, key) : asl_ptr_index(b->a, ptr, i));
+        if (obj) {
+            items[i].key = asl_arena_strdup(b->a, key);
+            if (items[i].kind != ASLRT_T_JSONATA)
+                items[i].field = items[i].key;
+        }
+    }
+}
+
+/* A JSONata-capable field (NULL when absent), in the arena. */
+static const aslrt_tmpl *jtmpl(builder *b, const cJSON *v, const char *field, const char *ptr)
+{
+    if (!v)
+        return NULL;
+    aslrt_tmpl *t = asl_arena_alloc(b->a, sizeof *t);
+    build_jtmpl(b, v, t, field, ptr);
+    return t;
+}
+
+/* A JSONata expression field (TimeoutSeconds, Seconds, Error, ...) when it
+   holds one; NULL for a literal (or absent) value. */
+static const aslrt_tmpl *jexpr(builder *b, const cJSON *v, const char *field, const char *ptr)
+{
+    return is_jx_string(v) ? jtmpl(b, v, field, ptr) : NULL;
+}
+
+/* Assign (§8): a payload template in JSONPath states, a JSONata template
+   in JSONata ones. */
+static const aslrt_tmpl *assign_tmpl(builder *b, const cJSON *v, int jsonata, const char *ptr)
+{
+    return jsonata ? jtmpl(b, v, "Assign", ptr) : tmpl(b, v, ptr);
+}
+
 /* Fail's ErrorPath / CausePath (§2.6): a Reference Path or an intrinsic
    call, as a PATH or CALL template. */
 static const aslrt_tmpl *error_tmpl(builder *b, const cJSON *v, const char *field, const char *ptr)
@@ -239,6 +380,10 @@ static void build_catch(builder *b, const mscope *ms, aslrt_state *st, const cJS
         aslrt_catcher *x = &cs[i];
         x->errors = error_names(b, get(r, "ErrorEquals"), &x->nerrors);
         x->next = lookup(ms, get(r, "Next"));
+        const char *cptr = asl_ptr_index(b->a, ptr, i);
+        x->assign = assign_tmpl(b, get(r, "Assign"), jsonata, asl_ptr_join(b->a, cptr, "Assign"));
+        if (jsonata)
+            x->output = jtmpl(b, get(r, "Output"), "Output", asl_ptr_join(b->a, cptr, "Output"));
         const cJSON *rp = jsonata ? NULL : get(r, "ResultPath");
         if (cJSON_IsNull(rp))
             x->result_path_null = 1;
@@ -256,6 +401,8 @@ static void build_catch(builder *b, const mscope *ms, aslrt_state *st, const cJS
 static void build_rule(builder *b, const mscope *ms, const cJSON *r, aslrt_rule *out, int top, const char *ptr)
 {
     out->next = top ? lookup(ms, get(r, "Next")) : -1;
+    if (top)
+        out->assign = tmpl(b, get(r, "Assign"), asl_ptr_join(b->a, ptr, "Assign"));
     static const char *const bools[] = { "And", "Or", "Not" };
     static const int bool_ops[] = { ASLRT_OP_AND, ASLRT_OP_OR, ASLRT_OP_NOT };
     for (int k = 0; k < 3; k++) {
@@ -294,6 +441,16 @@ static void build_rule(builder *b, const mscope *ms, const cJSON *r, aslrt_rule 
     asl_diag_error(b->d, ptr, "internal error: a choice rule without an operator reached the IR");
 }
 
+/* §9: a JSONata Choice rule: Condition (a literal boolean or an
+   expression), Next, and the Assign and Output used when it matches. */
+static void build_rule_jsonata(builder *b, const mscope *ms, const cJSON *r, aslrt_rule *out, const char *ptr)
+{
+    out->next = lookup(ms, get(r, "Next"));
+    out->condition = jtmpl(b, get(r, "Condition"), "Condition", asl_ptr_join(b->a, ptr, "Condition"));
+    out->assign = jtmpl(b, get(r, "Assign"), "Assign", asl_ptr_join(b->a, ptr, "Assign"));
+    out->output = jtmpl(b, get(r, "Output"), "Output", asl_ptr_join(b->a, ptr, "Output"));
+}
+
 /* §1: a state's own QueryLanguage, else the top level's (not the
    enclosing Map/Parallel's). */
 static int is_jsonata_state(builder *b, const cJSON *s)
@@ -312,6 +469,48 @@ static asl_machine *build_machine(builder *b, const cJSON *m, const char *pointe
    MaxInputBytesPerBatch[Path], BatchInput}, ResultWriter {Resource,
    Parameters, WriterConfig}, Label. ReaderConfig and WriterConfig stay
    literal JSON (pointing into doc): the runtime reads their few members. */
+/* The distributed Map's ItemReader, ItemBatcher and ResultWriter in a
+   JSONata state (§9): Arguments and BatchInput are JSONata templates;
+   ReaderConfig and WriterConfig stay literal, and so do the batcher's
+   limits [gap: a JSONata MaxItems / MaxItemsPerBatch is not evaluated]. */
+static void build_map_io_jsonata(builder *b, const cJSON *s, aslrt_state *st, const char *ptr)
+{
+#define XPTR(base, field) asl_ptr_join(b->a, base, field)
+    const cJSON *v, *r = get(s, "ItemReader");
+    if (cJSON_IsObject(r)) {
+        aslrt_item_reader *ir = asl_arena_alloc(b->a, sizeof *ir);
+        if (cJSON_IsString(v = get(r, "Resource")))
+            ir->resource = asl_arena_strdup(b->a, v->valuestring);
+        ir->parameters = jtmpl(b, get(r, "Arguments"), "ItemReader/Arguments", XPTR(XPTR(ptr, "ItemReader"), "Arguments"));
+        if (cJSON_IsObject(v = get(r, "ReaderConfig")))
+            ir->reader_config = v;
+        st->item_reader = ir;
+    }
+    const cJSON *ib = get(s, "ItemBatcher");
+    if (cJSON_IsObject(ib)) {
+        aslrt_item_batcher *bt = asl_arena_alloc(b->a, sizeof *bt);
+        if (cJSON_IsNumber(v = get(ib, "MaxItemsPerBatch")))
+            bt->max_items = v->valuedouble > 2147483647.0 ? 2147483647 : (int)v->valuedouble;
+        if (cJSON_IsNumber(v = get(ib, "MaxInputBytesPerBatch")))
+            bt->max_bytes = v->valuedouble > 2147483647.0 ? 2147483647 : (int)v->valuedouble;
+        bt->batch_input =
+            jtmpl(b, get(ib, "BatchInput"), "ItemBatcher/BatchInput", XPTR(XPTR(ptr, "ItemBatcher"), "BatchInput"));
+        st->item_batcher = bt;
+    }
+    const cJSON *rw = get(s, "ResultWriter");
+    if (cJSON_IsObject(rw)) {
+        aslrt_result_writer *w = asl_arena_alloc(b->a, sizeof *w);
+        if (cJSON_IsString(v = get(rw, "Resource")))
+            w->resource = asl_arena_strdup(b->a, v->valuestring);
+        w->parameters =
+            jtmpl(b, get(rw, "Arguments"), "ResultWriter/Arguments", XPTR(XPTR(ptr, "ResultWriter"), "Arguments"));
+        if (cJSON_IsObject(v = get(rw, "WriterConfig")))
+            w->writer_config = v;
+        st->result_writer = w;
+    }
+#undef XPTR
+}
+
 static void build_map_extras(builder *b, const cJSON *s, aslrt_state *st, const char *ptr, int jsonata)
 {
 #define XPTR(base, field) asl_ptr_join(b->a, base, field)
@@ -329,8 +528,14 @@ static void build_map_extras(builder *b, const cJSON *s, aslrt_state *st, const 
         st->tolerated_failure_percentage = v->valuedouble;
     if (cJSON_IsString(v = get(s, "Label")))
         st->label = asl_arena_strdup(b->a, v->valuestring);
-    if (jsonata)
-        return; /* JSONata's Arguments and expressions are compiled elsewhere */
+    if (jsonata) {
+        st->tolerated_failure_count_expr =
+            jexpr(b, get(s, "ToleratedFailureCount"), "ToleratedFailureCount", XPTR(ptr, "ToleratedFailureCount"));
+        st->tolerated_failure_percentage_expr = jexpr(b, get(s, "ToleratedFailurePercentage"),
+                                                      "ToleratedFailurePercentage", XPTR(ptr, "ToleratedFailurePercentage"));
+        build_map_io_jsonata(b, s, st, ptr);
+        return;
+    }
     st->tolerated_failure_count_path =
         path(b, get(s, "ToleratedFailureCountPath"), ASL_PATH_REFERENCE, XPTR(ptr, "ToleratedFailureCountPath"));
     st->tolerated_failure_percentage_path = path(b, get(s, "ToleratedFailurePercentagePath"), ASL_PATH_REFERENCE,
@@ -395,7 +600,15 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
     st->default_next = lookup(ms, get(s, "Default"));
 
 #define PTR(field) asl_ptr_join(b->a, ptr, field)
-    if (!jsonata) {
+    st->assign = assign_tmpl(b, get(s, "Assign"), jsonata, PTR("Assign"));
+    if (jsonata) {
+        /* §9: Arguments (Task, Parallel) take Parameters' place; Output
+           replaces the JSONPath fields. */
+        st->flags |= ASLRT_JSONATA;
+        st->output = jtmpl(b, get(s, "Output"), "Output", PTR("Output"));
+        if (st->type == ASLRT_TASK || st->type == ASLRT_PARALLEL)
+            st->parameters = jtmpl(b, get(s, "Arguments"), "Arguments", PTR("Arguments"));
+    } else {
         /* §3.1 data flow: a missing path means "$"; null sets a flag. */
         if (cJSON_IsNull(v = get(s, "InputPath")))
             st->flags |= ASLRT_INPUT_PATH_NULL;
@@ -419,12 +632,17 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
     switch (st->type) {
     case ASLRT_CHOICE: {
         const cJSON *rules = get(s, "Choices");
-        if (jsonata || !cJSON_IsArray(rules))
-            break;  /* JSONata Conditions are not compiled yet */
+        if (!cJSON_IsArray(rules))
+            break;
         int n = cJSON_GetArraySize(rules), i = 0;
         aslrt_rule *rs = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *rs);
-        for (const cJSON *r = rules->child; r; r = r->next, i++)
-            build_rule(b, ms, r, &rs[i], 1, asl_ptr_index(b->a, PTR("Choices"), i));
+        for (const cJSON *r = rules->child; r; r = r->next, i++) {
+            const char *rptr = asl_ptr_index(b->a, PTR("Choices"), i);
+            if (jsonata)
+                build_rule_jsonata(b, ms, r, &rs[i], rptr);
+            else
+                build_rule(b, ms, r, &rs[i], 1, rptr);
+        }
         st->nrules = n;
         st->rules = rs;
         break;
@@ -434,18 +652,26 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
             st->seconds = v->valuedouble;
             st->flags |= ASLRT_HAS_SECONDS;
         }
-        if (cJSON_IsString(v = get(s, "Timestamp")) && !jsonata)
+        if (cJSON_IsString(v = get(s, "Timestamp")) && !(jsonata && is_jx_string(v)))
             st->timestamp = asl_arena_strdup(b->a, v->valuestring);
+        if (jsonata) {
+            st->seconds_expr = jexpr(b, get(s, "Seconds"), "Seconds", PTR("Seconds"));
+            st->timestamp_expr = jexpr(b, get(s, "Timestamp"), "Timestamp", PTR("Timestamp"));
+        }
         if (!jsonata) {
             st->seconds_path = path(b, get(s, "SecondsPath"), ASL_PATH_REFERENCE, PTR("SecondsPath"));
             st->timestamp_path = path(b, get(s, "TimestampPath"), ASL_PATH_REFERENCE, PTR("TimestampPath"));
         }
         break;
     case ASLRT_FAIL:
-        if (cJSON_IsString(v = get(s, "Error")))
+        if (cJSON_IsString(v = get(s, "Error")) && !(jsonata && is_jx_string(v)))
             st->error = asl_arena_strdup(b->a, v->valuestring);
-        if (cJSON_IsString(v = get(s, "Cause")))
+        if (cJSON_IsString(v = get(s, "Cause")) && !(jsonata && is_jx_string(v)))
             st->cause = asl_arena_strdup(b->a, v->valuestring);
+        if (jsonata) {
+            st->error_expr = jexpr(b, get(s, "Error"), "Error", PTR("Error"));
+            st->cause_expr = jexpr(b, get(s, "Cause"), "Cause", PTR("Cause"));
+        }
         if (!jsonata) {
             st->error_path = error_tmpl(b, get(s, "ErrorPath"), "ErrorPath", PTR("ErrorPath"));
             st->cause_path = error_tmpl(b, get(s, "CausePath"), "CausePath", PTR("CausePath"));
@@ -458,6 +684,11 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
             st->timeout_seconds = v->valuedouble;
         if (cJSON_IsNumber(v = get(s, "HeartbeatSeconds")))
             st->heartbeat_seconds = v->valuedouble;
+        if (jsonata) {
+            st->timeout_seconds_expr = jexpr(b, get(s, "TimeoutSeconds"), "TimeoutSeconds", PTR("TimeoutSeconds"));
+            st->heartbeat_seconds_expr =
+                jexpr(b, get(s, "HeartbeatSeconds"), "HeartbeatSeconds", PTR("HeartbeatSeconds"));
+        }
         if (!jsonata) {
             st->timeout_seconds_path = path(b, get(s, "TimeoutSecondsPath"), ASL_PATH_REFERENCE, PTR("TimeoutSecondsPath"));
             st->heartbeat_seconds_path =
@@ -489,6 +720,11 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
             st->item_selector = tmpl(b, get(s, sel), PTR(sel));
             st->max_concurrency_path =
                 path(b, get(s, "MaxConcurrencyPath"), ASL_PATH_REFERENCE, PTR("MaxConcurrencyPath"));
+        } else {
+            /* §2.8 JSONata: Items (else the input), ItemSelector, MaxConcurrency */
+            st->items = jtmpl(b, get(s, "Items"), "Items", PTR("Items"));
+            st->item_selector = jtmpl(b, get(s, "ItemSelector"), "ItemSelector", PTR("ItemSelector"));
+            st->max_concurrency_expr = jexpr(b, get(s, "MaxConcurrency"), "MaxConcurrency", PTR("MaxConcurrency"));
         }
         if (cJSON_IsNumber(v = get(s, "MaxConcurrency")))
             st->max_concurrency = v->valuedouble > 2147483647.0 ? 2147483647 : (int)v->valuedouble;
@@ -576,12 +812,11 @@ static const char *stem(asl_arena *a, const char *file)
     return asl_arena_strndup(a, base, n);
 }
 
-/* Parse, validate, build: the IR is built only from a definition with no
-   errors, so the builder never sees a shape the validator rejects. */
-asl_def *asl_front_load(const char *file, asl_diag *d)
+/* Validate, build: the IR is built only from a definition with no errors,
+   so the builder never sees a shape the validator rejects.  doc (taken) is
+   the parsed definition, or NULL with the syntax error in err (taken). */
+static asl_def *load_doc(const char *file, cJSON *doc, char *err, asl_diag *d)
 {
-    char *err = NULL;
-    cJSON *doc = aslrt_json_load(file, &err);
     if (!doc) {
         /* Syntax errors already say FILE:LINE:COL and show the spot. */
         fprintf(d->out, "%s\n", err ? err : "invalid JSON");
@@ -617,6 +852,22 @@ asl_def *asl_front_load(const char *file, asl_diag *d)
         return NULL;
     }
     return def;
+}
+
+/* Reads and parses the file, then load_doc. */
+asl_def *asl_front_load(const char *file, asl_diag *d)
+{
+    char *err = NULL;
+    cJSON *doc = aslrt_json_load(file, &err);
+    return load_doc(file, doc, err, d);
+}
+
+/* The same from text in memory (the fuzz targets): file only names it. */
+asl_def *asl_front_load_text(const char *file, const char *text, size_t len, asl_diag *d)
+{
+    char *err = NULL;
+    cJSON *doc = aslrt_json_parse(file, text, len, &err);
+    return load_doc(file, doc, err, d);
 }
 
 /* The arena holds the IR and def itself; the document is separate. */

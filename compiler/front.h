@@ -10,6 +10,10 @@
    stop it. */
 asl_def *asl_front_load(const char *file, asl_diag *d);
 
+/* The same for a definition already in memory: text holds len bytes (not
+   necessarily NUL-terminated); file names it in diagnostics. */
+asl_def *asl_front_load_text(const char *file, const char *text, size_t len, asl_diag *d);
+
 /* Frees the IR, its arena and its document. */
 void asl_def_free(asl_def *def);
 

@@ -226,7 +226,7 @@ static void lex_string(parser *p, token *t)
                 break;
             }
             default:
-                fail(p, (int)p->at, "S0103: Unsupported escape sequence: \\%c", e ? e : ' ');
+                fail(p, (int)p->at, "S0103: Unsupported escape sequence: \\\"%c\"", e ? e : ' ');
             }
             p->at++;
         } else if (c == q) {
@@ -826,9 +826,8 @@ static void check_signature(parser *p, const char *sig, int pos)
                 depth += sig[i] == '<' ? 1 : sig[i] == '>' ? -1 : 0;
             if (!sig[i])
                 break;
-        } else if (c != '?' && c != '+' && c != '-') {
-            fail(p, pos, "S0201: Syntax error: \"%c\" in function signature", c);
         }
+        /* other characters are ignored, as JSONata does */
     }
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aot.h"
+#include "bench.h"
 #include "bindings.h"
 #include "emit.h"
 #include "front.h"
@@ -23,6 +24,8 @@ static const char usage_text[] =
     "  aslc emit-c WF.asl.json [-o FILE.c]     print the generated C\n"
     "  aslc graph  WF.asl.json [--format dot|mermaid] [--history FILE] [-o FILE]\n"
     "                                          draw the workflow (and the path a history took)\n"
+    "  aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]\n"
+    "              [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)\n"
     "  ./EXE [run options]                     a built workflow takes the run options\n"
     "run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE\n"
     "             --trace  --mock-config FILE --test-case NAME  --bindings FILE\n"
@@ -324,5 +327,7 @@ int main(int argc, char **argv)
         return cmd_emit_c(argc - 2, argv + 2);
     if (strcmp(cmd, "graph") == 0)
         return cmd_graph(argc - 2, argv + 2);
+    if (strcmp(cmd, "bench") == 0)
+        return asl_bench_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

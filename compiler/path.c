@@ -24,6 +24,12 @@
  *   unary    := '!' unary | '(' or ')' | operand (relop operand)?
  *   relop    := '==' | '!=' | '<' | '<=' | '>' | '>='
  *   operand  := path (rooted at @ or $) | number | 'string' | "string" | true | false | null
+ *             | bareword                         [A-Za-z_\x80-\xff][A-Za-z0-9_.\x80-\xff-]*,
+ *                                                  taken as a string (see parse_operand)
+ *
+ * Jayway trims blanks around the whole path ("$$.Execution.Name " is a path
+ * AWS accepted), and reads a name straight after ']' as the next field
+ * ("$.Instances[0]InstanceId" is "$.Instances[0].InstanceId"); so do we.
  *
  * A path without a wildcard, slice, union, filter or '..' is definite: it
  * selects at most one node and yields the node itself.  Filters nest (a path
@@ -43,7 +49,8 @@
 
 typedef struct parser {
     asl_arena *a;
-    const char *s;   /* the whole text: error offsets count from here */
+    const char *s;   /* the text without its surrounding blanks */
+    size_t base;     /* blanks trimmed off the front: error offsets count from the text as written */
     size_t pos;
     int flags;       /* ASL_PATH_* */
     int depth;       /* current filter nesting */
@@ -70,7 +77,7 @@ static void fail(parser *ps, size_t at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ps->err = asl_arena_printf(ps->a, "%s at offset %zu", msg, at);
+    ps->err = asl_arena_printf(ps->a, "%s at offset %zu", msg, ps->base + at);
 }
 
 /* A character as an error message shows it. */
@@ -301,6 +308,10 @@ static const cJSON *parse_string_literal(parser *ps)
             continue;
         }
         char e = ps->s[ps->pos + 1];
+        if (e == 0) {            /* a backslash at the very end: never step past the NUL */
+            fail(ps, ps->pos, "unterminated string");
+            return NULL;
+        }
         ps->pos += 2;
         switch (e) {
         case 'b': buf[n++] = '\b'; break;
@@ -322,9 +333,6 @@ static const cJSON *parse_string_literal(parser *ps)
             put_utf8(buf, &n, u); /* at most 3 bytes for the 6 read */
             break;
         }
-        case 0:
-            fail(ps, ps->pos - 1, "unterminated string");
-            return NULL;
         default: /* \\ \' \" \/ and anything else: the character itself */
             buf[n++] = e;
             break;
@@ -387,7 +395,20 @@ static int keyword(parser *ps, const char *kw)
     return 1;
 }
 
-/* operand := path | number | string | true | false | null.  Exactly one of
+/* A bare word in a filter, such as Receipt in [?(@.Name==Receipt)], is a
+   string.  Real definitions AWS accepted are written this way
+   (`[?(@.Type.Text==AMOUNT_PAID)]`), so it cannot be a syntax error; Jayway's
+   own filter compiler would read it as a number and give up, which helps
+   nobody.  The one useful meaning is the author's: compare with the text. */
+static const cJSON *parse_bare_word(parser *ps)
+{
+    size_t start = ps->pos;
+    while (is_var_char(cur(ps)) || cur(ps) == '-' || cur(ps) == '.')
+        ps->pos++;
+    return literal(ps, ASLRT_J_STRING, 0, asl_arena_strndup(ps->a, ps->s + start, ps->pos - start));
+}
+
+/* operand := path | number | string | true | false | null | bareword.  Exactly one of
    *path and *lit is set on success. */
 static int parse_operand(parser *ps, const aslrt_path **path, const cJSON **lit)
 {
@@ -406,6 +427,8 @@ static int parse_operand(parser *ps, const aslrt_path **path, const cJSON **lit)
         *lit = literal(ps, ASLRT_J_FALSE, 0, NULL);
     else if (keyword(ps, "null"))
         *lit = literal(ps, ASLRT_J_NULL, 0, NULL);
+    else if (is_var_char(c))
+        *lit = parse_bare_word(ps);
     else
         fail(ps, ps->pos, "expected a path, number, string, true, false or null, found %s",
              show(ps, ps->pos));
@@ -819,7 +842,17 @@ static const aslrt_path *parse_path(parser *ps, int in_filter)
     while (rc == 0) {
         size_t at = ps->pos;
         char c = cur(ps);
-        if (c == '.' && ps->s[ps->pos + 1] == '.') {
+        int after_bracket = at > 0 && ps->s[at - 1] == ']' && sv.n > 0;
+        if (after_bracket && is_var_char(c)) { /* Jayway: "[0]name" is "[0].name" */
+            const char *name = parse_dot_name(ps, in_filter);
+            if (!name) {
+                rc = -1;
+                break;
+            }
+            aslrt_step *st = push_step(&sv);
+            st->kind = ASLRT_STEP_FIELD;
+            st->name = name;
+        } else if (c == '.' && ps->s[ps->pos + 1] == '.') {
             rc = parse_descent(ps, &sv, in_filter);
         } else if (c == '.') {
             ps->pos++;
@@ -864,9 +897,23 @@ static const aslrt_path *parse_path(parser *ps, int in_filter)
     return p;
 }
 
+/* Blanks as Jayway's trim() drops them around a path. */
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Trims the blanks around text, then parses it as a path (see the top). */
 const aslrt_path *asl_path_parse(asl_arena *a, const char *text, int flags, const char **err)
 {
-    parser ps = {.a = a, .s = text, .flags = flags};
+    size_t lead = 0, n = strlen(text);
+    while (is_blank(text[lead]))
+        lead++;
+    while (n > lead && is_blank(text[n - 1]))
+        n--;
+    if (lead > 0 || text[n] != 0)
+        text = asl_arena_strndup(a, text + lead, n - lead);
+    parser ps = {.a = a, .s = text, .base = lead, .flags = flags};
     const aslrt_path *p = parse_path(&ps, 0);
     if (p && cur(&ps) != 0) {
         fail(&ps, ps.pos, "unexpected %s", show(&ps, ps.pos));

@@ -35,6 +35,7 @@
 #include <cjson/cJSON.h>
 
 #include "intrinsic.h"
+#include "jsonata_parse.h"
 #include "path.h"
 #include "timestamp.h"
 #include "validate.h"
@@ -340,10 +341,36 @@ static const char *json_type(const cJSON *v)
     return "an invalid value";
 }
 
-/* The one wording for a value of the wrong JSON type. */
+/* Does s look like a placeholder that a template tool fills in before the
+   definition reaches AWS: "${Name}" (SAM, CloudFormation, Terraform) or an
+   upper-case word with underscores such as "DYNAMIC_ROUTING_CHOICES"? */
+static int looks_like_placeholder(const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 3 && s[0] == '$' && s[1] == '{' && s[n - 1] == '}')
+        return 1;
+    int underscore = 0;
+    if (!(s[0] >= 'A' && s[0] <= 'Z'))
+        return 0;
+    for (; *s; s++) {
+        if (*s == '_')
+            underscore = 1;
+        else if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            return 0;
+    }
+    return underscore;
+}
+
+/* The one wording for a value of the wrong JSON type.  A string that looks
+   like a template placeholder gets a hint: aslc checks the definition as
+   AWS would receive it, after substitution. */
 static void type_error(vctx *c, const char *ptr, const char *expected, const cJSON *v)
 {
-    asl_diag_error(c->d, ptr, "expected %s but found %s", expected, json_type(v));
+    if (cJSON_IsString(v) && looks_like_placeholder(v->valuestring))
+        asl_diag_error(c->d, ptr, "expected %s but found the string \"%.80s\" (a placeholder? check the "
+                       "definition after your template tool has filled it in)", expected, v->valuestring);
+    else
+        asl_diag_error(c->d, ptr, "expected %s but found %s", expected, json_type(v));
 }
 
 /* A value from the definition as a message quotes it: at most 80 bytes,
@@ -613,7 +640,10 @@ static int find_state(vctx *c, const cJSON *states, const char *name)
    else is wrong.  flags: ASL_PATH_*.  Returns 0 when the path is valid. */
 static int check_path_text(vctx *c, const char *text, const char *ptr, int flags)
 {
-    if (text[0] != '$') {
+    const char *t = text;
+    while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+        t++;                      /* Jayway trims blanks around a path; so does asl_path_parse */
+    if (t[0] != '$') {
         asl_diag_error(c->d, ptr, "expected a path starting with \"$\" but found \"%s\"", show(c, text));
         return -1;
     }
@@ -956,6 +986,36 @@ static int new_scope(vctx *c, int parent)
 
 /* --------------------------------------------------------- Retry, Catch */
 
+/* §6.1: the error names the States Language defines.  Names starting with
+   "States." are reserved for these, but AWS accepts others in ErrorEquals
+   (the corpus has "States.QuorumMet"), so an unknown one is a warning. */
+static const char *const predefined_errors[] = {
+    "States.ALL", "States.HeartbeatTimeout", "States.Timeout", "States.TaskFailed", "States.Permissions",
+    "States.ResultPathMatchFailure", "States.ParameterPathFailure", "States.BranchFailed",
+    "States.NoChoiceMatched", "States.IntrinsicFailure", "States.ExceedToleratedFailureThreshold",
+    "States.ItemReaderFailed", "States.ResultWriterFailed", "States.QueryEvaluationError", "States.Runtime",
+    "States.DataLimitExceeded", "States.Http.Socket",
+};
+#define NPREDEFINED ((int)(sizeof predefined_errors / sizeof predefined_errors[0]))
+
+/* Warns about an ErrorEquals name that can never match: a reserved
+   "States." name the States Language does not define, or one of the two
+   errors §6.1 says no retrier or catcher sees. */
+static void check_error_name(vctx *c, const char *name, const char *ptr, const char *what)
+{
+    if (strncmp(name, "States.", 7) != 0)
+        return;
+    if (strcmp(name, "States.Runtime") == 0 || strcmp(name, "States.DataLimitExceeded") == 0) {
+        asl_diag_warning(c->d, ptr, "%s never sees \"%s\": that error cannot be retried or caught", what, name);
+        return;
+    }
+    for (int i = 0; i < NPREDEFINED; i++)
+        if (strcmp(predefined_errors[i], name) == 0)
+            return;
+    asl_diag_warning(c->d, ptr, "\"%s\" is not a predefined error name (names starting with \"States.\" are "
+                     "reserved for them)%s", show(c, name), suggest(c, name, predefined_errors, NPREDEFINED));
+}
+
 /* §6.2/§6.3: "ErrorEquals (required)": a non-empty array of strings;
    "States.ALL alone and only in the last retrier/catcher" (§1). */
 static void check_error_equals(vctx *c, const cJSON *v, const char *ptr, int last, const char *what)
@@ -974,8 +1034,10 @@ static void check_error_equals(vctx *c, const cJSON *v, const char *ptr, int las
         const char *eptr = join_index(c, ptr, i);
         if (check_string(c, e, eptr))
             continue;
-        if (strcmp(e->valuestring, "States.ALL") != 0)
+        if (strcmp(e->valuestring, "States.ALL") != 0) {
+            check_error_name(c, e->valuestring, eptr, what);
             continue;
+        }
         if (n > 1)
             asl_diag_error(c->d, eptr, "\"States.ALL\" must be the only error name in its ErrorEquals");
         else if (!last)
@@ -1312,7 +1374,35 @@ static void check_item_reader(vctx *c, const cJSON *v, const char *ptr, int lang
     if (rc && !cJSON_IsObject(rc)) {
         type_error(c, rptr, "an object", rc);
     } else if (rc) {
+        static const char *const keys[] = { "InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter",
+                                            "ManifestType", "MaxItems", "MaxItemsPath", NULL };
+        static const char *const input_types[] = { "CSV", "JSON", "JSONL", "MANIFEST", "PARQUET", NULL };
+        static const char *const header_locations[] = { "FIRST_ROW", "GIVEN", NULL };
+        static const char *const delimiters[] = { "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB", NULL };
+        check_known_keys(c, rc, rptr, keys, "a ReaderConfig");
         const cJSON *x;
+        if ((x = get(rc, "InputType")))
+            check_enum(c, x, join(c, rptr, "InputType"), input_types);
+        if ((x = get(rc, "CSVHeaderLocation")))
+            check_enum(c, x, join(c, rptr, "CSVHeaderLocation"), header_locations);
+        if ((x = get(rc, "CSVDelimiter")))
+            check_enum(c, x, join(c, rptr, "CSVDelimiter"), delimiters);
+        if ((x = get(rc, "ManifestType")))
+            check_string(c, x, join(c, rptr, "ManifestType"));
+        /* §2.8 CSVHeaderLocation GIVEN: the header names are CSVHeaders. */
+        if ((x = get(rc, "CSVHeaders"))) {
+            const char *hptr = join(c, rptr, "CSVHeaders");
+            if (!cJSON_IsArray(x)) {
+                type_error(c, hptr, "an array of strings", x);
+            } else {
+                int i = 0;
+                for (const cJSON *h = x->child; h; h = h->next, i++)
+                    check_string(c, h, join_index(c, hptr, i));
+            }
+        }
+        x = get(rc, "CSVHeaderLocation");
+        if (cJSON_IsString(x) && strcmp(x->valuestring, "GIVEN") == 0 && !get(rc, "CSVHeaders"))
+            asl_diag_error(c->d, rptr, "\"CSVHeaderLocation\": \"GIVEN\" needs the header names in \"CSVHeaders\"");
         if ((x = get(rc, "MaxItems")))
             check_int(c, x, join(c, rptr, "MaxItems"), 0, 100000000, lang == L_J);
         if ((x = lang_field(c, rc, rptr, "MaxItemsPath", L_P, lang)))
@@ -1363,9 +1453,25 @@ static void check_result_writer(vctx *c, const cJSON *v, const char *ptr, int la
     }
     check_known_keys(c, v, ptr, allowed, "a ResultWriter");
     check_io_config(c, v, ptr, lang, 0);
-    const cJSON *x;
-    if ((x = get(v, "WriterConfig")) && !cJSON_IsObject(x))
-        type_error(c, join(c, ptr, "WriterConfig"), "an object", x);
+    const cJSON *x = get(v, "WriterConfig");
+    const char *wptr = join(c, ptr, "WriterConfig");
+    if (x && !cJSON_IsObject(x)) {
+        type_error(c, wptr, "an object", x);
+    } else if (x) {
+        static const char *const keys[] = { "OutputType", "Transformation", NULL };
+        static const char *const output_types[] = { "JSON", "JSONL", NULL };
+        static const char *const transformations[] = { "NONE", "COMPACT", "FLATTEN", NULL };
+        check_known_keys(c, x, wptr, keys, "a WriterConfig");
+        const cJSON *y;
+        if ((y = get(x, "OutputType")))
+            check_enum(c, y, join(c, wptr, "OutputType"), output_types);
+        if ((y = get(x, "Transformation")))
+            check_enum(c, y, join(c, wptr, "Transformation"), transformations);
+    }
+    /* A ResultWriter says where the results go: a Resource (with its
+       Parameters/Arguments), or at least a WriterConfig. */
+    if (!get(v, "Resource") && !x)
+        asl_diag_error(c->d, ptr, "a ResultWriter needs \"Resource\" (or \"WriterConfig\")");
 }
 
 /* §1 Map Label: "1..40 chars; no whitespace, control characters, or any of
@@ -1571,6 +1677,87 @@ static int field_index(const char *name)
 
 /* One state: its Type, each field against the table, then the rules that
    tie fields together. */
+/* §9 JSONata expressions, wherever a JSONata state holds one: "{% %}"
+   strings in object values and array elements, at any depth.  Each must
+   parse; "no top-level `$`, `$$` or bare field names" (AWS refuses them:
+   an expression has no context value, the input is $states.input); and
+   "$states.result (Task/Map/Parallel top-level Output/Assign only),
+   $states.errorOutput (catcher Output/Assign only)".  `allow` says which
+   of the two the field may read (1: result, 2: errorOutput). */
+static void check_jsonata_value(vctx *c, const cJSON *v, const char *ptr, int allow)
+{
+    if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+        int i = 0;
+        for (const cJSON *m = v->child; m; m = m->next, i++)
+            check_jsonata_value(c, m, cJSON_IsObject(v) ? join(c, ptr, m->string ? m->string : "")
+                                                        : join_index(c, ptr, i), allow);
+        return;
+    }
+    if (!is_jsonata(v))
+        return;
+    size_t n = strlen(v->valuestring);
+    const char *text = asl_arena_strndup(c->a, v->valuestring + 2, n - 4);
+    const char *err = NULL;
+    const aslrt_jx *x = asl_jsonata_parse(c->a, text, &err);
+    if (!x) {
+        asl_diag_error(c->d, ptr, "invalid JSONata expression \"%s\": %s", show(c, v->valuestring),
+                       err ? err : "syntax error");
+        return;
+    }
+    if (asl_jsonata_reads_context(x))
+        asl_diag_error(c->d, ptr,
+                       "JSONata expression \"%s\" reads $, $$ or a field name at its top level; Step Functions "
+                       "gives expressions no context value: start paths at $states.input (or a variable)",
+                       show(c, v->valuestring));
+    if (!(allow & 1) && asl_jsonata_uses_states_field(x, "result"))
+        asl_diag_error(c->d, ptr,
+                       "$states.result exists only in the Output and Assign of Task, Parallel and Map states");
+    if (!(allow & 2) && asl_jsonata_uses_states_field(x, "errorOutput"))
+        asl_diag_error(c->d, ptr, "$states.errorOutput exists only in a catcher's Output and Assign");
+}
+
+/* Every JSONata-capable field of a JSONata state (§9), its catchers and
+   its Choice rules; the fields that are never JSONata (Type, Resource,
+   Next, names, Retry) and nested machines are left out. */
+static void check_jsonata_state(vctx *c, const cJSON *s, const char *ptr, int type)
+{
+    static const char *const never[] = { "Type", "Comment", "QueryLanguage", "Next", "End", "Resource",
+                                         "Branches", "ItemProcessor", "Iterator", "Retry", "Catch",
+                                         "Choices", "Default", NULL };
+    int work = type == ASLRT_TASK || type == ASLRT_PARALLEL || type == ASLRT_MAP;
+    for (const cJSON *m = s->child; m; m = m->next) {
+        const char *k = m->string ? m->string : "";
+        int skip = 0;
+        for (int i = 0; never[i] && !skip; i++)
+            skip = strcmp(never[i], k) == 0;
+        if (skip)
+            continue;
+        int result_ok = work && (strcmp(k, "Output") == 0 || strcmp(k, "Assign") == 0);
+        check_jsonata_value(c, m, join(c, ptr, k), result_ok ? 1 : 0);
+    }
+    const cJSON *list = get(s, "Catch");
+    int i = 0;
+    for (const cJSON *r = cJSON_IsArray(list) ? list->child : NULL; r; r = r->next, i++) {
+        const char *rptr = join_index(c, join(c, ptr, "Catch"), i);
+        const cJSON *v;
+        if ((v = get(r, "Assign")))
+            check_jsonata_value(c, v, join(c, rptr, "Assign"), 2);
+        if ((v = get(r, "Output")))
+            check_jsonata_value(c, v, join(c, rptr, "Output"), 2);
+    }
+    list = get(s, "Choices");
+    i = 0;
+    for (const cJSON *r = cJSON_IsArray(list) ? list->child : NULL; r; r = r->next, i++) {
+        const char *rptr = join_index(c, join(c, ptr, "Choices"), i);
+        static const char *const fields[] = { "Condition", "Assign", "Output" };
+        for (int f = 0; f < 3; f++) {
+            const cJSON *v = get(r, fields[f]);
+            if (v)
+                check_jsonata_value(c, v, join(c, rptr, fields[f]), 0);
+        }
+    }
+}
+
 static void check_state(vctx *c, machine *mc, const cJSON *s, const char *name, const char *ptr)
 {
     /* §1 "State name: 1..80 characters"; "unique across the whole machine
@@ -1641,6 +1828,8 @@ static void check_state(vctx *c, machine *mc, const cJSON *s, const char *name, 
         }
         check_field(c, mc, f, m, mptr, lang);
     }
+    if (lang == L_J)
+        check_jsonata_state(c, s, ptr, type);
 
     /* §1: "Non-terminal states other than Choice need exactly one of Next
        (string) or "End": true." */
@@ -1659,18 +1848,27 @@ static void check_state(vctx *c, machine *mc, const cJSON *s, const char *name, 
     int j = lang == L_J;
     switch (type) {
     case ASLRT_TASK: {
-        if (!get(s, "Resource"))
+        const cJSON *res = get(s, "Resource");
+        if (!res)
             asl_diag_error(c->d, ptr, "missing required field \"Resource\"");
+        else if (j && is_jsonata(res))   /* §2.2: "Resource (string, required, literal - never JSONata)" */
+            asl_diag_error(c->d, join(c, ptr, "Resource"),
+                           "\"Resource\" is always a literal ARN; put computed values in \"Arguments\"");
         if (!j) {
             check_exclusive(c, s, ptr, "TimeoutSeconds", "TimeoutSecondsPath");
             check_exclusive(c, s, ptr, "HeartbeatSeconds", "HeartbeatSecondsPath");
         }
-        /* §2.2: HeartbeatSeconds "must be < timeout" (when both literal). */
+        /* §2.2: HeartbeatSeconds "must be < timeout" (when both literal).
+           A warning, not an error: the spec says MUST, but no recording
+           shows AWS rejecting it, real definitions set both from template
+           variables that may well be equal, and the run is well defined:
+           whichever limit passes first fails the task with States.Timeout. */
         const cJSON *to = get(s, "TimeoutSeconds"), *hb = get(s, "HeartbeatSeconds");
         if (cJSON_IsNumber(to) && cJSON_IsNumber(hb) && hb->valuedouble >= to->valuedouble)
-            asl_diag_error(c->d, join(c, ptr, "HeartbeatSeconds"),
-                           "HeartbeatSeconds (%s) must be smaller than TimeoutSeconds (%s)",
-                           show_num(c, hb->valuedouble), show_num(c, to->valuedouble));
+            asl_diag_warning(c->d, join(c, ptr, "HeartbeatSeconds"),
+                             "HeartbeatSeconds (%s) should be smaller than TimeoutSeconds (%s): the task times "
+                             "out before a missed heartbeat is noticed",
+                             show_num(c, hb->valuedouble), show_num(c, to->valuedouble));
         break;
     }
     case ASLRT_CHOICE:
@@ -1833,6 +2031,12 @@ static void check_machine(vctx *c, const cJSON *m, const char *ptr, int kind)
                 check_enum(c, x, join(c, pptr, "Mode"), modes);
             if ((x = get(v, "ExecutionType")))
                 check_enum(c, x, join(c, pptr, "ExecutionType"), types);
+            /* AWS: ExecutionType "must be provided if you specified
+               DISTRIBUTED for the Mode sub-field". */
+            x = get(v, "Mode");
+            if (cJSON_IsString(x) && strcmp(x->valuestring, "DISTRIBUTED") == 0 && !get(v, "ExecutionType"))
+                asl_diag_error(c->d, pptr, "a DISTRIBUTED item processor needs \"ExecutionType\" "
+                                           "(\"STANDARD\" or \"EXPRESS\")");
         }
     }
 

@@ -133,8 +133,13 @@ enum {
     ASLRT_T_PATH,    /* `path` applied to the template's input / context / variables */
     ASLRT_T_CALL,    /* intrinsic `fn` applied to `items` (its arguments) */
     ASLRT_T_OBJECT,  /* `items` are members, each with a `key` */
-    ASLRT_T_ARRAY    /* `items` are elements */
+    ASLRT_T_ARRAY,   /* `items` are elements */
+    ASLRT_T_JSONATA  /* a "{% expr %}" string in a JSONata state: `jx` evaluated with
+                        $states; `text` the expression and `field` where it sits
+                        ("Output/result"), both for causes */
 };
+
+struct aslrt_jx;
 
 typedef struct aslrt_tmpl {
     int kind;                      /* ASLRT_T_* */
@@ -146,6 +151,7 @@ typedef struct aslrt_tmpl {
     const char *text;              /* CALL: the call as written, for causes */
     int n;                         /* OBJECT, ARRAY, CALL: number of items */
     const struct aslrt_tmpl *items;
+    const struct aslrt_jx *jx;     /* JSONATA: the parsed expression */
 } aslrt_tmpl;
 
 /* Intrinsic functions (States.<name>). */
@@ -183,6 +189,9 @@ typedef struct aslrt_rule {
     int n;                          /* AND, OR: number of sub-rules; NOT: 1 */
     const struct aslrt_rule *sub;
     int next;                       /* top-level rules: target state index */
+    const aslrt_tmpl *assign;       /* top-level rules: Assign, used when the rule matches */
+    const aslrt_tmpl *output;       /* JSONata top-level rules: Output, likewise */
+    const aslrt_tmpl *condition;    /* JSONata rules: Condition (a JSONATA or LITERAL node) */
 } aslrt_rule;
 
 /* ---------------------------------------------------------------- states */
@@ -200,6 +209,8 @@ enum {
 #define ASLRT_DISTRIBUTED      16 /* Map: ProcessorConfig.Mode DISTRIBUTED */
 #define ASLRT_HAS_TOLERATED_COUNT      32 /* Map: ToleratedFailureCount[Path] given */
 #define ASLRT_HAS_TOLERATED_PERCENTAGE 64 /* Map: ToleratedFailurePercentage[Path] given */
+#define ASLRT_JSONATA         128 /* QueryLanguage JSONata: the JSONPath fields are unset and
+                                     arguments (in `parameters`), output, *_expr apply */
 
 typedef struct aslrt_retrier {
     int nerrors;
@@ -217,6 +228,8 @@ typedef struct aslrt_catcher {
     const aslrt_path *result_path;  /* NULL: "$" */
     int result_path_null;           /* ResultPath: null */
     int next;                       /* target state index */
+    const aslrt_tmpl *assign;       /* Assign ($ / $states.errorOutput: the error output) */
+    const aslrt_tmpl *output;       /* JSONata: Output, else the error output */
 } aslrt_catcher;
 
 struct aslrt_machine;
@@ -307,6 +320,26 @@ typedef struct aslrt_state {
     const aslrt_item_batcher *item_batcher;
     const aslrt_result_writer *result_writer;
     const char *label;              /* Label, or NULL */
+
+    /* Variables (asl-reference §8) and JSONata (§9). Assign is a payload
+       template in JSONPath states and a template with JSONATA leaves in
+       JSONata ones. In JSONata states `parameters` holds Arguments (Task,
+       Parallel), `item_selector` the ItemSelector, and the item reader,
+       batcher and writer templates their Arguments / BatchInput; the
+       fields below hold what has no JSONPath counterpart. A *_expr, when
+       set, is evaluated and replaces the literal field. */
+    const aslrt_tmpl *assign;       /* Assign, or NULL */
+    const aslrt_tmpl *output;       /* JSONata Output, or NULL */
+    const aslrt_tmpl *items;        /* Map: JSONata Items, or NULL (the input) */
+    const aslrt_tmpl *seconds_expr;     /* Wait Seconds */
+    const aslrt_tmpl *timestamp_expr;   /* Wait Timestamp */
+    const aslrt_tmpl *timeout_seconds_expr;   /* Task TimeoutSeconds */
+    const aslrt_tmpl *heartbeat_seconds_expr; /* Task HeartbeatSeconds */
+    const aslrt_tmpl *max_concurrency_expr;   /* Map MaxConcurrency */
+    const aslrt_tmpl *tolerated_failure_count_expr;      /* Map ToleratedFailureCount */
+    const aslrt_tmpl *tolerated_failure_percentage_expr; /* Map ToleratedFailurePercentage */
+    const aslrt_tmpl *error_expr;       /* Fail Error */
+    const aslrt_tmpl *cause_expr;       /* Fail Cause */
 } aslrt_state;
 
 /* A state machine: the top level, a Parallel branch or a Map item processor.

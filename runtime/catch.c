@@ -6,6 +6,7 @@
 #include "exec.h"
 #include "signals.h"
 #include "jsonpath.h"
+#include "query.h"
 
 /* States.Runtime is never retried or caught, not even by a retrier or
    catcher naming it [A recorded]. (States.DataLimitExceeded from a task
@@ -58,15 +59,10 @@ int aslrt_catch(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         if (!aslrt_error_matches(c->errors, c->nerrors, ex->error))
             continue;
         cJSON *out = error_output(ex);
-        if (c->result_path_null) {
-            cJSON_Delete(out);
-        } else if (!c->result_path) {
-            cJSON_Delete(*v);
-            *v = out;
-        } else if (aslrt_path_set(ex, c->result_path, v, out) != 0) {
-            return -1;
-        }
         aslrt_error_clear(ex);
+        /* Assign, then ResultPath or (JSONata) Output; an error there is the state's */
+        if (aslrt_catch_finish(ex, st, c, v, out) != 0)
+            return -1;
         aslrt_state_exit(ex, st, *v);
         return i;
     }

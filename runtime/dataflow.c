@@ -15,6 +15,7 @@
 #include "dataflow.h"
 #include "intrinsics.h"
 #include "jsonpath.h"
+#include "query.h"
 
 /* Templates nest as deep as the definition's JSON, which cJSON's parser
    bounds at 1000 levels; this keeps the C stack bounded whatever the
@@ -182,6 +183,8 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
         return tmpl_path(ex, t, input);
     case ASLRT_T_CALL:
         return aslrt_intrinsic_call(ex, t, input);
+    case ASLRT_T_JSONATA: /* JSONata states' templates: $states.input is `input` */
+        return aslrt_query_eval(ex, t, input, NULL, NULL);
     case ASLRT_T_OBJECT: {
         cJSON *obj = aslrt_xjson(cJSON_CreateObject());
         for (int i = 0; i < t->n; i++) {

@@ -9,6 +9,7 @@
 #include "history.h"
 #include "signals.h"
 #include "timestamp.h"
+#include "vars.h"
 
 /* AWS's event type names, indexed by ASLRT_PASS ... ASLRT_MAP. */
 static const char *const entered_type[] = {
@@ -49,6 +50,7 @@ int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
         cJSON_Delete(ex->context);
         ex->context = NULL;
     }
+    aslrt_vars_discard(ex); /* what a failed state staged, should it linger */
     ex->state = st;
     ex->entered_at = aslrt_now();
     int t = st->type >= 0 && st->type < NTYPES ? st->type : ASLRT_PASS;
@@ -72,5 +74,6 @@ void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output
     cJSON *details = NULL;
     if (output && aslrt_history_enabled(ex))
         details = state_details(st->name, "output", "outputDetails", output);
+    aslrt_vars_commit(ex, details); /* §8: the state's Assign is visible from the next state */
     aslrt_event(ex, exited_type[t], details);
 }

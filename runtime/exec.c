@@ -63,6 +63,15 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
+char *aslrt_strf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 int aslrt_error_setf(aslrt_exec *ex, const char *name, const char *fmt, ...)
 {
     va_list ap;
@@ -88,6 +97,20 @@ int aslrt_runtime_error(aslrt_exec *ex, const char *fmt, ...)
     return -1;
 }
 
+/* $$.Execution.Input without copying the execution input: a cJSON
+   reference to its members or elements (cJSON_Delete leaves them alone), or
+   a copy of a scalar. The input never changes while the execution runs, and
+   a Map's iterations each build a context: copying the input there made a
+   Map over the input's own items quadratic. */
+static cJSON *input_reference(const cJSON *in)
+{
+    if (cJSON_IsObject(in))
+        return aslrt_xjson(cJSON_CreateObjectReference(in->child));
+    if (cJSON_IsArray(in))
+        return aslrt_xjson(cJSON_CreateArrayReference(in->child));
+    return aslrt_xjson(cJSON_Duplicate(in, 1));
+}
+
 /* $$ is built only when a path asks for it: most states never do, and
    entering a state must stay cheap. */
 const cJSON *aslrt_context(aslrt_exec *ex)
@@ -98,7 +121,7 @@ const cJSON *aslrt_context(aslrt_exec *ex)
     cJSON *c = aslrt_xjson(cJSON_CreateObject());
     cJSON *e = aslrt_xjson(cJSON_AddObjectToObject(c, "Execution"));
     cJSON_AddStringToObject(e, "Id", r->execution_id);
-    cJSON_AddItemToObject(e, "Input", aslrt_xjson(cJSON_Duplicate(r->input, 1)));
+    cJSON_AddItemToObject(e, "Input", input_reference(r->input));
     cJSON_AddStringToObject(e, "Name", r->name);
     cJSON_AddStringToObject(e, "RoleArn", "arn:aws:iam::123456789012:role/aslc-local");
     cJSON_AddStringToObject(e, "StartTime", r->start_time);

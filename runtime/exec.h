@@ -59,6 +59,8 @@ struct aslrt_exec {
                                           failed (pool.h, aslrt_cancelled()); NULL at the top */
     const struct aslrt_exec *parent;   /* Parallel branch / Map iteration: the exec of the
                                           Parallel/Map state (read only; it waits); else NULL */
+    struct aslrt_vars *vars;  /* this scope's variables (vars.c): made by the first Assign,
+                                 freed by aslrt_vars_free(); reads go on up `parent` */
 };
 
 /* Sets ex's error (copying both strings; cause may be NULL) and returns -1. */
@@ -110,6 +112,8 @@ void aslrt_number_format(double d, char *buf);
 /* Out of memory: print one line and abort. */
 void *aslrt_xmalloc(size_t n);
 char *aslrt_xstrdup(const char *s);
+/* A printf-style string, malloc'd (never NULL). */
+char *aslrt_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Checks a cJSON allocation result: aborts on NULL. */
 cJSON *aslrt_xjson(cJSON *v);
 

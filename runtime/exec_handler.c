@@ -41,6 +41,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "pool.h"
 #include "signals.h"
 #include "task.h"
 #include "timestamp.h"
@@ -312,6 +313,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
     size_t in_len = strlen(in_text), in_off = 0;
     buf so = {0}, se = {0};
     enum { RUNNING, DONE, EXPIRED, STOPPED, TOO_BIG } outcome = RUNNING;
+    aslrt_pool_blocking(ex, 1); /* waiting on the process: another branch may use the CPU (pool.h) */
     while (outcome == RUNNING && (fds[1] >= 0 || fds[2] >= 0)) {
         struct pollfd p[4] = {
             {.fd = fds[0], .events = POLLOUT},
@@ -322,7 +324,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
         int ms = aslrt_stop_poll_ms(ex->run, aslrt_task_deadline(t));
         int r = poll(p, 4, ms < TICK_MS ? ms : TICK_MS);
         double now = aslrt_now();
-        if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE) {
+        if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(ex)) {
             outcome = STOPPED;
             break;
         }
@@ -372,7 +374,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
             struct pollfd p = {.fd = aslrt_stop_fd(), .events = POLLIN};
             int ms = aslrt_stop_poll_ms(ex->run, aslrt_task_deadline(t));
             poll(&p, p.fd >= 0 ? 1 : 0, ms < 50 ? ms : 50);
-            if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE) {
+            if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(ex)) {
                 outcome = STOPPED;
                 break;
             }
@@ -382,6 +384,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
             }
         }
     }
+    aslrt_pool_blocking(ex, 0);
     if (outcome == DONE) {
         kill(-pid, SIGKILL); /* whatever it left behind in its group */
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -30,6 +30,7 @@
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 
+#include "pool.h"
 #include "signals.h"
 #include "task.h"
 #include "timestamp.h"
@@ -37,24 +38,27 @@
 #define MAX_BODY (64u << 20)          /* a larger response is refused */
 #define HTTP_TASK_SECONDS 60.0        /* the HTTP task's own limit (§12) */
 
-static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static int g_ready;                   /* curl_global_init succeeded */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void global_init(void)
+/* libcurl's global state, set up by the first request (curl_global_init is
+   not thread-safe, and Parallel branches may start requests together). */
+static int global_init(void)
 {
-    g_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    pthread_mutex_lock(&g_lock);
+    if (!g_ready)
+        g_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    int ready = g_ready;
+    pthread_mutex_unlock(&g_lock);
+    return ready;
 }
 
 void aslrt_http_cleanup(void)
 {
     pthread_mutex_lock(&g_lock);
-    if (g_ready) {
+    if (g_ready)
         curl_global_cleanup();
-        g_ready = 0;
-        pthread_once_t fresh = PTHREAD_ONCE_INIT;
-        g_once = fresh; /* no execution runs now: a later one may set up again */
-    }
+    g_ready = 0;
     pthread_mutex_unlock(&g_lock);
 }
 
@@ -140,13 +144,14 @@ static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
     curl_multi_add_handle(multi, h);
     int outcome = DONE, running = 1;
     double until = aslrt_task_deadline(t);
+    aslrt_pool_blocking(t->ex, 1); /* waiting on the server: another branch may use the CPU (pool.h) */
     if (limit > 0 && (until <= 0 || limit < until))
         until = limit;
     for (;;) {
         curl_multi_perform(multi, &running);
         if (!running)
             break;
-        if (aslrt_stop_reason(t->ex->run) != ASLRT_STOP_NONE) {
+        if (aslrt_stop_reason(t->ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(t->ex)) {
             outcome = STOPPED;
             break;
         }
@@ -158,6 +163,7 @@ static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
         int ms = aslrt_stop_poll_ms(t->ex->run, until);
         curl_multi_poll(multi, w.fd >= 0 ? &w : NULL, w.fd >= 0 ? 1 : 0, ms < 1000 ? ms : 1000, NULL);
     }
+    aslrt_pool_blocking(t->ex, 0);
     *code = CURLE_OK;
     if (outcome == DONE) {
         int left;
@@ -174,8 +180,7 @@ static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
 /* A curl handle for url with our defaults, or NULL with the error set. */
 static CURL *new_handle(aslrt_exec *ex, const char *url, response *r, char *errbuf)
 {
-    pthread_once(&g_once, global_init);
-    CURL *h = g_ready ? curl_easy_init() : NULL;
+    CURL *h = global_init() ? curl_easy_init() : NULL;
     if (!h) {
         aslrt_error_set(ex, "States.TaskFailed", "libcurl could not be initialized.");
         return NULL;
@@ -221,6 +226,7 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
         return -1;
     char *body = aslrt_json_text(input);
     struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+    hdrs = curl_slist_append(hdrs, "Expect:"); /* no 100-continue round trip for large inputs */
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
@@ -343,6 +349,7 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
         free(line);
         free(v);
     }
+    hdrs = curl_slist_append(hdrs, "Expect:");
     const cJSON *rb = cJSON_GetObjectItemCaseSensitive(params, "RequestBody");
     char *body = NULL;
     if (rb) {

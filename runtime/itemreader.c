@@ -23,7 +23,6 @@
  * and nesting, so no item but the current one is ever in memory. */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,20 +85,6 @@ struct aslrt_item_source {
 
 /* ------------------------------------------------------------- helpers */
 
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    va_list ap, aq;
-    va_start(ap, fmt);
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    char *s = aslrt_xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 static void bytes_add(bytes *b, char c)
 {
     if (b->len + 1 >= b->cap) {
@@ -124,16 +109,16 @@ static reader *reader_open(const char *path, char **cause, const char *uri)
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        *cause = format("Cannot read %s from the local file %s: %s", uri, path, strerror(errno));
+        *cause = aslrt_strf("Cannot read %s from the local file %s: %s", uri, path, strerror(errno));
         return NULL;
     }
     if (!S_ISREG(sb.st_mode)) {
-        *cause = format("Cannot read %s from the local file %s: not a regular file", uri, path);
+        *cause = aslrt_strf("Cannot read %s from the local file %s: not a regular file", uri, path);
         return NULL;
     }
     gzFile gz = gzopen(path, "rb");
     if (!gz) {
-        *cause = format("Cannot read %s from the local file %s: %s", uri, path, strerror(errno ? errno : EIO));
+        *cause = aslrt_strf("Cannot read %s from the local file %s: %s", uri, path, strerror(errno ? errno : EIO));
         return NULL;
     }
     gzbuffer(gz, 1 << 16);
@@ -209,8 +194,8 @@ static int next_json(aslrt_item_source *s, cJSON **item, char **cause)
         while (is_space(c = get(r)))
             ;
         if (c != '[') {
-            *cause = r->failed ? format("Cannot read %s: the data is corrupt.", s->uri)
-                               : format("Attempting to map over non-iterable node.");
+            *cause = r->failed ? aslrt_strf("Cannot read %s: the data is corrupt.", s->uri)
+                               : aslrt_strf("Attempting to map over non-iterable node.");
             return -1;
         }
         while (is_space(c = get(r)))
@@ -228,7 +213,7 @@ static int next_json(aslrt_item_source *s, cJSON **item, char **cause)
     for (;;) {
         c = get(r);
         if (c < 0) {
-            *cause = format("The JSON array in %s ends before its closing ']'.", s->uri);
+            *cause = aslrt_strf("The JSON array in %s ends before its closing ']'.", s->uri);
             return -1;
         }
         if (in_string) {
@@ -257,7 +242,7 @@ static int next_json(aslrt_item_source *s, cJSON **item, char **cause)
     }
     *item = parse_item(&s->buf);
     if (!*item) {
-        *cause = format("Item %ld of %s is not valid JSON.", s->count, s->uri);
+        *cause = aslrt_strf("Item %ld of %s is not valid JSON.", s->count, s->uri);
         return -1;
     }
     return 1;
@@ -283,7 +268,7 @@ static int next_jsonl(aslrt_item_source *s, cJSON **item, char **cause)
         }
         *item = parse_item(&s->buf);
         if (!*item) {
-            *cause = format("Line %ld of %s is not valid JSON.", s->line, s->uri);
+            *cause = aslrt_strf("Line %ld of %s is not valid JSON.", s->line, s->uri);
             return -1;
         }
         return 1;
@@ -329,7 +314,7 @@ static int read_record(aslrt_item_source *s, char **cause)
         s->buf.len = 0;
         int c = get(r), any = 0, quoted = 0;
         if (c < 0)
-            return r->failed ? (*cause = format("Cannot read %s: the data is corrupt.", s->uri), -1) : 0;
+            return r->failed ? (*cause = aslrt_strf("Cannot read %s: the data is corrupt.", s->uri), -1) : 0;
         s->line++;
         for (;;) {
             if (c == '"' && s->buf.len == 0 && !quoted) {
@@ -385,7 +370,7 @@ static int take_headers(aslrt_item_source *s, char **cause)
     for (int i = 0; i < s->nfields; i++)
         for (int j = 0; j < i; j++)
             if (strcmp(s->fields[i], s->fields[j]) == 0) {
-                *cause = format("CSV headers cannot contain duplicates.");
+                *cause = aslrt_strf("CSV headers cannot contain duplicates.");
                 return -1;
             }
     s->headers = s->fields;
@@ -432,13 +417,13 @@ static int open_next_data_file(aslrt_item_source *s, char **cause)
         s->next_file = f->next;
         const cJSON *key = cJSON_GetObjectItemCaseSensitive(f, "key");
         if (!cJSON_IsString(key)) {
-            *cause = format("The manifest %s lists a file without a \"key\".", s->uri);
+            *cause = aslrt_strf("The manifest %s lists a file without a \"key\".", s->uri);
             return -1;
         }
         char *path = aslrt_s3_path(s->s3_root, s->data_bucket, key->valuestring, cause);
         if (!path)
             return -1;
-        char *uri = format("s3://%s/%s", s->data_bucket, key->valuestring);
+        char *uri = aslrt_strf("s3://%s/%s", s->data_bucket, key->valuestring);
         s->in = reader_open(path, cause, uri);
         free(uri);
         free(path);
@@ -476,7 +461,7 @@ static int open_manifest(aslrt_item_source *s, const char *path, char **cause)
     char *err = NULL;
     s->manifest = aslrt_json_load(path, &err);
     if (!s->manifest) {
-        *cause = format("Cannot read the manifest %s: %s", s->uri, err ? err : "invalid JSON");
+        *cause = aslrt_strf("Cannot read the manifest %s: %s", s->uri, err ? err : "invalid JSON");
         free(err);
         return -1;
     }
@@ -485,11 +470,11 @@ static int open_manifest(aslrt_item_source *s, const char *path, char **cause)
     const cJSON *dest = cJSON_GetObjectItemCaseSensitive(s->manifest, "destinationBucket");
     const cJSON *files = cJSON_GetObjectItemCaseSensitive(s->manifest, "files");
     if (!cJSON_IsString(format_) || strcmp(format_->valuestring, "CSV") != 0) {
-        *cause = format("The manifest %s must describe CSV data files (\"fileFormat\": \"CSV\").", s->uri);
+        *cause = aslrt_strf("The manifest %s must describe CSV data files (\"fileFormat\": \"CSV\").", s->uri);
         return -1;
     }
     if (!cJSON_IsString(schema) || !cJSON_IsString(dest) || !cJSON_IsArray(files)) {
-        *cause = format("The manifest %s needs \"fileSchema\", \"destinationBucket\" and \"files\".", s->uri);
+        *cause = aslrt_strf("The manifest %s needs \"fileSchema\", \"destinationBucket\" and \"files\".", s->uri);
         return -1;
     }
     /* "arn:aws:s3:::bucket" or a bare bucket name */
@@ -537,7 +522,7 @@ static int list_dir(const char *dir, const char *rel, int depth, keylist *l, cha
     if (!d) {
         if (depth == 0 && errno == ENOENT)
             return 0; /* an empty bucket */
-        *cause = format("Cannot list the local directory %s: %s", dir, strerror(errno));
+        *cause = aslrt_strf("Cannot list the local directory %s: %s", dir, strerror(errno));
         return -1;
     }
     struct dirent *e;
@@ -545,8 +530,8 @@ static int list_dir(const char *dir, const char *rel, int depth, keylist *l, cha
     while (rc == 0 && (e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        char *path = format("%s/%s", dir, e->d_name);
-        char *key = *rel ? format("%s/%s", rel, e->d_name) : aslrt_xstrdup(e->d_name);
+        char *path = aslrt_strf("%s/%s", dir, e->d_name);
+        char *key = *rel ? aslrt_strf("%s/%s", rel, e->d_name) : aslrt_xstrdup(e->d_name);
         struct stat sb;
         if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             rc = list_dir(path, key, depth + 1, l, cause);
@@ -608,7 +593,7 @@ static int next_list(aslrt_item_source *s, cJSON **item, char **cause)
     if (s->next_key >= s->nkeys)
         return 0;
     const char *key = s->keys[s->next_key++];
-    char *path = format("%s/%s", s->list_dir, key);
+    char *path = aslrt_strf("%s/%s", s->list_dir, key);
     struct stat sb;
     int ok = stat(path, &sb) == 0;
     cJSON *o = aslrt_xjson(cJSON_CreateObject());
@@ -629,24 +614,24 @@ static int next_list(aslrt_item_source *s, cJSON **item, char **cause)
 char *aslrt_s3_path(const char *s3_root, const char *bucket, const char *key, char **cause)
 {
     if (!s3_root) {
-        *cause = format("s3://%s/%s is read from a local directory: give it with --s3-root DIR "
+        *cause = aslrt_strf("s3://%s/%s is read from a local directory: give it with --s3-root DIR "
                         "(the object is then the file DIR/%s/%s).", bucket, key, bucket, key);
         return NULL;
     }
     if (!*bucket || strchr(bucket, '/') || strcmp(bucket, ".") == 0 || strcmp(bucket, "..") == 0) {
-        *cause = format("\"%s\" is not a bucket name that can be mapped to a local directory.", bucket);
+        *cause = aslrt_strf("\"%s\" is not a bucket name that can be mapped to a local directory.", bucket);
         return NULL;
     }
     for (const char *p = key; *p;) {
         const char *e = strchr(p, '/');
         size_t n = e ? (size_t)(e - p) : strlen(p);
         if (n == 2 && p[0] == '.' && p[1] == '.') {
-            *cause = format("The key \"%s\" has a \"..\" segment, which would leave --s3-root.", key);
+            *cause = aslrt_strf("The key \"%s\" has a \"..\" segment, which would leave --s3-root.", key);
             return NULL;
         }
         p += n + (e ? 1 : 0);
     }
-    return *key ? format("%s/%s/%s", s3_root, bucket, key) : format("%s/%s", s3_root, bucket);
+    return *key ? aslrt_strf("%s/%s/%s", s3_root, bucket, key) : aslrt_strf("%s/%s", s3_root, bucket);
 }
 
 static aslrt_item_source *new_source(int kind, const char *uri, long max_items)
@@ -677,7 +662,7 @@ aslrt_item_source *aslrt_item_source_file(const char *path, const char *uri, con
         if (strcmp(type, types[i]) == 0)
             kind = i;
     if (kind < 0) {
-        *cause = format("ReaderConfig InputType \"%s\" cannot be read locally (JSON, JSONL, CSV and MANIFEST can).", type);
+        *cause = aslrt_strf("ReaderConfig InputType \"%s\" cannot be read locally (JSON, JSONL, CSV and MANIFEST can).", type);
         return NULL;
     }
     aslrt_item_source *s = new_source(kind, uri, max_items);
@@ -702,7 +687,7 @@ aslrt_item_source *aslrt_item_source_file(const char *path, const char *uri, con
         const char *where = config_str(config, "CSVHeaderLocation", "FIRST_ROW");
         const cJSON *given = cJSON_GetObjectItemCaseSensitive(config, "CSVHeaders");
         if (!found) {
-            *cause = format("ReaderConfig CSVDelimiter \"%s\" is not COMMA, PIPE, SEMICOLON, SPACE or TAB.", d);
+            *cause = aslrt_strf("ReaderConfig CSVDelimiter \"%s\" is not COMMA, PIPE, SEMICOLON, SPACE or TAB.", d);
         } else if (strcmp(where, "GIVEN") == 0) {
             for (const cJSON *h = cJSON_IsArray(given) ? given->child : NULL; h; h = h->next) {
                 s->buf.len = 0;
@@ -711,13 +696,13 @@ aslrt_item_source *aslrt_item_source_file(const char *path, const char *uri, con
                 add_field(s);
             }
             if (!cJSON_IsArray(given) || s->nfields == 0)
-                *cause = format("ReaderConfig CSVHeaderLocation GIVEN needs CSVHeaders, a non-empty array of strings.");
+                *cause = aslrt_strf("ReaderConfig CSVHeaderLocation GIVEN needs CSVHeaders, a non-empty array of strings.");
             else
                 take_headers(s, cause);
         } else if (strcmp(where, "FIRST_ROW") == 0) {
             s->header_row = 1;
         } else {
-            *cause = format("ReaderConfig CSVHeaderLocation \"%s\" is not FIRST_ROW or GIVEN.", where);
+            *cause = aslrt_strf("ReaderConfig CSVHeaderLocation \"%s\" is not FIRST_ROW or GIVEN.", where);
         }
         if (*cause) {
             aslrt_item_source_close(s);
@@ -736,7 +721,7 @@ aslrt_item_source *aslrt_item_source_file(const char *path, const char *uri, con
 static aslrt_item_source *list_open(const char *dir, const char *bucket, const char *prefix, long max_items,
                                     char **cause)
 {
-    char *uri = format("s3://%s/%s", bucket, prefix);
+    char *uri = aslrt_strf("s3://%s/%s", bucket, prefix);
     aslrt_item_source *s = new_source(SRC_LIST, uri, max_items);
     free(uri);
     s->list_dir = aslrt_xstrdup(dir);
@@ -769,7 +754,7 @@ static const char *param_str(const cJSON *params, const char *key, int required,
     if (cJSON_IsString(v))
         return v->valuestring;
     if (v || required)
-        *cause = format("The ItemReader's Parameters need \"%s\", a string.", key);
+        *cause = aslrt_strf("The ItemReader's Parameters need \"%s\", a string.", key);
     return NULL;
 }
 
@@ -822,7 +807,7 @@ aslrt_item_source *aslrt_item_source_open(aslrt_exec *ex, const aslrt_item_reade
     if (path && list) {
         s = list_open(path, bucket, key ? key : "", max_items, &cause);
     } else if (path) {
-        char *uri = format("s3://%s/%s", bucket, key);
+        char *uri = aslrt_strf("s3://%s/%s", bucket, key);
         s = aslrt_item_source_file(path, uri, r->reader_config, max_items, ex->run->opt.s3_root, &cause);
         free(uri);
     }
@@ -847,7 +832,7 @@ int aslrt_item_source_next(aslrt_item_source *s, cJSON **item, char **cause)
     default: rc = next_list(s, item, cause); break;
     }
     if (rc == 0 && s->in && s->in->failed) {
-        *cause = format("Cannot read %s: the data is corrupt.", s->uri);
+        *cause = aslrt_strf("Cannot read %s: the data is corrupt.", s->uri);
         rc = -1;
     }
     if (rc > 0)

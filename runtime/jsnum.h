@@ -20,4 +20,7 @@ char *aslrt_jsnum_format(double d, char *buf);
    digits, printed the same way ($string uses p = 15). */
 char *aslrt_jsnum_format_prec(double d, int p, char *buf);
 
+/* Number.prototype.toFixed(f) of |d| (d below 1e21), into buf. */
+char *aslrt_jsnum_fixed(double d, int f, char *buf, size_t size);
+
 #endif

@@ -287,6 +287,8 @@ static jval fn_substring(jctx *c, jval *a, int n)
     jval s = ARG(0), st = ARG(1), ln = ARG(2);
     if (UNDEF(s))
         return s;
+    if (UNDEF(st) && !UNDEF(ln))
+        return jx_strz(""); /* JavaScript: slice(undefined, NaN) */
     size_t len;
     size_t *offs = code_points(c, s, &len);
     double L = (double)len;
@@ -349,24 +351,57 @@ static void make_utf8_locale(void)
     utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
+/* Unicode's unconditional special casings that expand (SpecialCasing.txt),
+   as JavaScript's toUpperCase applies them. */
+static const struct {
+    unsigned cp;
+    const char *upper;
+} k_special_upper[] = {
+    {0xDF, "SS"},     {0x149, "\xCA\xBCN"}, {0x1F0, "J\xCC\x8C"}, {0xFB00, "FF"}, {0xFB01, "FI"},
+    {0xFB02, "FL"},   {0xFB03, "FFI"},      {0xFB04, "FFL"},      {0xFB05, "ST"}, {0xFB06, "ST"},
+    {0x587, "\xD4\xB5\xD5\x92"},
+};
+
+static int is_cased(unsigned cp)
+{
+    return cp < 0x80 ? ((cp | 32) >= 'a' && (cp | 32) <= 'z') : utf8_locale && iswalpha_l((wint_t)cp, utf8_locale);
+}
+
 static jval change_case(jctx *c, jval s, int upper)
 {
     if (UNDEF(s))
         return s;
     pthread_once(&utf8_once, make_utf8_locale);
-    char *out = jx_alloc(c, (size_t)s.len * 2 + 4), *o = out;
+    char *out = jx_alloc(c, (size_t)s.len * 3 + 4), *o = out;
+    unsigned prev = 0;
     for (size_t i = 0; i < s.len;) {
         unsigned cp = jx_utf8_decode(s.u.s, s.len, &i);
         unsigned m = cp;
+        const char *special = NULL;
+        if (upper) {
+            for (size_t k = 0; k < sizeof k_special_upper / sizeof k_special_upper[0]; k++)
+                if (k_special_upper[k].cp == cp)
+                    special = k_special_upper[k].upper;
+        } else if (cp == 0x130) {
+            special = "i\xCC\x87"; /* İ -> i + combining dot above */
+        } else if (cp == 0x3A3) {
+            /* final sigma: after a letter, not before one */
+            size_t j = i;
+            unsigned next = j < s.len ? jx_utf8_decode(s.u.s, s.len, &j) : 0;
+            if (is_cased(prev) && !is_cased(next))
+                special = "\xCF\x82";
+        }
+        prev = cp;
+        if (special) {
+            size_t k = strlen(special);
+            memcpy(o, special, k);
+            o += k;
+            continue;
+        }
         if (cp < 0x80)
             m = upper ? (cp >= 'a' && cp <= 'z' ? cp - 32 : cp) : (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
         else if (utf8_locale)
             m = (unsigned)(upper ? towupper_l((wint_t)cp, utf8_locale) : towlower_l((wint_t)cp, utf8_locale));
-        if (upper && cp == 0xDF) { /* ß -> SS */
-            *o++ = 'S';
-            *o++ = 'S';
-            continue;
-        }
         o += jx_utf8_put(o, m);
     }
     *o = '\0';

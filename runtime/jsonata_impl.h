@@ -142,7 +142,7 @@ typedef struct jbuiltin {
 extern const jbuiltin jx_builtins[];
 extern const int jx_nbuiltins;
 
-/* ---- jsonata.c: errors, memory, values, evaluation */
+/* ---- jsonata_value.c: errors, memory, values, JSON */
 _Noreturn void jx_fail(jctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void *jx_alloc(jctx *c, size_t n);
 char *jx_strndup(jctx *c, const char *s, size_t n);
@@ -159,6 +159,7 @@ jval jx_objv(jobj *o);
 jval jx_fnv(jfn *f);
 
 jarr *jx_arr_new(jctx *c, int cap, unsigned flags);
+jarr *jx_seq1(jctx *c, jval v);  /* createSequence(v): a sequence of v, even undefined */
 void jx_arr_push(jctx *c, jarr *a, jval v);
 jobj *jx_obj_new(jctx *c, int cap);
 jval jx_obj_get(const jobj *o, const char *key);
@@ -183,6 +184,12 @@ const char *jx_show(jctx *c, jval v);
 void jx_json(jctx *c, jval v, int pretty, int depth, int indent, char **buf, size_t *len, size_t *cap);
 void jx_buf_add(jctx *c, char **buf, size_t *len, size_t *cap, const char *s, size_t n);
 
+void jx_arena_free(jctx *c);     /* frees everything the evaluation allocated */
+jval jx_from_json(jctx *c, const cJSON *j, int depth); /* strings borrowed from j */
+void jx_check_depth(jctx *c, jval v, int depth);       /* U1001 when too deep for jx_to_json */
+cJSON *jx_to_json(jctx *c, jval v, int depth);         /* NULL for undefined / functions */
+
+/* ---- jsonata.c: scopes, calls, evaluation */
 /* Calls function f with args (n of them); `input` is the caller's context
    (used for signature `-` defaults). Undefined f is T1006. */
 jval jx_apply(jctx *c, jval f, jval *args, int n, jval input, const char *name);
@@ -218,6 +225,46 @@ jval jx_sort(jctx *c, jval arr, int (*cmp)(jctx *c, jval a, jval b, void *ud), v
 double jx_round_half_even(double x, int prec);
 
 /* ---- jsonata_format.c: $formatNumber $formatInteger $parseInteger $formatBase */
+
+/* Text as an array of code points (the picture-string code works on these). */
+typedef struct jcps {
+    unsigned *v;
+    int n, cap;
+} jcps;
+void jx_cps_from(jctx *c, jcps *out, const char *s, size_t n);
+void jx_cps_push(jctx *c, jcps *a, unsigned cp);
+jval jx_cps_str(jctx *c, const jcps *a);
+
+/* An analysed integer picture (XPath fn:format-integer), as JSONata reads it. */
+enum { JX_DECIMAL, JX_LETTERS, JX_ROMAN, JX_WORDS, JX_SEQUENCE };
+enum { JX_LOWER, JX_UPPER, JX_TITLE };
+#define JX_MAX_GROUPS 32
+typedef struct jintfmt {
+    int primary;              /* JX_DECIMAL ... */
+    int tcase;                /* JX_LOWER ... */
+    int ordinal;
+    unsigned zero;            /* DECIMAL: code point of the zero digit */
+    int mandatory, optional;  /* DECIMAL: digit counts */
+    int regular;              /* grouping every group_pos digits with group_ch */
+    int group_pos;
+    unsigned group_ch;
+    int ngroups;              /* irregular grouping: (position, character) pairs */
+    int gpos[JX_MAX_GROUPS];
+    unsigned gch[JX_MAX_GROUPS];
+    int parse_width;          /* date/time parsing: fixed digit count, or 0 */
+    const char *token;        /* SEQUENCE: the picture, for D3130 */
+} jintfmt;
+void jx_intfmt_analyse(jctx *c, const char *pic, size_t n, jintfmt *f);
+jval jx_intfmt_format(jctx *c, double value, const jintfmt *f);
+/* A regex (PCRE2 syntax) matching what f formats, and the value of a match. */
+const char *jx_intfmt_regex(jctx *c, const jintfmt *f);
+double jx_intfmt_parse(jctx *c, const jintfmt *f, const char *s, size_t n);
+/* A pattern compiled for matching (cached like regex literals). */
+const void *jx_regex_compile(jctx *c, const char *pattern, const char *flags);
+/* Matches code at the start of s; on success fills ov (2 * (ngroups + 1)
+   offsets, allocated) and returns the number of groups + 1, else 0. */
+int jx_regex_exec(jctx *c, const void *code, jval s, size_t **ov);
+
 jval jx_fn_format_number(jctx *c, jval *a, int n);
 jval jx_fn_format_integer(jctx *c, jval *a, int n);
 jval jx_fn_parse_integer(jctx *c, jval *a, int n);

@@ -39,15 +39,14 @@ static unsigned rx_hash(const char *s)
     return h;
 }
 
-/* The compiled pattern of a REGEX node (compiled once per process). */
-static const pcre2_code *rx_code(jctx *c, const aslrt_jx *x)
+/* A pattern compiled with JSONata's flags ("i", "m"), once per process. */
+static const pcre2_code *rx_compile(jctx *c, const char *pattern, const char *flags)
 {
-    const char *flags = x->str2 ? x->str2 : "";
-    size_t fl = strlen(flags), pl = strlen(x->str);
+    size_t fl = strlen(flags), pl = strlen(pattern);
     char *key = jx_alloc(c, fl + pl + 2);
     memcpy(key, flags, fl);
     key[fl] = '/';
-    memcpy(key + fl + 1, x->str, pl + 1);
+    memcpy(key + fl + 1, pattern, pl + 1);
     unsigned b = rx_hash(key) % RX_BUCKETS;
     const pcre2_code *code = NULL;
     char err[256] = "";
@@ -75,7 +74,7 @@ static const pcre2_code *rx_code(jctx *c, const aslrt_jx *x)
             pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
         int ec;
         PCRE2_SIZE eo;
-        e->code = pcre2_compile((PCRE2_SPTR)x->str, PCRE2_ZERO_TERMINATED, opt, &ec, &eo, cc);
+        e->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opt, &ec, &eo, cc);
         pcre2_compile_context_free(cc);
         if (!e->code) {
             PCRE2_UCHAR msg[200];
@@ -90,8 +89,40 @@ static const pcre2_code *rx_code(jctx *c, const aslrt_jx *x)
         strncpy(err, e->error, sizeof err - 1);
     pthread_mutex_unlock(&rx_lock);
     if (!code)
-        jx_fail(c, "S0303: The regular expression /%s/ is not valid: %s", x->str, err);
+        jx_fail(c, "S0303: The regular expression /%s/ is not valid: %s", pattern, err);
     return code;
+}
+
+/* The compiled pattern of a REGEX node. */
+static const pcre2_code *rx_code(jctx *c, const aslrt_jx *x)
+{
+    return rx_compile(c, x->str, x->str2 ? x->str2 : "");
+}
+
+const void *jx_regex_compile(jctx *c, const char *pattern, const char *flags)
+{
+    return rx_compile(c, pattern, flags);
+}
+
+int jx_regex_exec(jctx *c, const void *code, jval s, size_t **ovp)
+{
+    uint32_t ncap = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ncap);
+    size_t *ov = jx_alloc(c, sizeof *ov * 2 * (ncap + 1));
+    pcre2_match_data *md = pcre2_match_data_create(ncap + 1, NULL);
+    if (!md)
+        jx_fail(c, "U1002: out of memory matching a regular expression");
+    int rc = pcre2_match(code, (PCRE2_SPTR)s.u.s, s.len, 0, PCRE2_ANCHORED, md, NULL);
+    if (rc >= 0) {
+        PCRE2_SIZE *o = pcre2_get_ovector_pointer(md);
+        for (uint32_t i = 0; i < 2 * (ncap + 1); i++)
+            ov[i] = (int)i / 2 < rc && o[i] != PCRE2_UNSET ? (size_t)o[i] : (size_t)-1;
+    }
+    pcre2_match_data_free(md);
+    if (rc < 0)
+        return 0;
+    *ovp = ov;
+    return (int)ncap + 1;
 }
 
 /* One search of `code` in s from byte offset `from`. On a match fills m

@@ -7,7 +7,8 @@
  * stack (no recursion, so 100,000 nested brackets cost nothing) that stops at
  * the first byte that cannot continue a JSON text and names the problem:
  * unexpected end of input, trailing characters, nesting deeper than
- * JSON_MAX_DEPTH, a NUL byte, a bad escape, a trailing comma, ...
+ * JSON_MAX_DEPTH, a NUL byte, a bad escape, a trailing comma, a number too
+ * big for a double, ...
  *
  * Only text the scanner accepts reaches cJSON, and its nesting limit
  * (CJSON_NESTING_LIMIT, 1000) is ours too, so it should not fail; if it does
@@ -15,6 +16,7 @@
  * cJSON accepts it.  Positions are 1-based lines and 1-based byte columns.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +212,14 @@ static int scan_number(const char *s, size_t n, size_t *i, scan_error *e)
     }
     if (p - *i > 63)  /* cJSON copies at most 63 characters of a number */
         return fail(e, *i, "number too long (more than 63 characters)");
+    /* A number beyond a double's range would become infinity, which has no
+       JSON form to print and no C form to generate (1e999 broke aslc build).
+       strtod stops where the number does: the text after it is not a digit. */
+    char buf[64];
+    memcpy(buf, s + *i, p - *i);
+    buf[p - *i] = 0;
+    if (isinf(strtod(buf, NULL)))
+        return fail(e, *i, "number %s is out of range (the largest is about 1.8e308)", buf);
     *i = p;
     return 0;
 }

@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "jsonpath.h"
+#include "vars.h"
 
 /* The error a ResultPath raises when it cannot be applied to its input (§3.4:
    the spec calls it States.ResultPathMatchFailure; AWS reports this name). */
@@ -66,13 +67,11 @@ static void push(nodes *ns, const cJSON *j)
 
 /* ---------------------------------------------------------------- roots */
 
-/* Variables: a later change adds them to aslrt_exec (asl-reference §8).
-   HOOK: until then no variable is ever set, so $name selects nothing. */
+/* Variables (asl-reference §8): ex's scope, then the scopes it runs
+   inside (vars.c); NULL when the variable is not set. */
 static const cJSON *variable_value(aslrt_exec *ex, const char *name)
 {
-    (void)ex;
-    (void)name;
-    return NULL;
+    return aslrt_var_get(ex, name ? name : "");
 }
 
 /* $ and @ are the input; $$ is built on first use (aslrt_context). */

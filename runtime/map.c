@@ -27,7 +27,6 @@
  * ItemReader and go to an ItemBatcher, results to a ResultWriter. */
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +40,7 @@
 #include "itemreader.h"
 #include "jsonpath.h"
 #include "pool.h"
+#include "query.h"
 #include "resultwriter.h"
 #include "retry.h"
 #include "timestamp.h"
@@ -94,20 +94,6 @@ typedef struct job {
     cJSON *owned;                 /* the item read from an ItemReader, or */
     cJSON *input;                 /* the iteration's input already made (a batch) */
 } job;
-
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    va_list ap, aq;
-    va_start(ap, fmt);
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    char *s = aslrt_xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
 
 /* -------------------------------------------------------- dynamic fields */
 
@@ -168,6 +154,10 @@ static int dynamic_field(aslrt_exec *ex, const aslrt_path *p, const cJSON *eff, 
 /* MaxConcurrency or MaxConcurrencyPath; -1 with the error set. */
 static long max_concurrency(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff)
 {
+    if (st->max_concurrency_expr) { /* JSONata (query.c) */
+        double d;
+        return aslrt_query_number(ex, st->max_concurrency_expr, eff, 1, 0, 2147483647, &d) != 0 ? -1 : (long)d;
+    }
     if (!st->max_concurrency_path)
         return st->max_concurrency;
     double d;
@@ -194,12 +184,18 @@ static int tolerance(aslrt_exec *ex, map_run *mr, const cJSON *eff)
     if (st->tolerated_failure_count_path &&
         dynamic_field(ex, st->tolerated_failure_count_path, eff, "ToleratedFailureCountPath", 1, &d) != 0)
         return -1;
+    if (st->tolerated_failure_count_expr && /* JSONata (query.c); the range is checked below */
+        aslrt_query_number(ex, st->tolerated_failure_count_expr, eff, 1, -HUGE_VAL, HUGE_VAL, &d) != 0)
+        return -1;
     if (d < 0)
         return aslrt_runtime_error(ex, "ToleratedFailureCount cannot be negative.");
     mr->tol_count = (long)d;
     d = st->tolerated_failure_percentage;
     if (st->tolerated_failure_percentage_path &&
         dynamic_field(ex, st->tolerated_failure_percentage_path, eff, "ToleratedFailurePercentagePath", 0, &d) != 0)
+        return -1;
+    if (st->tolerated_failure_percentage_expr &&
+        aslrt_query_number(ex, st->tolerated_failure_percentage_expr, eff, 0, -HUGE_VAL, HUGE_VAL, &d) != 0)
         return -1;
     if (!(d >= 0 && d <= 100))
         return aslrt_runtime_error(ex, "ToleratedFailurePercentage must be between 0 and 100.");
@@ -253,8 +249,8 @@ static char *arn_as(const char *arn, const char *kind, const char *suffix)
 {
     const char *at = strstr(arn, ":stateMachine:");
     if (!at)
-        return format("%s%s", arn, suffix);
-    return format("%.*s:%s:%s%s", (int)(at - arn), arn, kind, at + strlen(":stateMachine:"), suffix);
+        return aslrt_strf("%s%s", arn, suffix);
+    return aslrt_strf("%.*s:%s:%s%s", (int)(at - arn), arn, kind, at + strlen(":stateMachine:"), suffix);
 }
 
 /* The Map Run's ARN and its child executions' state machine, as AWS names
@@ -263,17 +259,17 @@ static void name_map_run(map_run *mr)
 {
     const aslrt_exec *ex = mr->ex;
     const char *label = mr->st->label ? mr->st->label : mr->st->name;
-    char *seed = format("%s\n%s\n%ld\n%d", ex->run->execution_id, mr->st->name, ex->entered_event_id, ex->retry_count);
+    char *seed = aslrt_strf("%s\n%s\n%ld\n%d", ex->run->execution_id, mr->st->name, ex->entered_event_id, ex->retry_count);
     char uuid[37];
     uuid_of(seed, uuid);
     free(seed);
     mr->uuid = aslrt_xstrdup(uuid);
-    char *tail = format("/%s:%s", label, uuid);
+    char *tail = aslrt_strf("/%s:%s", label, uuid);
     mr->map_run_arn = arn_as(ex->run->state_machine_id, "mapRun", tail);
     free(tail);
-    mr->child_sm_arn = format("%s/%s", ex->run->state_machine_id, label);
+    mr->child_sm_arn = aslrt_strf("%s/%s", ex->run->state_machine_id, label);
     mr->exec_prefix = arn_as(mr->child_sm_arn, "execution", ":");
-    mr->child_sm_name = format("%s/%s", ex->run->program->name, label);
+    mr->child_sm_name = aslrt_strf("%s/%s", ex->run->program->name, label);
     mr->child_program = *ex->run->program;
     mr->child_program.name = mr->child_sm_name;
 }
@@ -284,14 +280,14 @@ static void child_run_init(map_run *mr, aslrt_run *child, const job *j, const cJ
 {
     const aslrt_run *parent = mr->ex->run;
     memcpy(child, parent, sizeof *child);
-    char *seed = format("%s\n%ld", mr->uuid, j->index);
+    char *seed = aslrt_strf("%s\n%ld", mr->uuid, j->index);
     char name[37];
     uuid_of(seed, name);
     free(seed);
     child->program = &mr->child_program;
     child->input = aslrt_xjson(cJSON_Duplicate(input, 1));
     child->name = aslrt_xstrdup(name);
-    child->execution_id = format("%s%s", mr->exec_prefix, name);
+    child->execution_id = aslrt_strf("%s%s", mr->exec_prefix, name);
     child->state_machine_id = aslrt_xstrdup(mr->child_sm_arn);
     aslrt_time_format(aslrt_now(), child->start_time);
     child->last_event_id = 0;
@@ -648,7 +644,10 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
     cJSON *owned_items = NULL;
     const cJSON *items = NULL;
     if (!st->item_reader) {
-        if (st->items_path && st->items_path->definite) {
+        if (st->items) { /* JSONata Items (query.c checks it is an array) */
+            if (!(items = owned_items = aslrt_query_array(ex, st->items, eff)))
+                return NULL;
+        } else if (st->items_path && st->items_path->definite) {
             items = aslrt_path_get(ex, st->items_path, eff);
             if (!items) {
                 char *why = aslrt_path_miss_cause(ex, st->items_path, eff);
@@ -663,7 +662,10 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
         }
         if (!cJSON_IsArray(items)) {
             char *text = aslrt_json_text(items);
-            aslrt_runtime_error(ex, "Map state input must be an array but was: %s", text);
+            if (st->flags & ASLRT_JSONATA) /* [A recorded]: the same cause, another name */
+                aslrt_query_error(ex, NULL, "Map state input must be an array but was: %s", text);
+            else
+                aslrt_runtime_error(ex, "Map state input must be an array but was: %s", text);
             free(text);
             cJSON_Delete(owned_items);
             return NULL;
@@ -738,7 +740,8 @@ done:
 
 int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st, *v);
+    if (aslrt_state_enter(ex, st, *v) != 0)
+        return -1;
     cJSON *eff = aslrt_input_path(ex, st, *v);
     if (!eff)
         return -1;
@@ -766,13 +769,8 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     cJSON_Delete(eff);
     if (!result)
         return -1;
-    if (st->result_selector) {
-        cJSON *sel = aslrt_tmpl_eval(ex, st->result_selector, result);
-        cJSON_Delete(result);
-        if (!(result = sel))
-            return -1;
-    }
-    if (aslrt_result_path(ex, st, v, result) != 0 || aslrt_output_path(ex, st, v) != 0)
+    /* Assign, ResultSelector, ResultPath, OutputPath, or JSONata's Assign and Output */
+    if (aslrt_state_finish(ex, st, v, result, st->assign, st->output) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return 0;

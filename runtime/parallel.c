@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "history.h"
 #include "pool.h"
+#include "query.h"
 #include "retry.h"
 
 /* One attempt at running the branches. */
@@ -94,7 +95,8 @@ static cJSON *run_branches(aslrt_exec *ex, const aslrt_state *st, const cJSON *i
 
 int aslrt_parallel_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    aslrt_state_enter(ex, st, *v);
+    if (aslrt_state_enter(ex, st, *v) != 0)
+        return -1;
     cJSON *eff = aslrt_input_path(ex, st, *v);
     if (!eff)
         return -1;
@@ -127,13 +129,8 @@ int aslrt_parallel_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     cJSON_Delete(eff);
     if (!result)
         return -1;
-    if (st->result_selector) {
-        cJSON *sel = aslrt_tmpl_eval(ex, st->result_selector, result);
-        cJSON_Delete(result);
-        if (!(result = sel))
-            return -1;
-    }
-    if (aslrt_result_path(ex, st, v, result) != 0 || aslrt_output_path(ex, st, v) != 0)
+    /* Assign, ResultSelector, ResultPath, OutputPath, or JSONata's Assign and Output */
+    if (aslrt_state_finish(ex, st, v, result, st->assign, st->output) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return 0;

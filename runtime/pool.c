@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "pool.h"
+#include "vars.h"
 
 /* Stack for worker threads: as much as the main thread usually has, since
    nested Parallel/Map states and templates recurse on it. */
@@ -157,11 +158,6 @@ void aslrt_pool_free(aslrt_pool *p)
     free(p);
 }
 
-int aslrt_pool_threads(const aslrt_pool *p)
-{
-    return p->target;
-}
-
 void aslrt_pool_run(aslrt_pool *p, aslrt_group *g)
 {
     pthread_cond_init(&g->changed, NULL);
@@ -244,6 +240,7 @@ void aslrt_branch_done(aslrt_exec *cx)
     free(cx->task_token);
     cx->task_token = NULL;
     aslrt_error_clear(cx);
+    aslrt_vars_free(cx); /* the branch's or iteration's variables end with it (§8) */
 }
 
 void aslrt_error_move(aslrt_exec *ex, char **error, char **cause)

@@ -56,8 +56,6 @@ typedef struct aslrt_group {
 aslrt_pool *aslrt_pool_get(aslrt_run *run);
 /* Stops and joins the pool's threads (no group may be running). */
 void aslrt_pool_free(aslrt_pool *p);
-/* How many threads may work at once. */
-int aslrt_pool_threads(const aslrt_pool *p);
 
 /* Runs g's steps on the pool and on the calling thread until a step has
    returned 0 (or the group was stopped) and every step has finished. */

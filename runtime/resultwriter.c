@@ -13,7 +13,6 @@
  * Records are written one at a time, so 100,000 results never exist twice
  * over as one big document. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,20 +26,6 @@
 #include "timestamp.h"
 
 enum { T_NONE, T_COMPACT, T_FLATTEN };
-
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    va_list ap, aq;
-    va_start(ap, fmt);
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    char *s = aslrt_xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
 
 void aslrt_map_record_free(aslrt_map_record *r)
 {
@@ -188,7 +173,7 @@ static long write_status(const char *file, const aslrt_result_writer *w, const a
         return 0;
     FILE *f = fopen(file, "w");
     if (!f) {
-        *cause = format("Cannot write %s: %s", file, strerror(errno));
+        *cause = aslrt_strf("Cannot write %s: %s", file, strerror(errno));
         return -1;
     }
     int jsonl = jsonl_output(w), t = transformation(w, T_NONE), first = 1;
@@ -218,7 +203,7 @@ static long write_status(const char *file, const aslrt_result_writer *w, const a
         fputc(']', f);
     *size = ftell(f);
     if (fclose(f) != 0 || *size < 0) {
-        *cause = format("Cannot write %s: %s", file, strerror(errno));
+        *cause = aslrt_strf("Cannot write %s: %s", file, strerror(errno));
         return -1;
     }
     return count;
@@ -237,17 +222,17 @@ cJSON *aslrt_result_write(aslrt_exec *ex, const aslrt_result_writer *w, const cJ
     char *cause = NULL, *dir = NULL, *folder = NULL;
     cJSON *out = NULL;
     if (strcmp(api ? api + 1 : res, "putObject") != 0) {
-        cause = format("The ResultWriter resource '%s' is not supported locally (arn:aws:states:::s3:putObject is).", res);
+        cause = aslrt_strf("The ResultWriter resource '%s' is not supported locally (arn:aws:states:::s3:putObject is).", res);
     } else if (!cJSON_IsString(bucket) || (prefix && !cJSON_IsString(prefix))) {
-        cause = format("The ResultWriter's Parameters need \"Bucket\" (and may have \"Prefix\"), strings.");
+        cause = aslrt_strf("The ResultWriter's Parameters need \"Bucket\" (and may have \"Prefix\"), strings.");
     } else {
         const char *p = prefix ? prefix->valuestring : "";
         size_t plen = strlen(p);
-        folder = format("%s%s%s/", p, plen && p[plen - 1] != '/' ? "/" : "", id->uuid);
+        folder = aslrt_strf("%s%s%s/", p, plen && p[plen - 1] != '/' ? "/" : "", id->uuid);
         dir = aslrt_s3_path(ex->run->opt.s3_root, bucket->valuestring, folder, &cause);
     }
     if (dir && make_dirs(dir) != 0)
-        cause = format("Cannot create the local directory %s: %s", dir, strerror(errno));
+        cause = aslrt_strf("Cannot create the local directory %s: %s", dir, strerror(errno));
     if (dir && !cause) {
         static const char *const names[] = {"SUCCEEDED", "FAILED", "PENDING"};
         cJSON *manifest = aslrt_xjson(cJSON_CreateObject());
@@ -258,12 +243,12 @@ cJSON *aslrt_result_write(aslrt_exec *ex, const aslrt_result_writer *w, const cJ
         for (int k = 0; k < 3; k++)
             lists[k] = aslrt_xjson(cJSON_CreateArray());
         for (int k = 0; k < 3 && !cause; k++) {
-            char *file = format("%s%s_0.json", dir, names[k]);
+            char *file = aslrt_strf("%s%s_0.json", dir, names[k]);
             long size = 0;
             long count = write_status(file, w, id, recs, n, k, &size, &cause);
             if (count > 0) {
                 cJSON *e = aslrt_xjson(cJSON_CreateObject());
-                char *key = format("%s%s_0.json", folder, names[k]);
+                char *key = aslrt_strf("%s%s_0.json", folder, names[k]);
                 add_str(e, "Key", key);
                 free(key);
                 aslrt_xjson(cJSON_AddNumberToObject(e, "Size", (double)size));
@@ -275,18 +260,16 @@ cJSON *aslrt_result_write(aslrt_exec *ex, const aslrt_result_writer *w, const cJ
         cJSON_AddItemToObject(files, "FAILED", lists[1]);
         cJSON_AddItemToObject(files, "PENDING", lists[2]);
         cJSON_AddItemToObject(files, "SUCCEEDED", lists[0]);
-        char *file = format("%smanifest.json", dir);
+        char *file = aslrt_strf("%smanifest.json", dir);
         FILE *f = cause ? NULL : fopen(file, "w");
         if (!cause && !f)
-            cause = format("Cannot write %s: %s", file, strerror(errno));
+            cause = aslrt_strf("Cannot write %s: %s", file, strerror(errno));
         if (f) {
-            char *text = cJSON_Print(manifest);
-            if (!text)
-                aslrt_xjson(NULL);
+            char *text = aslrt_json_text(manifest);
             fputs(text, f);
             free(text);
             if (fclose(f) != 0)
-                cause = format("Cannot write %s: %s", file, strerror(errno));
+                cause = aslrt_strf("Cannot write %s: %s", file, strerror(errno));
         }
         free(file);
         cJSON_Delete(manifest);
@@ -295,7 +278,7 @@ cJSON *aslrt_result_write(aslrt_exec *ex, const aslrt_result_writer *w, const cJ
             add_str(out, "MapRunArn", id->map_run_arn);
             cJSON *d = aslrt_xjson(cJSON_AddObjectToObject(out, "ResultWriterDetails"));
             add_str(d, "Bucket", bucket->valuestring);
-            char *key = format("%smanifest.json", folder);
+            char *key = aslrt_strf("%smanifest.json", folder);
             add_str(d, "Key", key);
             free(key);
         }

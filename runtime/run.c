@@ -19,6 +19,7 @@
 #include "signals.h"
 #include "task.h"
 #include "timestamp.h"
+#include "vars.h"
 
 enum { EXIT_SUCCEEDED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_TIMED_OUT = 3, EXIT_ABORTED = 4 };
 
@@ -256,6 +257,7 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
     fflush(stdout);
     cJSON_Delete(v);
     cJSON_Delete(ex.context);
+    aslrt_vars_free(&ex);
     aslrt_error_clear(&ex);
     aslrt_mock_free(run.mock);
     aslrt_bindings_free(run.bindings);

@@ -26,8 +26,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pool.h"
 #include "signals.h"
 #include "timestamp.h"
+
+/* A Parallel branch or Map iteration learns that a sibling failed by
+   looking (no descriptor wakes it): how often a wait looks, at most. */
+#define CANCEL_POLL_MS 50
 
 /* Process-wide, because signals are: the signal received (0: none) and the
    pipe the handler writes to. */
@@ -100,6 +105,11 @@ int aslrt_stop_check(aslrt_exec *ex)
 {
     switch (aslrt_stop_reason(ex->run)) {
     case ASLRT_STOP_NONE:
+        /* A Parallel branch or Map iteration whose sibling failed stops
+           too, with an error no catcher takes (pool.h). */
+        if (aslrt_cancelled(ex))
+            return aslrt_error_set(ex, "States.Runtime",
+                                   "The branch was cancelled: another branch of its Parallel or Map state failed.");
         return 0;
     case ASLRT_STOP_TIMED_OUT: /* AWS: ExecutionTimedOut, States.Timeout without a cause */
         return aslrt_error_set(ex, "States.Timeout", NULL);
@@ -133,14 +143,25 @@ int aslrt_stop_poll_ms(const aslrt_run *run, double until)
 
 int aslrt_sleep_until(aslrt_exec *ex, double until)
 {
+    int rc;
+    aslrt_pool_blocking(ex, 1); /* another branch may use the CPU meanwhile */
     for (;;) {
-        if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
-            return 1;
-        if (aslrt_now() >= until)
-            return 0;
+        if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(ex)) {
+            rc = 1;
+            break;
+        }
+        if (aslrt_now() >= until) {
+            rc = 0;
+            break;
+        }
+        int ms = aslrt_stop_poll_ms(ex->run, until);
+        if (ex->cancel && ms > CANCEL_POLL_MS)
+            ms = CANCEL_POLL_MS;
         struct pollfd p = {.fd = g_wake[0], .events = POLLIN};
-        poll(&p, p.fd >= 0 ? 1 : 0, aslrt_stop_poll_ms(ex->run, until));
+        poll(&p, p.fd >= 0 ? 1 : 0, ms);
     }
+    aslrt_pool_blocking(ex, 0);
+    return rc;
 }
 
 /* Wait states and retry intervals: `seconds` of workflow time, skipped by

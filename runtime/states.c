@@ -1,4 +1,4 @@
-/* states.c — Pass, Choice, Wait, Succeed and Fail (JSONPath). */
+/* states.c — Pass, Choice, Wait, Succeed and Fail, in both query languages. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "dataflow.h"
 #include "exec.h"
 #include "jsonpath.h"
+#include "query.h"
 #include "timestamp.h"
 
 
@@ -19,6 +20,12 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
     if (aslrt_state_enter(ex, st, *v) != 0)
         return -1;
+    if (st->flags & ASLRT_JSONATA) { /* Output, else the input passes through */
+        if (aslrt_state_finish(ex, st, v, NULL, st->assign, st->output) != 0)
+            return -1;
+        aslrt_state_exit(ex, st, *v);
+        return 0;
+    }
     cJSON *owned;
     const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
@@ -36,7 +43,7 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         cJSON_Delete(result);
         result = aslrt_xjson(cJSON_Duplicate(st->result, 1));
     }
-    if (aslrt_result_path(ex, st, v, result) != 0 || aslrt_output_path(ex, st, v) != 0)
+    if (aslrt_state_finish(ex, st, v, result, st->assign, NULL) != 0) /* Assign, ResultPath, OutputPath */
         return -1;
     aslrt_state_exit(ex, st, *v);
     return 0;
@@ -51,8 +58,7 @@ int aslrt_succeed_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
-    aslrt_become(v, eff, owned);
-    if (aslrt_output_path(ex, st, v) != 0)
+    if (aslrt_state_pass_on(ex, st, v, eff, owned, NULL, st->output) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return 0;
@@ -85,7 +91,10 @@ int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     char *error = NULL, *cause = NULL;
     if (st->error_path && !(error = fail_field(ex, st->error_path, *v)))
         return -1;
-    if (st->cause_path && !(cause = fail_field(ex, st->cause_path, *v))) {
+    if (st->error_expr && !(error = aslrt_query_string(ex, st->error_expr, *v)))
+        return -1;
+    if ((st->cause_path && !(cause = fail_field(ex, st->cause_path, *v))) ||
+        (st->cause_expr && !(cause = aslrt_query_string(ex, st->cause_expr, *v)))) {
         free(error);
         return -1;
     }
@@ -107,7 +116,8 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         return -1;
     int i;
     for (i = 0; i < st->nrules; i++) {
-        int r = aslrt_rule_eval(ex, &st->rules[i], eff);
+        const aslrt_rule *rule = &st->rules[i];
+        int r = rule->condition ? aslrt_query_condition(ex, rule->condition, eff) : aslrt_rule_eval(ex, rule, eff);
         if (r < 0) {
             cJSON_Delete(owned);
             return -1;
@@ -120,8 +130,10 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         return aslrt_error_set(ex, "States.NoChoiceMatched",
                                "No Choice Rule matched the input and no Default was specified.");
     }
-    aslrt_become(v, eff, owned);
-    if (aslrt_output_path(ex, st, v) != 0)
+    /* a matching rule's Assign and Output replace the state's (§2.3) */
+    const aslrt_tmpl *assign = i < st->nrules ? st->rules[i].assign : st->assign;
+    const aslrt_tmpl *output = i < st->nrules ? st->rules[i].output : st->output;
+    if (aslrt_state_pass_on(ex, st, v, eff, owned, assign, output) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return i;
@@ -177,6 +189,28 @@ static double seconds_until(aslrt_exec *ex, const aslrt_state *st, const cJSON *
     return d > 0 ? d : 0;
 }
 
+/* A JSONata Timestamp: the wait until the instant it evaluates to; -1 with
+   States.QueryEvaluationError when that is not an RFC 3339 timestamp
+   (§2.4, cause [A]). */
+static double seconds_until_expr(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff)
+{
+    char *text = aslrt_query_string(ex, st->timestamp_expr, eff);
+    if (!text)
+        return -1;
+    aslrt_time t;
+    if (aslrt_timestamp_parse(text, &t) != 0) {
+        aslrt_query_error(ex, "Timestamp",
+                          "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format "
+                          "string: %s",
+                          text);
+        free(text);
+        return -1;
+    }
+    free(text);
+    double d = (double)t.sec + (double)t.nsec / 1e9 - aslrt_now();
+    return d > 0 ? d : 0;
+}
+
 /* Wait: pauses, then passes its effective input through OutputPath. */
 int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
@@ -189,6 +223,11 @@ int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     double seconds = 0;
     if (st->flags & ASLRT_HAS_SECONDS)
         seconds = st->seconds;
+    else if (st->seconds_expr) {
+        if (aslrt_query_number(ex, st->seconds_expr, eff, 1, 0, 99999999, &seconds) != 0)
+            seconds = -1;
+    } else if (st->timestamp_expr)
+        seconds = seconds_until_expr(ex, st, eff);
     else if (st->seconds_path)
         seconds = seconds_from_path(ex, st, eff);
     else if (st->timestamp || st->timestamp_path)
@@ -202,8 +241,7 @@ int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         return aslrt_runtime_error(ex, "Wait state delay is too long.");
     }
     aslrt_sleep(ex, seconds);
-    aslrt_become(v, eff, owned);
-    if (aslrt_output_path(ex, st, v) != 0)
+    if (aslrt_state_pass_on(ex, st, v, eff, owned, st->assign, st->output) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return 0;

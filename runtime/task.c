@@ -34,6 +34,7 @@
 #include "history.h"
 #include "jsonpath.h"
 #include "mock.h"
+#include "query.h"
 #include "retry.h"
 #include "signals.h"
 #include "task.h"
@@ -415,7 +416,12 @@ int aslrt_task_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     double timeout, heartbeat;
     if (task_seconds(ex, st->timeout_seconds_path, st->timeout_seconds, "TimeoutSecondsPath", eff, &timeout) != 0 ||
         task_seconds(ex, st->heartbeat_seconds_path, st->heartbeat_seconds, "HeartbeatSecondsPath", eff,
-                     &heartbeat) != 0) {
+                     &heartbeat) != 0 ||
+        /* JSONata TimeoutSeconds / HeartbeatSeconds expressions (query.c) */
+        (st->timeout_seconds_expr &&
+         aslrt_query_number(ex, st->timeout_seconds_expr, eff, 1, 1, 99999999, &timeout) != 0) ||
+        (st->heartbeat_seconds_expr &&
+         aslrt_query_number(ex, st->heartbeat_seconds_expr, eff, 1, 1, 99999999, &heartbeat) != 0)) {
         cJSON_Delete(eff);
         return -1;
     }
@@ -438,13 +444,8 @@ int aslrt_task_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     cJSON_Delete(eff);
     if (rc != 0)
         return -1;
-    if (st->result_selector) {
-        cJSON *sel = aslrt_tmpl_eval(ex, st->result_selector, result);
-        cJSON_Delete(result);
-        if (!(result = sel))
-            return -1;
-    }
-    if (aslrt_result_path(ex, st, v, result) != 0 || aslrt_output_path(ex, st, v) != 0)
+    /* Assign, ResultSelector, ResultPath, OutputPath, or JSONata's Assign and Output */
+    if (aslrt_state_finish(ex, st, v, result, st->assign, st->output) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return 0;

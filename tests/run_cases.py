@@ -18,7 +18,10 @@ result AWS Step Functions would produce.  For every mode the runner calls
 Extra, optional case fields: "args" (appended to the command line), "skip" (a reason: the case
 is not run), "wait_seconds" (cases waiting longer than --max-wait are skipped), "notes",
 "nondeterministic" (a reason why stdout may differ between runs, e.g. a Cause quoting the start
-time: the modes are then held to the same exit status only).
+time: the modes are then held to the same exit status only), "files" (an object: relative path
+-> contents, a string written as is or any other JSON value written as JSON, created in the
+case's working directory before each run, e.g. the objects an ItemReader reads through
+"args": ["--s3-root", "s3"]).
 An expected status "TIMED_OUT" means exit 3 with the FAILED output shape.
 
 Prints one line per failure, then `N passed, N failed[, N skipped]` (cases, not runs).
@@ -112,6 +115,9 @@ def check_case(case):
     args = case.get("args", [])
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
         raise BadCase('"args" must be a list of strings')
+    files = case.get("files", {})
+    if not isinstance(files, dict) or any(os.path.isabs(p) or ".." in p.split("/") for p in files):
+        raise BadCase('"files" must map relative paths (without "..") to contents')
 
 
 def load_cases(directory):
@@ -190,6 +196,14 @@ def run_one(case, aslc, mode, timeout):
         in_path = os.path.join(tmp, "input.json")
         write_json(def_path, case["definition"])
         write_json(in_path, case.get("input", {}))
+        for rel, content in case.get("files", {}).items():
+            path = os.path.join(tmp, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if isinstance(content, str):
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(content)
+            else:
+                write_json(path, content)
         argv = [aslc, "run", def_path, "--input", in_path]
         if case.get("mock_config") is not None:
             mock_path = os.path.join(tmp, "mock-config.json")

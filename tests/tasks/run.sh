@@ -74,6 +74,33 @@ wait_for_file() {
 	return 1
 }
 
+# bg_signal SIGNAL FILE CMD...: starts CMD in the background, sends it SIGNAL once FILE exists
+# (the handler is running; no FILE: after 0.3 s), waits; sets rc, out, err. A watchdog kills
+# CMD after 40 s should the signal not end it.
+bg_signal() {
+	local sig=$1 file=$2
+	shift 2
+	[ -n "$file" ] && rm -f "$file"
+	"$@" >"$T/.out" 2>"$T/.err" </dev/null &
+	local pid=$!
+	(sleep 40 && kill -KILL "$pid") 2>/dev/null &
+	local watchdog=$!
+	if [ -n "$file" ]; then wait_for_file "$file"; else sleep 0.3; fi
+	kill "-$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+# signal_run NAME SIGNAL FILE [ARGS...]: bg_signal for aslc run on $T/NAME.asl.json.
+signal_run() {
+	local name=$1 sig=$2 file=$3
+	shift 3
+	bg_signal "$sig" "$file" "$ASLC" run "$T/$name.asl.json" --input "$T/in.json" --bindings "$B" "$@"
+}
+
 # ------------------------------------------------------------------ the HTTP server
 python3 "$here/server.py" "$T/port" &
 server_pid=$!
@@ -216,10 +243,11 @@ go timeout-path
 check timeout_seconds_path_that_finds_nothing_is_states_runtime 1 \
 	"out == {'Error': 'States.Runtime', 'Cause': \"An error occurred while executing the state 'T' (entered at the event id #2). Invalid path '\$.limit' : No results for path: \$['limit']\"}"
 
-task heartbeat '{"Resource": "arn:aws:states:::aslc:worker", "TimeoutSeconds": 30, "HeartbeatSeconds": 1}'
-input '{"do": "heartbeat", "seconds": 2}'
+# Beats every 0.3 s for 5 s, more than twice HeartbeatSeconds (2 s leaves room for a slow start).
+task heartbeat '{"Resource": "arn:aws:states:::aslc:worker", "TimeoutSeconds": 30, "HeartbeatSeconds": 2}'
+input '{"do": "heartbeat", "seconds": 5}'
 go heartbeat
-check exec_handler_heartbeats_on_stderr_keep_the_task_alive 0 "out['beats'] >= 3"
+check exec_handler_heartbeats_on_stderr_keep_the_task_alive 0 "out['beats'] >= 5"
 input "{\"do\": \"sleep\", \"seconds\": 60, \"pidfile\": \"$T/heartbeat.pid\"}"
 go heartbeat
 check exec_handler_without_heartbeat_fails_with_states_timeout 1 "out == {'Error': 'States.Timeout'}"
@@ -296,6 +324,10 @@ task http-echo '{"Resource": "arn:aws:states:::aslc:http-echo"}'
 input '{"a": [1, 2]}'
 go http-echo
 check http_handler_response_body_is_the_result 0 "out == {'got': {'a': [1, 2]}}"
+
+python3 -c 'import json; print(json.dumps({"big": "y" * 1000000}))' >"$T/in.json"
+go http-echo
+check http_handler_posts_a_large_input 0 "len(out['got']['big']) == 1000000"
 
 task http-500 '{"Resource": "arn:aws:states:::aslc:http-500"}'
 go http-500
@@ -409,14 +441,7 @@ else
 	run "$T/native-exe" --input "$T/in.json"
 	check native_handler_serves_when_no_binding_does 0 "out['Payload'] == 'native'"
 	input '{"case": "forever"}'
-	timeout -k 5 40 "$T/native-exe" --input "$T/in.json" --no-wait >"$T/.out" 2>"$T/.err" &
-	pid=$!
-	sleep 0.3
-	kill -TERM "$pid"
-	wait "$pid"
-	rc=$?
-	out=$(cat "$T/.out")
-	err=$(cat "$T/.err")
+	bg_signal TERM "" "$T/native-exe" --input "$T/in.json"
 	# TimeoutSeconds (1 s) may win the race against the signal; either way it must end.
 	if [ "$rc" -eq 4 ] || [ "$rc" -eq 1 ]; then ok native_handler_ends_when_the_execution_is_aborted
 	else fail native_handler_ends_when_the_execution_is_aborted "exit $rc: $(firstline "$err")"; fi
@@ -434,22 +459,6 @@ cat >"$T/exec-timeout.asl.json" <<'EOF'
   "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
   "Caught": {"Type": "Pass", "End": true}}}
 EOF
-# signal_run NAME SIGNAL PIDFILE [ARGS...]: starts a run in the background, sends SIGNAL once
-# PIDFILE exists (the handler is running), waits; sets rc, out, err.
-signal_run() {
-	local name=$1 sig=$2 pidfile=$3
-	shift 3
-	rm -f "$pidfile"
-	timeout -k 5 40 "$ASLC" run "$T/$name.asl.json" --input "$T/in.json" --bindings "$B" "$@" \
-		>"$T/.out" 2>"$T/.err" </dev/null &
-	local pid=$!
-	wait_for_file "$pidfile"
-	kill "-$sig" "$pid"
-	wait "$pid"
-	rc=$?
-	out=$(cat "$T/.out")
-	err=$(cat "$T/.err")
-}
 for mode in interp jit aot; do
 	input "{\"do\": \"sleep\", \"seconds\": 60, \"pidfile\": \"$T/abort.pid\"}"
 	signal_run sleeper TERM "$T/abort.pid" --mode "$mode"

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# tests/corpus.sh — the real-world corpus (../shared/corpus/realworld, when present): every
+# definition whose `lint` column in MANIFEST.tsv is empty must pass `aslc check` (exit 0) and
+# compile with `aslc build`.  A Task that nothing binds still compiles; it fails at run time.
+#
+#   tests/corpus.sh [--all] [ASLC]     ASLC: the aslc binary (default: $ASLC, else build/aslc)
+#
+# `aslc check` runs on every definition.  Building all ~400 takes a few minutes, so by default
+# every 8th definition is built (a fixed sample); --all builds them all (`make check-all`).
+# Two jobs at a time, -O0.  Ends with `N passed, N failed`; exits 1 when something failed.
+set -u
+
+all=0
+if [ "${1:-}" = --all ]; then
+	all=1
+	shift
+fi
+aslc=${1:-${ASLC:-build/aslc}}
+case $aslc in
+/*) ;;
+*) aslc=$(pwd)/$aslc ;;
+esac
+corpus=$(cd "$(dirname "$0")/../.." && pwd)/shared/corpus/realworld
+if [ ! -f "$corpus/MANIFEST.tsv" ]; then
+	echo "skipping corpus: ../shared not found"
+	exit 0
+fi
+if [ ! -x "$aslc" ]; then
+	echo "corpus: no aslc binary at $aslc" >&2
+	exit 2
+fi
+
+# Lint-free definitions that AWS rejects all the same, so aslc must reject them too (exit 2).
+# The lint column is a heuristic (unknown fields, wrong query language, non-ARN resources); it
+# does not look inside values.  Each entry: file, then why.
+rejected=(
+	"step-functions-agent__step-functions_dynamic-agent-template.asl.json"
+	"a template: its generator script replaces \"DYNAMIC_ROUTING_CHOICES\" (Choices must be an array) and \"TOOL_NAMES_LIST\" (Items) before deploying"
+	"step-functions-agent__step-functions_dynamic-sql-agent-template.asl.json"
+	"a template: \"AGENT_TOOL_LIST\" stands where Items must be an array or a JSONata expression"
+	"step-functions-agent__step-functions_web-search-agent.asl.json"
+	"States.Default is not an intrinsic function, and States.Format('...\\n...') uses an escape AWS rejects (asl-reference §5)"
+)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/aslc-corpus.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# The `file` values of the rows whose `lint` column is empty, found by header name.
+awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$col["lint"] == "" { print $col["file"] }' "$corpus/MANIFEST.tsv" >"$tmp/lintfree"
+for ((i = 0; i < ${#rejected[@]}; i += 2)); do
+	echo "${rejected[i]}"
+done >"$tmp/rejected"
+grep -vxF -f "$tmp/rejected" "$tmp/lintfree" >"$tmp/accept"
+
+# One definition, as a job for xargs: prints a FAIL line when aslc does not do what it should.
+# $1: check | build | reject; $2: the file.
+cat >"$tmp/one" <<'EOF'
+#!/bin/sh
+aslc=$ASLC_UNDER_TEST tmp=$CORPUS_TMP what=$1 f=$2
+name=$(basename "$f" .asl.json)
+case $what in
+check)
+	"$aslc" check "$f" >/dev/null 2>"$tmp/$name.err"
+	rc=$?
+	[ $rc -eq 0 ] || { echo "FAIL check $name (exit $rc):"; head -n 3 "$tmp/$name.err" | cut -c1-300; } ;;
+reject)
+	"$aslc" check "$f" >/dev/null 2>"$tmp/$name.err"
+	rc=$?
+	[ $rc -eq 2 ] || echo "FAIL $name: AWS rejects it, but aslc check exited $rc" ;;
+build)
+	"$aslc" build "$f" -o "$tmp/$name.exe" -O0 >/dev/null 2>"$tmp/$name.err"
+	rc=$?
+	rm -f "$tmp/$name.exe"
+	[ $rc -eq 0 ] || { echo "FAIL build $name (exit $rc):"; head -n 3 "$tmp/$name.err" | cut -c1-300; } ;;
+esac
+rm -f "$tmp/$name.err"
+EOF
+chmod +x "$tmp/one"
+export ASLC_UNDER_TEST=$aslc CORPUS_TMP=$tmp
+
+# run WHAT LIST: each file of LIST through $tmp/one, two at a time; adds to the counts.
+pass=0 fail=0
+run() {
+	local what=$1 list=$2 n out
+	n=$(wc -l <"$list")
+	out=$(cd "$corpus" && xargs -P 2 -n 1 "$tmp/one" "$what" <"$list")
+	if [ -n "$out" ]; then
+		echo "$out"
+	fi
+	local bad
+	bad=$(printf '%s\n' "$out" | grep -c '^FAIL')
+	pass=$((pass + n - bad))
+	fail=$((fail + bad))
+	echo "$what: $((n - bad)) of $n as expected"
+}
+
+run check "$tmp/accept"
+run reject "$tmp/rejected"
+if [ "$all" = 1 ]; then
+	cp "$tmp/accept" "$tmp/build"
+else
+	awk 'NR % 8 == 1' "$tmp/accept" >"$tmp/build"
+	echo "building every 8th definition (tests/corpus.sh --all, or make check-all, builds them all)"
+fi
+run build "$tmp/build"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

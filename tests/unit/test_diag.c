@@ -1,0 +1,117 @@
+/* test_diag.c — diagnostics (compiler/diag.c): the line format, RFC 6901
+   pointers, "did you mean", and what a message may not do to a terminal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "diag.h"
+
+/* A sink that collects what the diagnostics print. */
+typedef struct sink {
+    char *text;
+    size_t len;
+    FILE *f;
+    asl_diag d;
+} sink;
+
+static void sink_open(sink *s, const char *file)
+{
+    memset(s, 0, sizeof *s);
+    s->f = open_memstream(&s->text, &s->len);
+    assert_non_null(s->f);
+    asl_diag_init(&s->d, file, s->f);
+}
+
+/* Everything printed so far (valid until sink_close). */
+static const char *sink_text(sink *s)
+{
+    fflush(s->f);
+    return s->text;
+}
+
+static void sink_close(sink *s)
+{
+    fclose(s->f);
+    free(s->text);
+}
+
+/* ------------------------------------------------------------ format */
+
+static void error_should_print_file_pointer_and_message_and_count(void **ctx)
+{
+    (void)ctx;
+    sink s;
+    sink_open(&s, "order.asl.json");
+    asl_diag_error(&s.d, "/States/A/Next", "no state named \"%s\"", "B");
+    asl_diag_warning(&s.d, "/States/C", "state \"%s\" is not reachable from StartAt", "C");
+    asl_diag_error(&s.d, "", "expected the state machine");
+    asl_diag_plain(&s.d, "cannot read the file");
+    assert_string_equal(sink_text(&s), "order.asl.json: /States/A/Next: no state named \"B\"\n"
+                                       "order.asl.json: /States/C: warning: state \"C\" is not reachable from StartAt\n"
+                                       "order.asl.json: expected the state machine\n"
+                                       "order.asl.json: cannot read the file\n");
+    assert_int_equal(s.d.nerrors, 3);
+    assert_int_equal(s.d.nwarnings, 1);
+    sink_close(&s);
+}
+
+static void error_should_keep_control_characters_off_the_terminal(void **ctx)
+{
+    (void)ctx;
+    sink s;
+    sink_open(&s, "a\nb.json");
+    asl_diag_error(&s.d, "/States/x\ty", "name \"%s\"", "\x1b[31mred\r");
+    assert_string_equal(sink_text(&s), "a\\nb.json: /States/x\\ty: name \"\\x1B[31mred\\r\"\n");
+    sink_close(&s);
+}
+
+/* ------------------------------------------------------------ pointers */
+
+static void pointer_should_escape_tilde_and_slash_as_rfc_6901_says(void **ctx)
+{
+    (void)ctx;
+    asl_arena *a = asl_arena_new();
+    assert_string_equal(asl_ptr_join(a, "/States", "a/b~c"), "/States/a~1b~0c");
+    assert_string_equal(asl_ptr_join(a, "", "States"), "/States");
+    assert_string_equal(asl_ptr_join(a, "/States", ""), "/States/");
+    assert_string_equal(asl_ptr_index(a, "/Branches", 12), "/Branches/12");
+    asl_arena_free(a);
+}
+
+/* ------------------------------------------------------- did you mean */
+
+static void did_you_mean_should_find_typos_case_and_prefixes(void **ctx)
+{
+    (void)ctx;
+    static const char *const fields[] = { "Next", "End", "TimeoutSeconds", "TimeoutSecondsPath",
+                                          "ToleratedFailureCount", "ToleratedFailurePercentage", "Task" };
+    const int n = 7;
+    assert_string_equal(asl_did_you_mean("Nxt", fields, n), "Next");
+    assert_string_equal(asl_did_you_mean("next", fields, n), "Next");
+    assert_string_equal(asl_did_you_mean("Tsak", fields, n), "Task");
+    assert_string_equal(asl_did_you_mean("TimeoutSecond", fields, n), "TimeoutSeconds");
+    /* Too far for an edit, but the start of a field (the shorter of two that
+       begin the same way)... */
+    assert_string_equal(asl_did_you_mean("Timeout", fields, n), "TimeoutSeconds");
+    /* ...while the start of two different fields is no suggestion at all. */
+    assert_null(asl_did_you_mean("Tolerated", fields, n));
+    assert_null(asl_did_you_mean("Zebra", fields, n));
+    assert_null(asl_did_you_mean("Ti", fields, n));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(error_should_print_file_pointer_and_message_and_count),
+        cmocka_unit_test(error_should_keep_control_characters_off_the_terminal),
+        cmocka_unit_test(pointer_should_escape_tilde_and_slash_as_rfc_6901_says),
+        cmocka_unit_test(did_you_mean_should_find_typos_case_and_prefixes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
