@@ -261,6 +261,21 @@ static void build_jx_leaf(builder *b, const cJSON *v, aslrt_tmpl *t, const char 
     t->text = asl_arena_strndup(b->a, s, n);
     t->field = field;
     t->jx = asl_jsonata_parse(b->a, t->text, &err);
+    if (!t->jx && strstr(t->text, "${")) {
+        /* An unsubstituted ${...} placeholder (validate.c warned): the
+           expression becomes $error('...'), so the state fails when it runs,
+           with States.QueryEvaluationError naming the expression. */
+        const char *why = err ? err : "syntax error";
+        char *q = asl_arena_alloc(b->a, 2 * strlen(why) + 64), *o = q;
+        o += sprintf(o, "$error('the expression does not parse: ");
+        for (const char *p = why; *p; p++) {
+            if (*p == '\'' || *p == '\\')
+                *o++ = '\\';
+            *o++ = *p;
+        }
+        strcpy(o, "')");
+        t->jx = asl_jsonata_parse(b->a, q, &err);
+    }
     if (!t->jx)
         asl_diag_error(b->d, ptr, "invalid JSONata expression \"%s\": %s", t->text, err ? err : "syntax error");
     else

@@ -36,8 +36,7 @@
 /* A `%` waiting to be resolved: `level` steps up from where it appears. */
 typedef struct slot {
     const char *label; /* "!0", "!1", ...: the tuple binding holding the parent */
-    int level;
-    int index;
+    int level;         /* steps still to go up */
 } slot;
 
 /* A growable list of slots; shared between nodes on purpose (see push_ancestry). */
@@ -100,7 +99,6 @@ typedef struct parser {
     token tok;         /* the current token */
     int nest;          /* expression() recursion */
     int next_label;    /* for % slots */
-    int next_index;
     jmp_buf fail;
     const char *err;
 } parser;
@@ -801,7 +799,8 @@ static pnode *expression(parser *p, int rbp)
 
 /* signature: '<' param* (':' return)? '>', param: type ('<' subtype '>')?
    ('?' | '+' | '-')*, type: one of s n b l o a f j x, or '(' types ')'.
-   Only the shape is checked here; runtime/jsonata.c interprets it. */
+   Only what JSONata rejects is checked here (S0401, S0402); other
+   characters are ignored, as there; runtime/jsonata.c interprets it. */
 static void check_signature(parser *p, const char *sig, int pos)
 {
     char prev = 0;
@@ -1147,7 +1146,6 @@ static pnode *process(parser *p, pnode *e)
         e->pslot = asl_arena_alloc(p->a, sizeof *e->pslot);
         e->pslot->label = asl_arena_printf(p->a, "!%d", p->next_label++);
         e->pslot->level = 1;
-        e->pslot->index = p->next_index++;
         break;
     default: /* literals, regex, variables, wildcards, holes */
         break;
@@ -1237,8 +1235,7 @@ int asl_jsonata_reads_context(const aslrt_jx *x)
         return x->str[0] == '\0' || !strcmp(x->str, "$");
     case ASLRT_JX_PATH:
         return x->n > 0 && asl_jsonata_reads_context(&x->kids[0]);
-    case ASLRT_JX_LAMBDA:
-        return asl_jsonata_reads_context(&x->kids[x->n - 1]);
+    case ASLRT_JX_LAMBDA: /* its body runs when called, on its own arguments */
     case ASLRT_JX_TRANSFORM:
     case ASLRT_JX_SORT:
         return 0;

@@ -17,10 +17,10 @@ const aslrt_jx *asl_jsonata_parse(asl_arena *a, const char *expr, const char **e
 
 /* 1 when evaluating x reads the context value of the whole expression: a
    top-level `$`, `$$`, field name, `*`, `**` or `%` (also in the first step
-   of a top-level path, in operands, arguments and lambda bodies; not in
-   predicates, later path steps, group-by or order-by, which see other
-   contexts). AWS refuses such expressions in JSONata states (asl-reference
-   §9); the integrator decides what to report. */
+   of a top-level path, in operands and function arguments; not in
+   predicates, later path steps, group-by, order-by, lambda bodies or
+   transforms, which see other contexts). AWS refuses such expressions in
+   JSONata states (asl-reference §9); the caller decides what to report. */
 int asl_jsonata_reads_context(const aslrt_jx *x);
 
 /* 1 when x contains the path $states.<field> (e.g. field "result" or

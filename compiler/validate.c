@@ -1699,6 +1699,16 @@ static void check_jsonata_value(vctx *c, const cJSON *v, const char *ptr, int al
     const char *text = asl_arena_strndup(c->a, v->valuestring + 2, n - 4);
     const char *err = NULL;
     const aslrt_jx *x = asl_jsonata_parse(c->a, text, &err);
+    if (!x && strstr(text, "${")) {
+        /* A DefinitionSubstitutions placeholder (CloudFormation, SAM) that
+           is replaced before AWS sees the definition: the run fails if it
+           is still there (front.c). */
+        asl_diag_warning(c->d, ptr,
+                         "JSONata expression \"%s\" does not parse (%s): it holds a ${...} placeholder, which "
+                         "must be substituted before the state machine can run",
+                         show(c, v->valuestring), err ? err : "syntax error");
+        return;
+    }
     if (!x) {
         asl_diag_error(c->d, ptr, "invalid JSONata expression \"%s\": %s", show(c, v->valuestring),
                        err ? err : "syntax error");

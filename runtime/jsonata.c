@@ -21,6 +21,7 @@
  * the caller's cJSON, which outlives the evaluation.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,7 +425,7 @@ static int is_thunk(jval v)
 }
 
 /* applyInner: one call, without running thunks. */
-static jval apply_inner(jctx *c, jval proc, jval *args, int n, jval input, const char *name)
+static jval apply_call(jctx *c, jval proc, jval *args, int n, jval input, const char *name)
 {
     if (proc.t != JT_FN)
         jx_fail(c, "T1006: Attempted to invoke a non-function");
@@ -450,7 +451,7 @@ static jval apply_inner(jctx *c, jval proc, jval *args, int n, jval input, const
         int k = 0;
         for (int i = 0; i < f->nargs; i++)
             full[i] = f->args[i].t == JT_HOLE ? (k < n ? args[k++] : jx_undef()) : f->args[i];
-        return apply_inner(c, jx_fnv(f->target), full, f->nargs, jx_undef(), name);
+        return apply_call(c, jx_fnv(f->target), full, f->nargs, jx_undef(), name);
     }
     case F_COMPOSE: {
         jval x = n > 0 ? args[0] : jx_undef();
@@ -466,6 +467,19 @@ static jval apply_inner(jctx *c, jval proc, jval *args, int n, jval input, const
     }
     default: jx_fail(c, "T1006: Attempted to invoke a non-function");
     }
+}
+
+/* Calls nest like evaluations do, also through built-ins such as $map and
+   through tail calls run by the trampoline: count them against the same
+   depth limit so that C's stack stays bounded. */
+static jval apply_inner(jctx *c, jval proc, jval *args, int n, jval input, const char *name)
+{
+    if (++c->depth > JX_MAX_DEPTH)
+        jx_fail(c, "U1001: Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
+                   "as tail-recursive.");
+    jval r = apply_call(c, proc, args, n, input, name);
+    c->depth--;
+    return r;
 }
 
 /* apply: a call, then the trampoline running tail-call thunks. */
@@ -1024,13 +1038,98 @@ static jarr *eval_tuple_step(jctx *c, const aslrt_jx *step, jarr *in, jarr *tupl
 
 static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env);
 
+/* A step that is a field name and nothing more. */
+static int plain_name(const aslrt_jx *s)
+{
+    return s->kind == ASLRT_JX_NAME && !s->flags && !s->nstages && !s->group && !s->focus && !s->index &&
+           !s->ancestor;
+}
+
+/* The caller's JSON that $name stands for when nothing in the expression
+   binds it and it has not been converted yet; else NULL. */
+static const cJSON *raw_variable(jctx *c, const jframe *env, const char *name)
+{
+    jval v;
+    if (!name[0] || !strcmp(name, "$") || name[0] == '!')
+        return NULL;
+    for (const jframe *f = env; f && f != c->root; f = f->parent)
+        if (frame_find(f, name, &v))
+            return NULL;
+    if (frame_find(c->root, name, &v))
+        return NULL;
+    if (!strcmp(name, "states"))
+        return c->states;
+    return c->lookup ? c->lookup(c->lookup_ctx, name) : NULL;
+}
+
+/* An object's member; with duplicate keys the last, as conversion keeps. */
+static const cJSON *member(const cJSON *o, const char *key)
+{
+    const cJSON *found = NULL;
+    for (const cJSON *m = o->child; m; m = m->next)
+        if (m->string && !strcmp(m->string, key))
+            found = m;
+    return found;
+}
+
+/* The common `$states.input.a.b` / `$var.x`: walks the caller's cJSON
+   along the plain field steps and converts only the node reached, rather
+   than the whole document. Returns 1 with *result when the path is done,
+   or 0 with the step to go on from (*start) and its input (*inseq); -1 when
+   the path does not start that way. Same results as the general loop. */
+static int walk_json(jctx *c, const aslrt_jx *x, jframe *env, jval *result, int *start, jarr **inseq)
+{
+    const aslrt_jx *s0 = &x->kids[0];
+    if (x->n < 2 || x->flags || x->group || s0->kind != ASLRT_JX_VAR || s0->flags || s0->nstages || s0->group ||
+        s0->focus || s0->index || s0->ancestor)
+        return -1;
+    const cJSON *node = raw_variable(c, env, s0->str);
+    if (!node)
+        return -1;
+    for (int i = 1;; i++) {
+        if (i == x->n) {
+            *result = jx_from_json(c, node, 0);
+            return 1;
+        }
+        if (cJSON_IsArray(node)) { /* a step before the last: flattened */
+            jval a = jx_from_json(c, node, 0);
+            a.u.a->flags |= JA_SEQ;
+            *inseq = a.u.a;
+            *start = i;
+            return 0;
+        }
+        const aslrt_jx *s = &x->kids[i];
+        if (!plain_name(s) || !cJSON_IsObject(node)) {
+            *inseq = jx_seq1(c, jx_from_json(c, node, 0));
+            *start = i;
+            return 0;
+        }
+        const cJSON *child = member(node, s->str);
+        if (!child) {
+            *result = jx_undef();
+            return 1;
+        }
+        if (cJSON_IsArray(child) && i == x->n - 1) {
+            *result = jx_from_json(c, child, 0);
+            return 1;
+        }
+        node = child;
+    }
+}
+
 static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 {
-    jarr *inseq = in.t == JT_ARR && x->kids[0].kind != ASLRT_JX_VAR ? in.u.a : jx_seq1(c, in);
     jval result = jx_undef();
+    int start = 0;
+    jarr *inseq = NULL;
+    int w = walk_json(c, x, env, &result, &start, &inseq);
+    if (w == 1)
+        return result;
+    if (w < 0)
+        inseq = in.t == JT_ARR && x->kids[0].kind != ASLRT_JX_VAR ? in.u.a : jx_seq1(c, in);
     int tuple = 0;
     jarr *tuples = NULL;
-    for (int i = 0; i < x->n; i++) {
+    for (int i = start; i < x->n; i++) {
         const aslrt_jx *step = &x->kids[i];
         if (step->flags & ASLRT_JXF_TUPLE)
             tuple = 1;
@@ -1336,20 +1435,38 @@ static jval eval(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 
 /* ------------------------------------------------------------ public API */
 
+double jx_now(jctx *c)
+{
+    if (!c->have_now) {
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        c->now_ms = (double)tv.tv_sec * 1000.0 + (double)(tv.tv_usec / 1000);
+        c->have_now = 1;
+    }
+    return c->now_ms;
+}
+
+uint64_t *jx_rng(jctx *c)
+{
+    if (!c->have_rng) {
+        if (getrandom(&c->rng, sizeof c->rng, 0) != (ssize_t)sizeof c->rng)
+            c->rng = (uint64_t)jx_now(c) * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)c;
+        c->have_rng = 1;
+    }
+    return &c->rng;
+}
+
 int aslrt_jsonata_eval(aslrt_exec *ex, const aslrt_jx *expr, const cJSON *states, aslrt_jsonata_var_fn lookup,
                        void *ctx, cJSON **out)
 {
     jctx *c = aslrt_xmalloc(sizeof *c);
-    memset(c, 0, sizeof *c);
+    memset(c, 0, offsetof(jctx, first)); /* the arena's first block is zeroed as it is used */
     c->ex = ex;
     c->states = states;
     c->lookup = lookup;
     c->lookup_ctx = ctx;
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    c->now_ms = (double)tv.tv_sec * 1000.0 + (double)(tv.tv_usec / 1000);
-    if (getrandom(&c->rng, sizeof c->rng, 0) != (ssize_t)sizeof c->rng)
-        c->rng = (uint64_t)tv.tv_usec * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)c;
+    c->cur = (char *)c->first;
+    c->left = sizeof c->first;
     *out = NULL;
     int rc = 0;
     if (setjmp(c->fail) == 0) {

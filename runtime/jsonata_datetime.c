@@ -638,7 +638,7 @@ static jval parse_datetime(jctx *c, jval ts, jval picture)
     if (timeB)
         comps = dateB ? "YBPhmsf" : dateC ? "XxwFPhmsf" : dateD ? "XWFPhmsf" : "YMDPhmsf";
     civil now;
-    to_civil(c->now_ms, &now);
+    to_civil(jx_now(c), &now);
     int started = 0, ended = 0;
     double B = 0;
     for (const char *q = comps; *q; q++) {
@@ -783,12 +783,12 @@ jval jx_fn_to_millis(jctx *c, jval *a, int n)
 
 jval jx_fn_now(jctx *c, jval *a, int n)
 {
-    return format_datetime(c, c->now_ms, ARG(0), ARG(1));
+    return format_datetime(c, jx_now(c), ARG(0), ARG(1));
 }
 
 jval jx_fn_millis(jctx *c, jval *a, int n)
 {
     (void)a;
     (void)n;
-    return jx_num(c, c->now_ms);
+    return jx_num(c, jx_now(c));
 }

@@ -210,7 +210,7 @@ static uint64_t mix_next(uint64_t *state)
 
 static uint64_t rng_next(jctx *c)
 {
-    return mix_next(&c->rng);
+    return mix_next(jx_rng(c));
 }
 
 static double rng_double(uint64_t x)

@@ -4,8 +4,10 @@
  * lives in one arena per evaluation (jctx), freed in one call when the
  * evaluation ends; nothing is reference counted. Errors jump back to
  * aslrt_jsonata_eval (longjmp): safe because every allocation made on the way
- * is in the arena (PCRE2's match data included), and no lock is held while
- * evaluating.
+ * is in the arena or registered with it (parsed JSON), the few malloc'd
+ * things (PCRE2 match data) are freed before anything can fail, and no lock
+ * is held while evaluating. The longjmp never crosses generated code: it
+ * stays inside this engine.
  */
 #ifndef ASLRT_JSONATA_IMPL_H
 #define ASLRT_JSONATA_IMPL_H
@@ -121,9 +123,12 @@ typedef struct jctx {
     aslrt_jsonata_var_fn lookup;
     void *lookup_ctx;
     jframe *root;            /* cache of $states, workflow variables, built-ins */
-    double now_ms;           /* $now() and $millis(): fixed for the evaluation */
-    uint64_t rng;            /* $random, $shuffle */
+    double now_ms;           /* $now() and $millis(): fixed for the evaluation, */
+    int have_now;            /* taken when first asked for */
+    uint64_t rng;            /* $random, $shuffle, $uuid: seeded when first used */
+    int have_rng;
     struct jowned *owned;    /* cJSON trees to delete when the evaluation ends */
+    max_align_t first[512];  /* the arena's first block: small evaluations need no other */
 } jctx;
 
 #define JX_MAX_DEPTH 500              /* eval() nesting (U1001) */
@@ -215,6 +220,11 @@ void jx_match_next(jctx *c, jval matcher, jval str, jmatch *m);
 /* UTF-16 index of byte offset `off` in s (JavaScript string positions). */
 double jx_u16_index(const char *s, size_t off);
 size_t jx_u16_offset(const char *s, size_t len, double index);
+
+/* The evaluation's fixed "now" (epoch milliseconds) and its random
+   generator state (jsonata.c). */
+double jx_now(jctx *c);
+uint64_t *jx_rng(jctx *c);
 
 /* ---- jsnum.c */
 #include "jsnum.h"

@@ -245,8 +245,27 @@ jval jx_obj_get(const jobj *o, const char *key)
     return i >= 0 ? o->v[i] : jx_undef();
 }
 
+/* An array index as JavaScript objects know it: "0" to "4294967294",
+   without leading zeros. */
+static int index_key(const char *k, double *value)
+{
+    if (!(*k >= '0' && *k <= '9') || (k[0] == '0' && k[1]))
+        return 0;
+    double v = 0;
+    for (; *k; k++) {
+        if (!(*k >= '0' && *k <= '9'))
+            return 0;
+        v = v * 10 + (*k - '0');
+        if (v > 4294967294.0)
+            return 0;
+    }
+    *value = v;
+    return 1;
+}
+
 /* Sets key (borrowed: it must outlive the evaluation) to v, keeping the
-   position of an existing key. */
+   position of an existing key. New keys go where JavaScript lists them:
+   array indexes first in numeric order, then the others as inserted. */
 void jx_obj_set(jctx *c, jobj *o, const char *key, jval v)
 {
     int i = obj_find(o, key);
@@ -266,6 +285,22 @@ void jx_obj_set(jctx *c, jobj *o, const char *key, jval v)
         o->v = nv;
         o->cap = cap;
         o->idx = NULL;
+    }
+    double kv, ov;
+    if (index_key(key, &kv)) {
+        int pos = 0;
+        while (pos < o->n && index_key(o->k[pos], &ov) && ov < kv)
+            pos++;
+        if (pos < o->n) {
+            memmove(o->k + pos + 1, o->k + pos, sizeof *o->k * (size_t)(o->n - pos));
+            memmove(o->v + pos + 1, o->v + pos, sizeof *o->v * (size_t)(o->n - pos));
+            o->k[pos] = key;
+            o->v[pos] = v;
+            o->n++;
+            if (o->idx || o->n > 8)
+                obj_reindex(c, o);
+            return;
+        }
     }
     o->k[o->n] = key;
     o->v[o->n] = v;

@@ -469,7 +469,7 @@ char *aslrt_path_miss_cause(aslrt_exec *ex, const aslrt_path *p, const cJSON *in
     sb_str(&b, text);
     sb_str(&b, "' : ");
     const cJSON *node = aslrt_path_root(ex, p, input);
-    if (!node) { /* HOOK: revisit with variables (see variable_value) */
+    if (!node) { /* a variable no state has set [? AWS's wording not recorded] */
         sb_str(&b, "The variable '");
         sb_str(&b, p->var ? p->var : "");
         sb_str(&b, "' is not defined");

@@ -69,6 +69,7 @@ static cJSON *run_branches(aslrt_exec *ex, const aslrt_state *st, const cJSON *i
     par_run pr;
     memset(&pr, 0, sizeof pr);
     pr.g.step = par_step;
+    pr.g.size = st->nbranches;
     pr.g.cancel.parent = ex->cancel;
     pr.ex = ex;
     pr.st = st;

@@ -49,9 +49,11 @@ static int cpu_count(void)
     return n < 1 ? 1 : n > ASLRT_POOL_MAX_THREADS ? ASLRT_POOL_MAX_THREADS : (int)n;
 }
 
+/* Can another step of g begin? Not when one returned 0, nor when every
+   known job has begun: then nobody is woken for a Parallel of one branch. */
 static int can_start(const aslrt_group *g)
 {
-    return !g->exhausted && (g->limit <= 0 || g->running < g->limit);
+    return !g->exhausted && (g->size <= 0 || g->started < g->size) && (g->limit <= 0 || g->running < g->limit);
 }
 
 /* The newest group that can start a step, or NULL. */
@@ -91,10 +93,14 @@ static void wake_workers(aslrt_pool *p)
     pthread_attr_destroy(&attr);
 }
 
-/* Runs one step of g on this thread: called and returns with the lock held. */
+/* Runs one step of g on this thread: called and returns with the lock held.
+   The step is claimed first, so that the workers woken meanwhile are only
+   those with something left to do. */
 static void run_step(aslrt_pool *p, aslrt_group *g)
 {
     g->running++;
+    g->started++;
+    wake_workers(p);
     pthread_mutex_unlock(&p->lock);
     int more = g->step(g);
     pthread_mutex_lock(&p->lock);
@@ -119,8 +125,7 @@ static void *worker_main(void *arg)
             continue;
         }
         p->active++;
-        wake_workers(p); /* more room and more work: the next one starts too */
-        run_step(p, g);
+        run_step(p, g); /* wakes the next worker when there is more room and work */
         p->active--;
     }
     pthread_mutex_unlock(&p->lock);
@@ -162,13 +167,15 @@ void aslrt_pool_run(aslrt_pool *p, aslrt_group *g)
 {
     pthread_cond_init(&g->changed, NULL);
     g->pool = p;
+    g->started = 0;
     g->running = 0;
     g->exhausted = 0;
     pthread_mutex_lock(&p->lock);
     g->next = p->groups;
     p->groups = g;
-    wake_workers(p);
-    while (!g->exhausted || g->running > 0) {
+    /* No wake-up here: the first step is this thread's (run_step wakes
+       others when more can start). */
+    while ((!g->exhausted && (g->size <= 0 || g->started < g->size)) || g->running > 0) {
         if (can_start(g)) {
             run_step(p, g);
             continue;

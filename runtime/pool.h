@@ -42,8 +42,11 @@ typedef struct aslrt_group {
        further step is started). Called on any thread, several at once. */
     int (*step)(struct aslrt_group *g);
     int limit;                  /* at most this many steps at once; 0: no limit */
+    long size;                  /* jobs in all when known (steps that return 1); 0: unknown,
+                                   a step returning 0 says when they are done */
     aslrt_cancel cancel;        /* what the jobs' execs point at */
 
+    long started;               /* steps begun */
     int running;                /* steps under way */
     int exhausted;              /* a step returned 0, or aslrt_group_stop() */
     pthread_cond_t changed;     /* the owner waits here */

@@ -203,6 +203,30 @@ static void group_stop_should_start_no_further_job(void **state)
     free_run(run);
 }
 
+/* A step that would go on for ever: only the group's size stops it. */
+static int endless_step(aslrt_group *g)
+{
+    counting *c = (counting *)g;
+    atomic_fetch_add(&c->next, 1);
+    return 1;
+}
+
+static void group_size_should_bound_the_steps_begun(void **state)
+{
+    (void)state;
+    aslrt_run *run = new_run(2);
+    for (long size = 1; size <= 5; size++) {
+        counting c;
+        counting_init(&c, 0, 0);
+        c.g.step = endless_step;
+        c.g.size = size;
+        aslrt_pool_run(aslrt_pool_get(run), &c.g);
+        assert_int_equal(atomic_load(&c.next), size);
+        free(c.ran);
+    }
+    free_run(run);
+}
+
 static void cancelled_should_see_every_enclosing_token(void **state)
 {
     (void)state;
@@ -296,6 +320,7 @@ int main(void)
         cmocka_unit_test(nested_groups_should_finish_on_one_thread),
         cmocka_unit_test(nested_groups_should_finish_on_many_threads),
         cmocka_unit_test(group_stop_should_start_no_further_job),
+        cmocka_unit_test(group_size_should_bound_the_steps_begun),
         cmocka_unit_test(cancelled_should_see_every_enclosing_token),
         cmocka_unit_test(blocking_should_let_another_thread_run_jobs),
         cmocka_unit_test(array_take_should_keep_order_and_drop_member_keys),
