@@ -24,7 +24,11 @@ endif
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
 CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Iruntime -Icompiler -I$(B)
 LDFLAGS += $(SANFLAGS)
-RT_LIBS := -lcjson -lcurl -lcrypto -lpcre2-8 -lz -lm -lpthread
+# What a workflow loads at start-up is what it waits for: libcurl (and the thirty libraries it
+# needs) is dlopen'd by the first HTTP task (runtime/http_handler.c), digests are computed in
+# runtime/digest.c, and pcre2 and zlib are linked from their static archives when installed.
+static_lib = $(or $(abspath $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))),-l$(1))
+RT_LIBS := -lcjson $(call static_lib,pcre2-8) $(call static_lib,z) -lm -lpthread -ldl
 LIBS := $(RT_LIBS) -ltcc -ldl
 
 RT_SRC := $(wildcard runtime/*.c)
@@ -57,6 +61,7 @@ $(B)/libaslc.a: $(CC_OBJ)
 
 # aslc records how it was built, so that executables it builds link the same way.
 $(B)/compiler/aot.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"'
+$(B)/compiler/aot.o: Makefile
 $(B)/aslc: $(B)/compiler/main.o $(B)/libaslc.a $(B)/libaslrt.a
 	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
 

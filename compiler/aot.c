@@ -18,7 +18,7 @@
 #define ASLC_SANFLAGS ""
 #endif
 #ifndef ASLC_RT_LIBS
-#define ASLC_RT_LIBS "-lcjson -lcurl -lcrypto -lz -lm -lpthread"
+#define ASLC_RT_LIBS "-lcjson -lpcre2-8 -lz -lm -lpthread -ldl"
 #endif
 
 extern const char asl_aslrt_h[];

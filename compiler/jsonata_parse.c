@@ -138,11 +138,13 @@ static const char *tok_text(parser *p, const token *t)
 
 /* ------------------------------------------------------------------ lexer */
 
+/* Characters that end a name: the single-character operators. */
 static int is_op_char(char c)
 {
     return c && strchr(kOps1, c) != NULL;
 }
 
+/* White space between tokens. */
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v';
@@ -175,6 +177,7 @@ static size_t put_utf8(char *buf, unsigned cp)
     return 4;
 }
 
+/* Four hex digits, as after a \u escape. */
 static int hex4(const char *s, unsigned *out)
 {
     unsigned v = 0;
@@ -397,6 +400,7 @@ static void lex(parser *p, int infix)
 
 /* ------------------------------------------------------------ tree helpers */
 
+/* Appends to a node list (arena memory; the old array is abandoned). */
 static void pvec_push(parser *p, pvec *v, pnode *n)
 {
     if (v->n == v->cap) {
@@ -410,6 +414,7 @@ static void pvec_push(parser *p, pvec *v, pnode *n)
     v->v[v->n++] = n;
 }
 
+/* Appends to a slot list. */
 static void slots_push(parser *p, slotvec *v, slot *s)
 {
     if (v->n == v->cap) {
@@ -423,6 +428,7 @@ static void slots_push(parser *p, slotvec *v, slot *s)
     v->v[v->n++] = s;
 }
 
+/* A new node of `kind` at offset pos. */
 static pnode *mk(parser *p, int kind, int pos)
 {
     pnode *n = asl_arena_alloc(p->a, sizeof *n);
@@ -445,6 +451,7 @@ static void add_kid(parser *p, pnode *n, pnode *kid)
 
 /* ----------------------------------------------------------------- parser */
 
+/* Left binding power: how tightly an infix operator binds (table above). */
 static int lbp(const token *t)
 {
     static const struct {
@@ -462,6 +469,7 @@ static int lbp(const token *t)
     return 0;
 }
 
+/* Is the token the operator op? */
 static int is_op(const token *t, const char *op)
 {
     return t->type == T_OP && !strcmp(t->op, op);
@@ -482,6 +490,7 @@ static void advance(parser *p, const char *op, int infix)
 
 static pnode *expression(parser *p, int rbp);
 
+/* ASLRT_JXOP_* of a binary operator, or -1. */
 static int binop_code(const char *op)
 {
     static const char *const names[] = {"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or", "in"};
@@ -942,6 +951,7 @@ static pnode *tail_call(parser *p, pnode *e)
     return e;
 }
 
+/* e as a path: itself if it is one, else a path of one step. */
 static pnode *as_path(parser *p, pnode *e)
 {
     if (e->kind == ASLRT_JX_PATH)
@@ -958,6 +968,9 @@ static void predicates_to_stages(pnode *e)
         e->is_stages = 1;
 }
 
+/* a.b: one path of both sides' steps; quoted strings as steps are names,
+   number/boolean/null steps are errors; constructors at the ends are kept
+   whole; % slots are resolved against the steps. */
 static pnode *process_dot(parser *p, pnode *e)
 {
     pnode *lstep = process(p, e->kids.v[0]);
@@ -995,6 +1008,8 @@ static pnode *process_dot(parser *p, pnode *e)
     return result;
 }
 
+/* a[b]: the predicate goes to the last step's stages (a path) or to the
+   node itself; a % inside it may be answered by that step. */
 static pnode *process_pred(parser *p, pnode *e)
 {
     pnode *result = process(p, e->kids.v[0]);
@@ -1159,6 +1174,7 @@ static pnode *process(parser *p, pnode *e)
 
 static void freeze(parser *p, const pnode *n, aslrt_jx *out);
 
+/* A node list as a contiguous aslrt_jx array (NULL when empty). */
 static const aslrt_jx *freeze_vec(parser *p, const pvec *v)
 {
     if (!v->n)

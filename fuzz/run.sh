@@ -28,7 +28,7 @@ for t in $targets; do
 	echo "== linking $B/fuzz_$t"
 	# shellcheck disable=SC2086
 	$cc $flags -I"$root/runtime" -I"$root/compiler" "$here/fuzz_$t.c" "$B/libaslc.a" "$B/libaslrt.a" \
-		${LIBS:--lcjson -lcurl -lcrypto -lz -lm -lpthread -ltcc -ldl} -o "$B/fuzz_$t" || exit 2
+		${LIBS:--lcjson -lpcre2-8 -lz -lm -lpthread -ltcc -ldl} -o "$B/fuzz_$t" || exit 2
 done
 
 # Seeds: whole definitions for the definition target; every string value that starts with "$"

@@ -20,13 +20,21 @@
  * one poll waits for the socket, the task's deadline (TimeoutSeconds; a
  * request cannot send heartbeats, so HeartbeatSeconds bounds it too) and the
  * stop pipe (signals.c) at once.
+ *
+ * libcurl is loaded by the first request (dlopen), not linked: with the
+ * thirty-odd libraries it pulls in, loading it was most of the start-up of
+ * every workflow, and few workflows make HTTP requests. Its header still
+ * gives the types and constants; the calls go through `api` below.
  */
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#define CURL_DISABLE_TYPECHECK /* calls go through pointers, not curl's macros */
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 
@@ -38,16 +46,81 @@
 #define MAX_BODY (64u << 20)          /* a larger response is refused */
 #define HTTP_TASK_SECONDS 60.0        /* the HTTP task's own limit (§12) */
 
-static int g_ready;                   /* curl_global_init succeeded */
+/* The libcurl functions used here, from the loaded library. */
+static struct curl_api {
+    CURLcode (*global_init)(long flags);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *h, CURLoption option, ...);
+    CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
+    void (*easy_cleanup)(CURL *h);
+    const char *(*easy_strerror)(CURLcode code);
+    char *(*easy_escape)(CURL *h, const char *s, int n);
+    void (*free)(void *p);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+    void (*slist_free_all)(struct curl_slist *list);
+    CURLM *(*multi_init)(void);
+    CURLMcode (*multi_add_handle)(CURLM *m, CURL *h);
+    CURLMcode (*multi_remove_handle)(CURLM *m, CURL *h);
+    CURLMcode (*multi_perform)(CURLM *m, int *running);
+    CURLMcode (*multi_poll)(CURLM *m, struct curl_waitfd extra[], unsigned n, int ms, int *ret);
+    CURLMsg *(*multi_info_read)(CURLM *m, int *left);
+    CURLMcode (*multi_cleanup)(CURLM *m);
+} api;
+
+static int g_ready;                   /* libcurl loaded and curl_global_init succeeded */
+static char g_why[256];               /* why it could not be, when it could not */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* libcurl's global state, set up by the first request (curl_global_init is
-   not thread-safe, and Parallel branches may start requests together). */
+/* Loads libcurl and fills `api`; 0, or -1 with g_why set. */
+static int load_curl(void)
+{
+    static const char *const names[] = {"libcurl.so.4", "libcurl.so"};
+    void *lib = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !lib; i++)
+        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        const char *e = dlerror();
+        snprintf(g_why, sizeof g_why, "libcurl could not be loaded: %s", e ? e : "libcurl.so.4 not found");
+        return -1;
+    }
+    static const struct {
+        const char *name;
+        size_t offset;
+    } syms[] = {
+#define SYM(f) {"curl_" #f, offsetof(struct curl_api, f)}
+        SYM(global_init),   SYM(global_cleanup),   SYM(easy_init),           SYM(easy_setopt),
+        SYM(easy_getinfo),  SYM(easy_cleanup),     SYM(easy_strerror),       SYM(easy_escape),
+        SYM(free),          SYM(slist_append),     SYM(slist_free_all),      SYM(multi_init),
+        SYM(multi_add_handle), SYM(multi_remove_handle), SYM(multi_perform), SYM(multi_poll),
+        SYM(multi_info_read),  SYM(multi_cleanup),
+#undef SYM
+    };
+    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+        void *f = dlsym(lib, syms[i].name);
+        if (!f) {
+            snprintf(g_why, sizeof g_why, "libcurl lacks %s.", syms[i].name);
+            return -1;
+        }
+        memcpy((char *)&api + syms[i].offset, &f, sizeof f); /* object to function pointer, as POSIX allows */
+    }
+    return 0;
+}
+
+/* libcurl, loaded and its global state set up by the first request
+   (curl_global_init is not thread-safe, and Parallel branches may start
+   requests together). */
 static int global_init(void)
 {
+    static int loaded; /* 1: api is filled; -1: loading failed (g_why says why) */
     pthread_mutex_lock(&g_lock);
-    if (!g_ready)
-        g_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    if (!loaded)
+        loaded = load_curl() == 0 ? 1 : -1;
+    if (loaded > 0 && !g_ready) {
+        g_ready = api.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+        if (!g_ready)
+            snprintf(g_why, sizeof g_why, "libcurl could not be initialized.");
+    }
     int ready = g_ready;
     pthread_mutex_unlock(&g_lock);
     return ready;
@@ -57,7 +130,7 @@ void aslrt_http_cleanup(void)
 {
     pthread_mutex_lock(&g_lock);
     if (g_ready)
-        curl_global_cleanup();
+        api.global_cleanup();
     g_ready = 0;
     pthread_mutex_unlock(&g_lock);
 }
@@ -136,19 +209,19 @@ enum { DONE, EXPIRED, STOPPED };
    *code is curl's result when DONE. */
 static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
 {
-    CURLM *multi = curl_multi_init();
+    CURLM *multi = api.multi_init();
     if (!multi) {
         fputs("aslrt: error: cannot allocate memory\n", stderr);
         abort();
     }
-    curl_multi_add_handle(multi, h);
+    api.multi_add_handle(multi, h);
     int outcome = DONE, running = 1;
     double until = aslrt_task_deadline(t);
     aslrt_pool_blocking(t->ex, 1); /* waiting on the server: another branch may use the CPU (pool.h) */
     if (limit > 0 && (until <= 0 || limit < until))
         until = limit;
     for (;;) {
-        curl_multi_perform(multi, &running);
+        api.multi_perform(multi, &running);
         if (!running)
             break;
         if (aslrt_stop_reason(t->ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(t->ex)) {
@@ -161,39 +234,39 @@ static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
         }
         struct curl_waitfd w = {.fd = aslrt_stop_fd(), .events = CURL_WAIT_POLLIN};
         int ms = aslrt_stop_poll_ms(t->ex->run, until);
-        curl_multi_poll(multi, w.fd >= 0 ? &w : NULL, w.fd >= 0 ? 1 : 0, ms < 1000 ? ms : 1000, NULL);
+        api.multi_poll(multi, w.fd >= 0 ? &w : NULL, w.fd >= 0 ? 1 : 0, ms < 1000 ? ms : 1000, NULL);
     }
     aslrt_pool_blocking(t->ex, 0);
     *code = CURLE_OK;
     if (outcome == DONE) {
         int left;
         CURLMsg *msg;
-        while ((msg = curl_multi_info_read(multi, &left)) != NULL)
+        while ((msg = api.multi_info_read(multi, &left)) != NULL)
             if (msg->msg == CURLMSG_DONE)
                 *code = msg->data.result;
     }
-    curl_multi_remove_handle(multi, h);
-    curl_multi_cleanup(multi);
+    api.multi_remove_handle(multi, h);
+    api.multi_cleanup(multi);
     return outcome;
 }
 
 /* A curl handle for url with our defaults, or NULL with the error set. */
 static CURL *new_handle(aslrt_exec *ex, const char *url, response *r, char *errbuf)
 {
-    CURL *h = global_init() ? curl_easy_init() : NULL;
+    CURL *h = global_init() ? api.easy_init() : NULL;
     if (!h) {
-        aslrt_error_set(ex, "States.TaskFailed", "libcurl could not be initialized.");
+        aslrt_error_set(ex, "States.TaskFailed", g_why[0] ? g_why : "libcurl could not be initialized.");
         return NULL;
     }
     errbuf[0] = '\0';
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* threads; our own SIGPIPE handling */
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "aslc");
+    api.easy_setopt(h, CURLOPT_URL, url);
+    api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* threads; our own SIGPIPE handling */
+    api.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    api.easy_setopt(h, CURLOPT_WRITEDATA, r);
+    api.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    api.easy_setopt(h, CURLOPT_HEADERDATA, r);
+    api.easy_setopt(h, CURLOPT_USERAGENT, "aslc");
     return h;
 }
 
@@ -210,9 +283,9 @@ static void transfer_error(aslrt_task *t, const char *who, int outcome, CURLcode
         aslrt_error_setf(ex, "States.TaskFailed", "%s answered with more than %u MiB.", who, MAX_BODY >> 20);
     else if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST)
         aslrt_error_setf(ex, "States.TaskFailed", "%s could not be reached: %s", who,
-                         errbuf[0] ? errbuf : curl_easy_strerror(code));
+                         errbuf[0] ? errbuf : api.easy_strerror(code));
     else
-        aslrt_error_setf(ex, "States.TaskFailed", "%s failed: %s", who, errbuf[0] ? errbuf : curl_easy_strerror(code));
+        aslrt_error_setf(ex, "States.TaskFailed", "%s failed: %s", who, errbuf[0] ? errbuf : api.easy_strerror(code));
 }
 
 int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON **result)
@@ -225,11 +298,11 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
     if (!h)
         return -1;
     char *body = aslrt_json_text(input);
-    struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-    hdrs = curl_slist_append(hdrs, "Expect:"); /* no 100-continue round trip for large inputs */
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+    struct curl_slist *hdrs = api.slist_append(NULL, "Content-Type: application/json");
+    hdrs = api.slist_append(hdrs, "Expect:"); /* no 100-continue round trip for large inputs */
+    api.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    api.easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
 
     size_t wlen = strlen(url) + 32;
     char *who = aslrt_xmalloc(wlen);
@@ -237,7 +310,7 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
     CURLcode code;
     int outcome = perform(t, h, 0, &code);
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     int rc = -1;
     if (outcome != DONE || code != CURLE_OK) {
         transfer_error(t, who, outcome, code, errbuf, &r);
@@ -253,8 +326,8 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
     } else if ((*result = aslrt_task_parse_result(ex, who, r.body ? r.body : "", r.n)) != NULL) {
         rc = 0;
     }
-    curl_easy_cleanup(h);
-    curl_slist_free_all(hdrs);
+    api.easy_cleanup(h);
+    api.slist_free_all(hdrs);
     free(body);
     free(who);
     free(r.body);
@@ -272,7 +345,7 @@ static char *with_query(CURL *h, const char *url, const cJSON *obj)
     char sep = strchr(url, '?') ? '&' : '?';
     for (const cJSON *m = cJSON_IsObject(obj) ? obj->child : NULL; m; m = m->next) {
         char *vtext = cJSON_IsString(m) ? aslrt_xstrdup(m->valuestring) : aslrt_json_text(m);
-        char *k = curl_easy_escape(h, m->string, 0), *v = curl_easy_escape(h, vtext, 0);
+        char *k = api.easy_escape(h, m->string, 0), *v = api.easy_escape(h, vtext, 0);
         free(vtext);
         if (!k || !v) {
             fputs("aslrt: error: cannot allocate memory\n", stderr);
@@ -284,8 +357,8 @@ static char *with_query(CURL *h, const char *url, const cJSON *obj)
         free(s);
         s = n;
         sep = '&';
-        curl_free(k);
-        curl_free(v);
+        api.free(k);
+        api.free(v);
     }
     return s;
 }
@@ -334,8 +407,8 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
         return -1;
     }
     char *url = with_query(h, endpoint->valuestring, cJSON_GetObjectItemCaseSensitive(params, "QueryParameters"));
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method->valuestring);
+    api.easy_setopt(h, CURLOPT_URL, url);
+    api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, method->valuestring);
     struct curl_slist *hdrs = NULL;
     const cJSON *headers = cJSON_GetObjectItemCaseSensitive(params, "Headers");
     int has_type = 0;
@@ -344,22 +417,22 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
         size_t n = strlen(m->string) + strlen(v) + 3;
         char *line = aslrt_xmalloc(n);
         snprintf(line, n, "%s: %s", m->string, v);
-        hdrs = curl_slist_append(hdrs, line);
+        hdrs = api.slist_append(hdrs, line);
         has_type |= strcasecmp(m->string, "Content-Type") == 0;
         free(line);
         free(v);
     }
-    hdrs = curl_slist_append(hdrs, "Expect:");
+    hdrs = api.slist_append(hdrs, "Expect:");
     const cJSON *rb = cJSON_GetObjectItemCaseSensitive(params, "RequestBody");
     char *body = NULL;
     if (rb) {
         body = cJSON_IsString(rb) ? aslrt_xstrdup(rb->valuestring) : aslrt_json_text(rb);
         if (!has_type && !cJSON_IsString(rb))
-            hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+            hdrs = api.slist_append(hdrs, "Content-Type: application/json");
+        api.easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
     }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    api.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 
     size_t wlen = strlen(url) + 48;
     char *who = aslrt_xmalloc(wlen);
@@ -367,7 +440,7 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
     CURLcode code;
     int outcome = perform(t, h, aslrt_now() + HTTP_TASK_SECONDS, &code);
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     int rc = -1;
     if (outcome == EXPIRED && aslrt_task_expired(t, aslrt_now())) {
         aslrt_error_set(ex, "States.Timeout", NULL);
@@ -395,8 +468,8 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
             rc = 0;
         }
     }
-    curl_easy_cleanup(h);
-    curl_slist_free_all(hdrs);
+    api.easy_cleanup(h);
+    api.slist_free_all(hdrs);
     cJSON_Delete(r.headers);
     free(body);
     free(url);

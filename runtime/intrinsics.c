@@ -24,8 +24,8 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 
+#include "digest.h"
 #include "intrinsics.h"
 #include "jsonpath.h"
 
@@ -733,22 +733,18 @@ static cJSON *fn_hash(ctx *c, const aslrt_tmpl *t, arg *a)
     if (want_short_string(c, t, a, 0) != 0 || want_type(c, t, a, 1, cJSON_String, "a string") != 0)
         return NULL;
     const char *alg = a[1].v->valuestring;
-    const EVP_MD *md = strcmp(alg, "MD5") == 0       ? EVP_md5()
-                     : strcmp(alg, "SHA-1") == 0     ? EVP_sha1()
-                     : strcmp(alg, "SHA-256") == 0   ? EVP_sha256()
-                     : strcmp(alg, "SHA-384") == 0   ? EVP_sha384()
-                     : strcmp(alg, "SHA-512") == 0   ? EVP_sha512()
-                     : NULL;
-    if (!md)
+    int md = aslrt_digest_alg(alg);
+    if (md < 0)
         return failf(c, t, "unknown hash algorithm '%s' (use MD5, SHA-1, SHA-256, SHA-384 or SHA-512)", alg);
     const char *data = a[0].v->valuestring;
-    unsigned char dig[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(data, strlen(data), dig, &len, md, NULL))
-        return failf(c, t, "the %s digest is not available", alg);
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
-    for (unsigned int i = 0; i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+    unsigned char dig[ASLRT_DIGEST_MAX];
+    size_t len = aslrt_digest_once(md, data, strlen(data), dig);
+    static const char digits[] = "0123456789abcdef";
+    char hex[2 * ASLRT_DIGEST_MAX + 1];
+    for (size_t i = 0; i < len; i++) {
+        hex[2 * i] = digits[dig[i] >> 4];
+        hex[2 * i + 1] = digits[dig[i] & 15];
+    }
     hex[2 * len] = '\0';
     return aslrt_xjson(cJSON_CreateString(hex));
 }

@@ -29,10 +29,10 @@
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "dataflow.h"
+#include "digest.h"
 #include "itemreader.h"
 #include "jsonfile.h"
 #include "jsonpath.h"
@@ -567,20 +567,18 @@ static char *etag(const char *path)
     FILE *f = fopen(path, "rb");
     if (!f)
         return aslrt_xstrdup("\"\"");
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
+    aslrt_digest ctx;
+    aslrt_digest_init(&ctx, ASLRT_MD5);
     unsigned char buf[1 << 15];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        EVP_DigestUpdate(ctx, buf, n);
+        aslrt_digest_update(&ctx, buf, n);
     fclose(f);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx, md, &len);
-    EVP_MD_CTX_free(ctx);
+    unsigned char md[ASLRT_DIGEST_MAX];
+    size_t len = aslrt_digest_final(&ctx, md);
     char *s = aslrt_xmalloc(2 * len + 3);
     s[0] = '"';
-    for (unsigned int i = 0; i < len; i++)
+    for (size_t i = 0; i < len; i++)
         snprintf(s + 1 + 2 * i, 3, "%02x", md[i]);
     s[2 * len + 1] = '"';
     s[2 * len + 2] = '\0';

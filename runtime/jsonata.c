@@ -43,6 +43,7 @@ static jval hole(void)
 
 
 
+/* A new, empty scope inside parent. */
 static jframe *frame_new(jctx *c, jframe *parent)
 {
     jframe *f = jx_alloc(c, sizeof *f);
@@ -50,6 +51,7 @@ static jframe *frame_new(jctx *c, jframe *parent)
     return f;
 }
 
+/* $name := v in scope f (replacing a binding of the same scope). */
 static void frame_bind(jctx *c, jframe *f, const char *name, jval v)
 {
     for (int i = 0; i < f->n; i++)
@@ -74,6 +76,7 @@ static void frame_bind(jctx *c, jframe *f, const char *name, jval v)
     f->n++;
 }
 
+/* Looks name up in one scope only. */
 static int frame_find(const jframe *f, const char *name, jval *out)
 {
     for (int i = 0; i < f->n; i++)
@@ -114,6 +117,7 @@ static jval global(jctx *c, const char *name)
     return v;
 }
 
+/* $name: the innermost binding, else what global() finds. */
 static jval var_lookup(jctx *c, const jframe *env, const char *name)
 {
     jval v;
@@ -123,6 +127,7 @@ static jval var_lookup(jctx *c, const jframe *env, const char *name)
     return global(c, name);
 }
 
+/* createFrameFromTuple: a scope holding a tuple's variables (not its @). */
 static jframe *frame_from_tuple(jctx *c, jframe *env, const jtuple *t)
 {
     jframe *f = frame_new(c, env);
@@ -131,6 +136,7 @@ static jframe *frame_from_tuple(jctx *c, jframe *env, const jtuple *t)
     return f;
 }
 
+/* A copy of t with room for `extra` more bindings. */
 static jtuple *tuple_copy(jctx *c, const jtuple *t, int extra)
 {
     jtuple *r = jx_alloc(c, sizeof *r);
@@ -158,6 +164,7 @@ static void tuple_bind(jtuple *t, const char *name, jval v)
     t->vals[t->n++] = v;
 }
 
+/* A tuple as a value, to sit in a tuple stream. */
 static jval tuplev(jtuple *t)
 {
     jval v = jx_undef();
@@ -256,6 +263,7 @@ static int sig_parse(const char *sig, sigparam *ps)
     return n;
 }
 
+/* The letter a signature uses for v's type (m: missing). */
 static char symbol_of(jval v)
 {
     switch (v.t) {
@@ -290,6 +298,7 @@ static int sig_match(const sigparam *ps, int np, int i, const char *sym, int j, 
     return 0;
 }
 
+/* T0412's plural for a subtype letter. */
 static const char *array_of(char t)
 {
     switch (t) {
@@ -303,11 +312,11 @@ static const char *array_of(char t)
     }
 }
 
+static const char *fname(jctx *c, const char *name);
+
 /* validateArguments: checks args against sig and returns the arguments the
    function gets: context for a missing `-` parameter, a non-array wrapped
    for an `a` parameter. *nout is at least the number of parameters. */
-static const char *fname(jctx *c, const char *name);
-
 static jval *sig_validate(jctx *c, const char *sig, jval *args, int n, jval context, const char *name, int *nout)
 {
     sigparam ps[SIG_MAX];
@@ -339,12 +348,22 @@ static jval *sig_validate(jctx *c, const char *sig, jval *args, int n, jval cont
         jx_fail(c, "T0410: Argument %d of function %s does not match function signature", good + 1,
                 fname(c, name));
     }
+    /* As JSONata builds them: each parameter's matched symbols come from
+       the signature match, the argument from a running index; a parameter
+       that matched nothing still takes an argument (unless it defaults to
+       the context), and a `+` parameter of a non-array type repeats the
+       argument it started at. */
     int cap = n + np + 1;
     jval *out = jx_alloc(c, sizeof *out * (size_t)cap);
-    int k = 0, ai = 0;
+    int k = 0, ai = 0, at = 0;
+#define ARGAT(i) ((i) < n ? args[(i)] : jx_undef())
     for (int i = 0; i < np; i++) {
         const sigparam *p = &ps[i];
-        if (counts[i] == 0) {
+        const char *match = sym + at;
+        int mlen = counts[i];
+        at += mlen;
+        jval arg = ARGAT(ai);
+        if (mlen == 0) {
             if (p->context) {
                 char cs = symbol_of(context);
                 if (!strchr(p->accept, cs))
@@ -352,23 +371,26 @@ static jval *sig_validate(jctx *c, const char *sig, jval *args, int n, jval cont
                             ai + 1, fname(c, name));
                 out[k++] = context;
             } else {
-                out[k++] = ai < n ? args[ai] : jx_undef();
+                out[k++] = arg;
                 ai++;
             }
             continue;
         }
-        for (int m = 0; m < counts[i]; m++) {
-            jval arg = args[ai];
+        for (int m = 0; m < mlen; m++) {
+            char single = match[m];
             if (p->type == 'a') {
-                char s = sym[ai];
-                if (s == 'm') {
+                if (single == 'm') {
                     arg = jx_undef();
                 } else {
+                    arg = ARGAT(ai);
                     if (p->sub && p->sublen > 0) {
                         int ok = 1;
-                        if (s != 'a') {
-                            ok = counts[i] == 1 && p->sublen == 1 && p->sub[0] == s;
-                        } else if (arg.u.a->n > 0) {
+                        if (single != 'a') {
+                            ok = mlen == p->sublen && !memcmp(match, p->sub, (size_t)mlen);
+                        } else if (arg.t == JT_UNDEF || arg.t == JT_NULL) { /* JSONata's TypeError */
+                            jx_fail(c, "Cannot read properties of %s (reading 'length')",
+                                    arg.t == JT_NULL ? "null" : "undefined");
+                        } else if (arg.t == JT_ARR && arg.u.a->n > 0) {
                             char t0 = symbol_of(arg.u.a->v[0]);
                             if (t0 != p->sub[0])
                                 ok = 0;
@@ -380,17 +402,19 @@ static jval *sig_validate(jctx *c, const char *sig, jval *args, int n, jval cont
                             jx_fail(c, "T0412: Argument %d of function %s must be an array of \"%s\"", ai + 1,
                                     fname(c, name), array_of(p->sub[0]));
                     }
-                    if (s != 'a') {
+                    if (single != 'a') {
                         jarr *w = jx_arr_new(c, 1, 0);
                         w->v[w->n++] = arg;
                         arg = jx_arrv(w);
                     }
                 }
             }
-            out[k++] = arg;
+            if (k < cap)
+                out[k++] = arg;
             ai++;
         }
     }
+#undef ARGAT
     while (k < np)
         out[k++] = jx_undef();
     *nout = k;
@@ -400,6 +424,8 @@ static jval *sig_validate(jctx *c, const char *sig, jval *args, int n, jval cont
 /* ------------------------------------------------------------ calling */
 
 static jval eval(jctx *c, const aslrt_jx *x, jval in, jframe *env);
+/* A transform |pattern|update, delete| applied to obj: a deep copy whose
+   objects matched by pattern are updated in place. */
 static jval transform_call(jctx *c, jfn *f, jval obj);
 
 int jx_arity(const jfn *f)
@@ -419,6 +445,7 @@ int jx_arity(const jfn *f)
     }
 }
 
+/* A tail call waiting for the trampoline (see jx_apply). */
 static int is_thunk(jval v)
 {
     return v.t == JT_FN && v.u.f->kind == F_LAMBDA && (v.u.f->node->flags & ASLRT_JXF_THUNK);
@@ -540,6 +567,8 @@ static const char *forgot_dollar(jctx *c, const aslrt_jx *p, jframe *env)
     return NULL;
 }
 
+/* evaluateFunction: the procedure, then the arguments (after `applyto`,
+   the left side of ~>, when given), then the call. */
 static jval eval_call(jctx *c, const aslrt_jx *x, jval in, jframe *env, const jval *applyto)
 {
     const aslrt_jx *p = &x->kids[0];
@@ -556,6 +585,8 @@ static jval eval_call(jctx *c, const aslrt_jx *x, jval in, jframe *env, const jv
     return jx_apply(c, proc, args, n, in, proc_name(p));
 }
 
+/* evaluatePartialApplication: a lambda gets the given arguments bound and
+   keeps the `?` ones as parameters; any other function is wrapped. */
 static jval eval_partial(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 {
     int n = x->n - 1;
@@ -592,6 +623,7 @@ static jval eval_partial(jctx *c, const aslrt_jx *x, jval in, jframe *env)
     return jx_fnv(r);
 }
 
+/* A closure: the lambda with its scope and the context it was made in. */
 static jval eval_lambda(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 {
     jfn *f = jx_alloc(c, sizeof *f);
@@ -615,6 +647,7 @@ static jval eval_lambda(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 
 static const char *const op_text[] = {"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or", "in", ".."};
 
+/* + - * / %: numbers only; undefined in, undefined out. */
 static jval arith(jctx *c, int op, jval l, jval r)
 {
     if (l.t != JT_UNDEF && !jx_is_num(c, l))
@@ -634,6 +667,7 @@ static jval arith(jctx *c, int op, jval l, jval r)
     return jx_num(c, v);
 }
 
+/* Byte order of UTF-8 is code point order. */
 static int str_cmp(jval a, jval b)
 {
     size_t n = a.len < b.len ? a.len : b.len;
@@ -641,6 +675,7 @@ static int str_cmp(jval a, jval b)
     return r ? r : a.len < b.len ? -1 : a.len > b.len;
 }
 
+/* < <= > >=: two numbers or two strings; undefined gives undefined. */
 static jval compare(jctx *c, int op, jval l, jval r)
 {
     int lc = l.t == JT_UNDEF || l.t == JT_STR || l.t == JT_NUM;
@@ -679,6 +714,7 @@ static int strict_equal(jval a, jval b)
     }
 }
 
+/* [a..b]: the integers a to b, as a sequence. */
 static jval range(jctx *c, jval l, jval r)
 {
     if (l.t != JT_UNDEF && !(l.t == JT_NUM && l.u.n == floor(l.u.n)))
@@ -700,6 +736,7 @@ static jval range(jctx *c, jval l, jval r)
     return jx_arrv(a);
 }
 
+/* Binary operators; `and` and `or` evaluate their right side only when needed. */
 static jval eval_binary(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 {
     int op = x->op;
@@ -796,6 +833,7 @@ static jval filter(jctx *c, const aslrt_jx *pred, jval input, jframe *env)
     return jx_arrv(res);
 }
 
+/* `*`: the values of an object's fields (arrays among them flattened). */
 static jval wildcard(jctx *c, jval in)
 {
     jarr *r = jx_arr_new(c, 0, JA_SEQ);
@@ -830,6 +868,7 @@ static jval wildcard(jctx *c, jval in)
     return jx_arrv(r);
 }
 
+/* Appends v (unless an array) and all values below it, depth first. */
 static void descend(jctx *c, jval v, jarr *out, int depth)
 {
     if (depth > 1000)
@@ -844,6 +883,7 @@ static void descend(jctx *c, jval v, jarr *out, int depth)
             descend(c, v.u.o->v[i], out, depth + 1);
 }
 
+/* `**`: every value at or below the context. */
 static jval descendants(jctx *c, jval in)
 {
     if (in.t == JT_UNDEF)
@@ -860,6 +900,8 @@ typedef struct sortctx {
     int tuples;
 } sortctx;
 
+/* The order-by comparator: terms in turn until one differs; undefined
+   sorts last; returns 1 when b goes before a. */
 static int sort_cmp(jctx *c, jval a, jval b, void *ud)
 {
     sortctx *s = ud;
@@ -899,6 +941,7 @@ static int sort_cmp(jctx *c, jval a, jval b, void *ud)
     return comp == 1;
 }
 
+/* An order-by step over the whole input sequence (stable). */
 static jval eval_sort(jctx *c, const aslrt_jx *step, jval input, jframe *env)
 {
     sortctx s = {step, env, input.t == JT_ARR && (input.u.a->flags & JA_TUPLES)};
@@ -908,6 +951,7 @@ static jval eval_sort(jctx *c, const aslrt_jx *step, jval input, jframe *env)
     return r;
 }
 
+/* A step's stages in order: predicates filter, #$i bindings number the tuples. */
 static jval eval_stages(jctx *c, const aslrt_jx *step, jval r, jframe *env)
 {
     for (int s = 0; s < step->nstages; s++) {
@@ -1038,6 +1082,20 @@ static jarr *eval_tuple_step(jctx *c, const aslrt_jx *step, jarr *in, jarr *tupl
 
 static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env);
 
+/* What `for (i < v.length) v[i]` visits for a value that is not an array:
+   a string's characters (code points here), nothing for anything else. */
+static jarr *js_length_items(jctx *c, jval v)
+{
+    jarr *a = jx_arr_new(c, 0, JA_SEQ);
+    if (v.t == JT_STR)
+        for (size_t i = 0; i < v.len;) {
+            size_t e = jx_utf8_next(v.u.s, v.len, i);
+            jx_arr_push(c, a, jx_strc(c, v.u.s + i, e - i));
+            i = e;
+        }
+    return a;
+}
+
 /* A step that is a field name and nothing more. */
 static int plain_name(const aslrt_jx *s)
 {
@@ -1117,6 +1175,9 @@ static int walk_json(jctx *c, const aslrt_jx *x, jframe *env, jval *result, int 
     }
 }
 
+/* evaluatePath: each step over the sequence the previous one made; a tuple
+   stream from the first step that binds @, # or a parent; then [] and
+   group-by. A path starting with a variable does not iterate the input. */
 static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 {
     jval result = jx_undef();
@@ -1133,12 +1194,21 @@ static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
         const aslrt_jx *step = &x->kids[i];
         if (step->flags & ASLRT_JXF_TUPLE)
             tuple = 1;
-        if (i == 0 && (step->flags & ASLRT_JXF_CONS_ARRAY))
+        if (i == 0 && (step->flags & ASLRT_JXF_CONS_ARRAY)) {
             result = eval(c, step, jx_arrv(inseq), env);
-        else if (tuple)
+            if (result.t != JT_ARR && result.t != JT_UNDEF) {
+                /* JSONata then steps through the value's `length`: a
+                   string's characters, nothing for other values */
+                inseq = js_length_items(c, result);
+                if (i + 1 < x->n && (x->kids[i + 1].flags & ASLRT_JXF_TUPLE))
+                    jx_fail(c, "input.map is not a function");
+                continue;
+            }
+        } else if (tuple) {
             tuples = eval_tuple_step(c, step, inseq, tuples, env);
-        else
+        } else {
             result = eval_step(c, step, inseq, env, i == x->n - 1);
+        }
         if (!tuple && (result.t == JT_UNDEF || (result.t == JT_ARR && result.u.a->n == 0)))
             break;
         if (!step->focus)
@@ -1156,6 +1226,8 @@ static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
             result = jx_arrv(r);
         }
     }
+    if ((x->flags & ASLRT_JXF_KEEP_SINGLETON) && result.t == JT_UNDEF)
+        jx_fail(c, "Cannot set properties of undefined (setting 'keepSingleton')"); /* JSONata's TypeError */
     if ((x->flags & ASLRT_JXF_KEEP_SINGLETON) && result.t == JT_ARR) {
         if ((result.u.a->flags & JA_CONS) && !(result.u.a->flags & JA_SEQ))
             result = jx_arrv(jx_seq1(c, result));
@@ -1202,11 +1274,15 @@ static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env)
 {
     int reduce = input.t == JT_ARR && (input.u.a->flags & JA_TUPLES);
     jarr *in = input.t == JT_ARR ? input.u.a : jx_seq1(c, input);
-    if (in->n == 0)
+    if (in->n == 0) {
+        if (reduce) /* JSONata reads '@' of the undefined it adds */
+            jx_fail(c, "Cannot read properties of undefined (reading '@')");
         in = jx_seq1(c, jx_undef());
-    jobj *groups = jx_obj_new(c, 0); /* key -> index into data/expr */
+    }
+    jobj *groups = jx_obj_new(c, 0); /* key -> index into data, expr, keys */
     jarr *data = jx_arr_new(c, 0, 0);
     int *expr = NULL, nexpr = 0, capexpr = 0;
+    const char **keys = NULL;
     int npairs = g->n / 2;
     for (int i = 0; i < in->n; i++) {
         jval item = in->v[i];
@@ -1230,16 +1306,21 @@ static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env)
                 if (nexpr == capexpr) {
                     capexpr = capexpr ? 2 * capexpr : 8;
                     int *ne = jx_alloc(c, sizeof *ne * (size_t)capexpr);
-                    if (nexpr)
+                    const char **nk = jx_alloc(c, sizeof *nk * (size_t)capexpr);
+                    if (nexpr) {
                         memcpy(ne, expr, sizeof *ne * (size_t)nexpr);
+                        memcpy(nk, keys, sizeof *nk * (size_t)nexpr);
+                    }
                     expr = ne;
+                    keys = nk;
                 }
+                keys[nexpr] = key.u.s;
                 expr[nexpr++] = p;
             }
         }
     }
-    jobj *result = jx_obj_new(c, groups->n);
-    for (int k = 0; k < groups->n; k++) {
+    jobj *result = jx_obj_new(c, nexpr);
+    for (int k = 0; k < nexpr; k++) {
         jval ctx = data->v[k];
         jframe *e = env;
         if (reduce && (ctx.t == JT_TUPLE || ctx.t == JT_ARR)) {
@@ -1249,7 +1330,7 @@ static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env)
         }
         jval v = eval(c, &g->kids[2 * expr[k] + 1], ctx, e);
         if (v.t != JT_UNDEF)
-            jx_obj_set(c, result, groups->k[k], v);
+            jx_obj_set(c, result, keys[k], v);
     }
     return jx_objv(result);
 }
@@ -1306,6 +1387,8 @@ static jval transform_call(jctx *c, jfn *f, jval obj)
 
 /* ----------------------------------------------------------- evaluate */
 
+/* [a, b, ...]: values appended, arrays flattened one level except arrays
+   built by a nested constructor. */
 static jval eval_array(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 {
     jarr *r = jx_arr_new(c, x->n, (x->flags & ASLRT_JXF_CONS_ARRAY) ? JA_CONS : 0);
@@ -1324,6 +1407,7 @@ static jval eval_array(jctx *c, const aslrt_jx *x, jval in, jframe *env)
     return jx_arrv(r);
 }
 
+/* One node by kind, before its predicates and group-by (see eval). */
 static jval eval_inner(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 {
     switch (x->kind) {

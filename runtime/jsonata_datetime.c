@@ -51,6 +51,7 @@ typedef struct civil {
     double t;    /* epoch millis */
 } civil;
 
+/* The UTC calendar fields of epoch milliseconds t. */
 static void to_civil(double t, civil *c)
 {
     c->t = t;
@@ -85,6 +86,7 @@ static double start_of_first_week(double year, int month)
     return dow > 4 ? first + (8 - dow) * DAY_MS : first - (dow - 1) * DAY_MS;
 }
 
+/* Which week (1-based, fractional) end falls in, counting from start. */
 static double delta_weeks(double start, double end)
 {
     return (end - start) / (DAY_MS * 7) + 1;
@@ -180,6 +182,7 @@ typedef struct dpic {
     int n, cap;
 } dpic;
 
+/* A new, zeroed part at the end of the picture. */
 static dpart *add_part(jctx *c, dpic *p)
 {
     if (p->n == p->cap) {
@@ -212,6 +215,7 @@ static void add_literal(jctx *c, dpic *p, const char *s, size_t n)
     d->text = jx_str(t, (size_t)(o - t));
 }
 
+/* The presentation a component gets when the marker names none (F&O 9.8.4.1). */
 static const char *default_pres(char comp)
 {
     switch (comp) {
@@ -224,6 +228,7 @@ static const char *default_pres(char comp)
     }
 }
 
+/* A width modifier's number; -1 for "*" or none. */
 static int parse_width(const char *s, size_t n)
 {
     if (n == 0 || (n == 1 && s[0] == '*'))
@@ -356,6 +361,7 @@ static const char *const k_days[] = {"", "Monday", "Tuesday", "Wednesday", "Thur
 static const char *const k_months[] = {"January", "February", "March",     "April",   "May",      "June",
                                        "July",    "August",   "September", "October", "November", "December"};
 
+/* A month or day name in the case the marker asks for, cut to the maximum width. */
 static jval case_name(jctx *c, const char *name, int names, int wmax)
 {
     size_t n = strlen(name);
@@ -370,6 +376,7 @@ static jval case_name(jctx *c, const char *name, int names, int wmax)
     return jx_str(s, n);
 }
 
+/* One variable marker's text for the date d (F&O 9.8.4.3 to 9.8.4.7). */
 static jval format_marker(jctx *c, const civil *d, const dpart *p, int off_h, int off_m)
 {
     const char *text;
@@ -441,6 +448,8 @@ static int parse_int(const char *s)
     return sign * v;
 }
 
+/* formatDateTime: millis in the picture (ISO 8601 by default), the wall
+   clock shifted by the "+hhmm" timezone. */
 static jval format_datetime(jctx *c, double millis, jval picture, jval tz)
 {
     int off_h = 0, off_m = 0;
@@ -482,6 +491,7 @@ static void regex_literal(jctx *c, char **b, size_t *l, size_t *cap, jval s)
     }
 }
 
+/* The number a month, day or am/pm name stands for, or -1. */
 static int name_value(const dpart *p, const char *s, size_t n)
 {
     if (p->comp == 'M' || p->comp == 'x') {
@@ -542,6 +552,7 @@ static double tz_value(const char *s, size_t n, unsigned sep)
 enum { C_Y, C_X, C_M, C_x, C_W, C_w, C_d, C_D, C_F, C_P, C_H, C_h, C_m, C_s, C_f, C_Z, C_N };
 static const char k_comp_order[] = "YXMxWwdDFPHhmsfZ";
 
+/* The C_* slot of a component letter, or -1. */
 static int comp_index(char comp)
 {
     if (comp == 'z')
@@ -763,6 +774,7 @@ bad:
 
 /* ---------------------------------------------------------- functions */
 
+/* $fromMillis(number[, picture[, timezone]]) */
 jval jx_fn_from_millis(jctx *c, jval *a, int n)
 {
     jval ms = ARG(0);
@@ -771,6 +783,7 @@ jval jx_fn_from_millis(jctx *c, jval *a, int n)
     return format_datetime(c, ms.u.n, ARG(1), ARG(2));
 }
 
+/* $toMillis(timestamp[, picture]) */
 jval jx_fn_to_millis(jctx *c, jval *a, int n)
 {
     jval ts = ARG(0), pic = ARG(1);
@@ -781,11 +794,13 @@ jval jx_fn_to_millis(jctx *c, jval *a, int n)
     return parse_datetime(c, ts, pic);
 }
 
+/* $now([picture[, timezone]]): the evaluation's fixed time, formatted. */
 jval jx_fn_now(jctx *c, jval *a, int n)
 {
     return format_datetime(c, jx_now(c), ARG(0), ARG(1));
 }
 
+/* $millis(): the evaluation's fixed time in epoch milliseconds. */
 jval jx_fn_millis(jctx *c, jval *a, int n)
 {
     (void)a;

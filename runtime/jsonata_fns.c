@@ -10,13 +10,13 @@
  */
 #include <locale.h>
 #include <math.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
 
+#include "digest.h"
 #include "jsonata_impl.h"
 
 #define ARG(i) ((i) < n ? a[(i)] : jx_undef())
@@ -1223,25 +1223,28 @@ static jval fn_zip(jctx *c, jval *a, int n)
     return jx_arrv(r);
 }
 
-static void keys_of(jctx *c, jval v, jobj *seen, jarr *out)
+/* Collects the keys of v (an object, or the objects in an array) in seen. */
+static void keys_of(jctx *c, jval v, jobj *seen)
 {
     if (v.t == JT_ARR) {
         for (int i = 0; i < v.u.a->n; i++)
-            keys_of(c, v.u.a->v[i], seen, out);
+            keys_of(c, v.u.a->v[i], seen);
     } else if (v.t == JT_OBJ) {
         for (int i = 0; i < v.u.o->n; i++)
-            if (jx_obj_get(seen, v.u.o->k[i]).t == JT_UNDEF) {
-                jx_obj_set(c, seen, v.u.o->k[i], jx_bool(1));
-                jx_arr_push(c, out, jx_strz(v.u.o->k[i]));
-            }
+            jx_obj_set(c, seen, v.u.o->k[i], jx_bool(1));
     }
 }
 
+/* $keys: an object's keys; for an array, the keys of all its objects
+   merged (one object's order, as JavaScript lists a merged object's). */
 static jval fn_keys(jctx *c, jval *a, int n)
 {
     jval v = ARG(0);
-    jarr *r = jx_arr_new(c, 0, JA_SEQ);
-    keys_of(c, v.t == JT_ARR || v.t == JT_OBJ ? v : jx_undef(), jx_obj_new(c, 0), r);
+    jobj *seen = jx_obj_new(c, 0);
+    keys_of(c, v, seen);
+    jarr *r = jx_arr_new(c, seen->n, JA_SEQ);
+    for (int i = 0; i < seen->n; i++)
+        r->v[r->n++] = jx_strz(seen->k[i]);
     return jx_arrv(r);
 }
 
@@ -1377,21 +1380,14 @@ static jval fn_hash(jctx *c, jval *a, int n)
     if (UNDEF(s))
         return s;
     const char *name = alg.t == JT_STR ? alg.u.s : "SHA-256";
-    const EVP_MD *md = !strcmp(name, "MD5")       ? EVP_md5()
-                       : !strcmp(name, "SHA-1")   ? EVP_sha1()
-                       : !strcmp(name, "SHA-256") ? EVP_sha256()
-                       : !strcmp(name, "SHA-384") ? EVP_sha384()
-                       : !strcmp(name, "SHA-512") ? EVP_sha512()
-                                                  : NULL;
-    if (!md)
+    int md = aslrt_digest_alg(name);
+    if (md < 0)
         jx_fail(c, "D3141: $hash(): unknown algorithm %s (use MD5, SHA-1, SHA-256, SHA-384 or SHA-512)",
                 jx_show(c, alg));
-    unsigned char dig[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(s.u.s, s.len, dig, &len, md, NULL))
-        jx_fail(c, "D3141: $hash(): the %s digest is not available", name);
+    unsigned char dig[ASLRT_DIGEST_MAX];
+    size_t len = aslrt_digest_once(md, s.u.s, s.len, dig);
     char *hex = jx_alloc(c, 2 * len + 1);
-    for (unsigned int i = 0; i < len; i++)
+    for (size_t i = 0; i < len; i++)
         snprintf(hex + 2 * i, 3, "%02x", dig[i]);
     return jx_str(hex, 2 * len);
 }

@@ -46,12 +46,14 @@ jval jx_cps_str(jctx *c, const jcps *a)
     return jx_str(buf, (size_t)(o - buf));
 }
 
+/* Appends the code points of UTF-8 text s. */
 static void cps_adds(jctx *c, jcps *a, const char *s)
 {
     for (size_t i = 0, n = strlen(s); i < n;)
         jx_cps_push(c, a, jx_utf8_decode(s, n, &i));
 }
 
+/* Inserts cp at pos (clamped into the array). */
 static void cps_insert(jctx *c, jcps *a, int pos, unsigned cp)
 {
     jx_cps_push(c, a, 0);
@@ -74,6 +76,7 @@ static int cps_find(const unsigned *h, int hn, const jcps *nd, int from)
     return -1;
 }
 
+/* lastIndexOf(needle), -1 if absent. */
 static int cps_rfind(const unsigned *h, int hn, const jcps *nd)
 {
     for (int i = hn - nd->n; i >= 0; i--)
@@ -82,6 +85,7 @@ static int cps_rfind(const unsigned *h, int hn, const jcps *nd)
     return -1;
 }
 
+/* indexOf(one character), -1 if absent. */
 static int cps_index(const unsigned *h, int hn, unsigned cp)
 {
     for (int i = 0; i < hn; i++)
@@ -106,6 +110,7 @@ static unsigned digit_zero(unsigned cp)
     return 0;
 }
 
+/* Greatest common divisor, for regular grouping. */
 static int gcd(int a, int b)
 {
     return b == 0 ? a : gcd(b, a % b);
@@ -273,6 +278,7 @@ static void words(jctx *c, char **b, size_t *l, size_t *cap, double num, int pre
     }
 }
 
+/* Upper- or lower-cases ASCII letters in place (words, numerals). */
 static void ascii_case(char *s, int upper)
 {
     for (; *s; s++)
@@ -389,6 +395,7 @@ typedef struct wordval {
     double v;
 } wordval;
 
+/* Fills t (at least 80 entries) and returns the count. */
 static int word_table(wordval *t)
 {
     int n = 0;
@@ -416,6 +423,7 @@ static int word_table(wordval *t)
     return n;
 }
 
+/* White space as JavaScript regular expressions match it (ASCII part). */
 static int is_ws(char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
@@ -562,6 +570,7 @@ double jx_intfmt_parse(jctx *c, const jintfmt *f, const char *s, size_t n)
     }
 }
 
+/* $formatInteger(number, picture): the number floored, then formatted. */
 jval jx_fn_format_integer(jctx *c, jval *a, int n)
 {
     jval v = ARG(0), pic = ARG(1);
@@ -572,6 +581,7 @@ jval jx_fn_format_integer(jctx *c, jval *a, int n)
     return jx_intfmt_format(c, floor(v.u.n), &f);
 }
 
+/* $parseInteger(string, picture): the inverse; undefined when nothing parses. */
 jval jx_fn_parse_integer(jctx *c, jval *a, int n)
 {
     jval s = ARG(0), pic = ARG(1);
@@ -638,22 +648,27 @@ typedef struct picvars {
     int has_percent, has_permille;
 } picvars;
 
+/* Is the property exactly the one character ch? */
 static int is_single(const jcps *p, unsigned ch)
 {
     return p->n == 1 && p->v[0] == ch;
 }
 
+/* A digit of the decimal digit family (zero-digit to zero-digit + 9). */
 static int in_family(const decfmt *d, unsigned ch)
 {
     return ch >= d->zero.v[0] && ch < d->zero.v[0] + 10;
 }
 
+/* An active character of the picture (F&O 4.7.3). */
 static int is_active(const decfmt *d, unsigned ch)
 {
     return in_family(d, ch) || is_single(&d->decimal, ch) || is_single(&d->exponent, ch) ||
            is_single(&d->grouping, ch) || is_single(&d->digit, ch) || is_single(&d->pattern, ch);
 }
 
+/* A sub-picture's prefix, suffix, mantissa, exponent, integer and fraction
+   parts, found as JSONata finds them. */
 static void split_parts(const decfmt *d, const unsigned *pic, int start, int n, subpic *sp)
 {
     const unsigned *s = pic + start;
@@ -711,6 +726,7 @@ static void split_parts(const decfmt *d, const unsigned *pic, int start, int n, 
     }
 }
 
+/* The sub-picture rules of F&O 4.7.3: D3081 to D3093. */
 static void validate(jctx *c, const decfmt *d, const unsigned *pic, const subpic *sp)
 {
     const unsigned *s = pic + sp->start;
@@ -790,6 +806,7 @@ static void validate(jctx *c, const decfmt *d, const unsigned *pic, const subpic
         jx_fail(c, "%s", err);
 }
 
+/* Digits (and optional-digit signs, when asked) among s[0, n). */
 static int count_digits(const decfmt *d, const unsigned *s, int n, int with_optional)
 {
     int k = 0;
@@ -799,6 +816,8 @@ static int count_digits(const decfmt *d, const unsigned *s, int n, int with_opti
     return k;
 }
 
+/* F&O 4.7.4: grouping positions, minimum and maximum part sizes, scaling
+   factor, prefix and suffix of a sub-picture. */
 static void analyse(jctx *c, const decfmt *d, const unsigned *pic, const subpic *sp, picvars *v)
 {
     memset(v, 0, sizeof *v);
@@ -853,6 +872,7 @@ static void analyse(jctx *c, const decfmt *d, const unsigned *pic, const subpic 
     v->has_permille = cps_find(pic + sp->start, sp->n, &d->permille, 0) != -1;
 }
 
+/* A decimal-format property: from the options object, else its default. */
 static void prop(jctx *c, jcps *out, jval options, const char *name, const char *def)
 {
     jval v = options.t == JT_OBJ ? jx_obj_get(options.u.o, name) : jx_undef();
@@ -876,6 +896,8 @@ static void to_fixed(jctx *c, const decfmt *d, double x, int dp, jcps *out)
         jx_cps_push(c, out, *p >= '0' && *p <= '9' ? d->zero.v[0] + (unsigned)(*p - '0') : (unsigned)*p);
 }
 
+/* $formatNumber(number, picture[, options]): fn:format-number (F&O 4.7.5),
+   rounding half to even, with JSONata's reading of the picture. */
 jval jx_fn_format_number(jctx *c, jval *a, int n)
 {
     jval val = ARG(0), picture = ARG(1), options = ARG(2);

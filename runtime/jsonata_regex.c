@@ -31,6 +31,7 @@ typedef struct rx_entry {
 static pthread_mutex_t rx_lock = PTHREAD_MUTEX_INITIALIZER;
 static rx_entry *rx_table[RX_BUCKETS];
 
+/* djb2, for the pattern cache. */
 static unsigned rx_hash(const char *s)
 {
     unsigned h = 5381;

@@ -199,6 +199,7 @@ jobj *jx_obj_new(jctx *c, int cap)
     return o;
 }
 
+/* FNV-1a, for object keys. */
 static unsigned hash_str(const char *s)
 {
     unsigned h = 2166136261u;
@@ -223,6 +224,7 @@ static void obj_reindex(jctx *c, jobj *o)
     }
 }
 
+/* The position of key in o, or -1. */
 static int obj_find(const jobj *o, const char *key)
 {
     if (o->idx) {
@@ -483,6 +485,7 @@ void jx_buf_add(jctx *c, char **buf, size_t *len, size_t *cap, const char *s, si
     (*buf)[*len] = '\0';
 }
 
+/* A JSON string literal, escaped as JSON.stringify escapes. */
 static void json_string(jctx *c, const char *s, size_t n, char **buf, size_t *len, size_t *cap)
 {
     jx_buf_add(c, buf, len, cap, "\"", 1);
@@ -517,6 +520,7 @@ static void json_string(jctx *c, const char *s, size_t n, char **buf, size_t *le
     jx_buf_add(c, buf, len, cap, "\"", 1);
 }
 
+/* Pretty printing: a new line indented by two spaces a level. */
 static void newline(jctx *c, int pretty, int indent, char **buf, size_t *len, size_t *cap)
 {
     if (!pretty)

@@ -32,9 +32,9 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 
 #include "dataflow.h"
+#include "digest.h"
 #include "exec.h"
 #include "history.h"
 #include "itemreader.h"
@@ -235,9 +235,8 @@ static int batcher(aslrt_exec *ex, map_run *mr, const cJSON *eff, cJSON **batch_
    child execution names, so local runs can be compared. */
 static void uuid_of(const char *text, char out[37])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
+    unsigned char md[ASLRT_DIGEST_MAX];
+    aslrt_digest_once(ASLRT_SHA256, text, strlen(text), md);
     md[6] = (unsigned char)((md[6] & 0x0f) | 0x40);
     md[8] = (unsigned char)((md[8] & 0x3f) | 0x80);
     snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", md[0], md[1], md[2],

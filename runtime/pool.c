@@ -36,6 +36,7 @@ struct aslrt_pool {
     int target;                 /* threads at work at once, at most */
     int active;                 /* threads at work now */
     int nthreads;               /* workers made */
+    int starting;               /* made, but not yet looking for work */
     int idle;                   /* workers waiting on `work` */
     int stopping;               /* aslrt_pool_free: workers exit */
     aslrt_group *groups;        /* newest first */
@@ -69,7 +70,9 @@ static void *worker_main(void *arg);
 
 /* Called with the lock held whenever work may have become startable or a
    thread stopped counting as active: wakes an idle worker, or makes one,
-   when there is room for one more thread at work and something for it. */
+   when there is room for one more thread at work and something for it.
+   Threads are made one at a time: while one is starting, it is the one that
+   will look (and, finding more room, have the next one made). */
 static void wake_workers(aslrt_pool *p)
 {
     if (p->stopping || p->active >= p->target || !pick(p))
@@ -78,7 +81,7 @@ static void wake_workers(aslrt_pool *p)
         pthread_cond_signal(&p->work);
         return;
     }
-    if (p->nthreads >= ASLRT_POOL_MAX_THREADS)
+    if (p->starting > 0 || p->nthreads >= ASLRT_POOL_MAX_THREADS)
         return;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -87,8 +90,10 @@ static void wake_workers(aslrt_pool *p)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    if (pthread_create(&p->threads[p->nthreads], &attr, worker_main, p) == 0)
+    if (pthread_create(&p->threads[p->nthreads], &attr, worker_main, p) == 0) {
         p->nthreads++;
+        p->starting++;
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
 }
@@ -114,6 +119,7 @@ static void *worker_main(void *arg)
 {
     aslrt_pool *p = arg;
     pthread_mutex_lock(&p->lock);
+    p->starting--;
     for (;;) {
         aslrt_group *g = p->stopping || p->active >= p->target ? NULL : pick(p);
         if (!g) {

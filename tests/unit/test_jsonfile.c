@@ -1,0 +1,132 @@
+/* test_jsonfile.c — reading definitions and inputs (runtime/jsonfile.c):
+   hostile text gets one clear error with its position, never a crash. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "jsonfile.h"
+
+/* The error parsing text gives (which must fail); freed by the caller. */
+static char *parse_error(const char *text, size_t len)
+{
+    char *err = NULL;
+    cJSON *doc = aslrt_json_parse("in.json", text, len, &err);
+    if (doc) {
+        cJSON_Delete(doc);
+        fail_msg("\"%.40s\" parsed but should not", text);
+    }
+    assert_non_null(err);
+    return err;
+}
+
+/* The first line of err (the part before the excerpt of the text). */
+static void assert_first_line(const char *err, const char *expected)
+{
+    const char *nl = strchr(err, '\n');
+    size_t n = nl ? (size_t)(nl - err) : strlen(err);
+    if (strlen(expected) != n || memcmp(err, expected, n) != 0)
+        fail_msg("got \"%.*s\", expected \"%s\"", (int)n, err, expected);
+}
+
+static void parse_should_refuse_100000_nested_arrays_with_a_position(void **ctx)
+{
+    (void)ctx;
+    size_t n = 100000;
+    char *text = malloc(2 * n);
+    assert_non_null(text);
+    memset(text, '[', n);
+    memset(text + n, ']', n);
+    char *err = parse_error(text, 2 * n);
+    assert_first_line(err, "in.json:1:1001: nesting deeper than 1000 levels");
+    free(err);
+    /* Objects count as well, and so does a mix. */
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + 5 * (i % (n / 5)), "{\"a\":", 5);
+    err = parse_error(text, n);
+    assert_first_line(err, "in.json:1:5001: nesting deeper than 1000 levels");
+    free(err);
+    free(text);
+}
+
+static void parse_should_accept_nesting_up_to_the_limit(void **ctx)
+{
+    (void)ctx;
+    char text[2000];
+    memset(text, '[', 1000);
+    memset(text + 1000, ']', 1000);
+    char *err = NULL;
+    cJSON *doc = aslrt_json_parse("in.json", text, sizeof text, &err);
+    assert_non_null(doc);
+    assert_null(err);
+    cJSON_Delete(doc);
+}
+
+static void parse_should_refuse_numbers_beyond_a_double(void **ctx)
+{
+    (void)ctx;
+    /* 1e999 would become infinity: no JSON to print, no C to generate. */
+    char *err = parse_error("[1, 1e999]", 10);
+    assert_first_line(err, "in.json:1:5: number 1e999 is out of range (the largest is about 1.8e308)");
+    free(err);
+    err = parse_error("-2E+400", 7);
+    assert_first_line(err, "in.json:1:1: number -2E+400 is out of range (the largest is about 1.8e308)");
+    free(err);
+    /* The largest doubles and tiny numbers are fine. */
+    cJSON *doc = aslrt_json_parse("in.json", "[1.7976931348623157e308, 1e-999]", 32, &err);
+    assert_non_null(doc);
+    assert_true(cJSON_GetArrayItem(doc, 0)->valuedouble > 1.79e308);
+    cJSON_Delete(doc);
+}
+
+static void parse_should_name_the_problem_and_point_at_it(void **ctx)
+{
+    (void)ctx;
+    static const struct {
+        const char *text, *first_line;
+    } cases[] = {
+        { "", "in.json:1:1: empty file" },
+        { "{\"a\": 1,}", "in.json:1:9: trailing comma before '}'" },
+        { "{\"a\": \"x\\qy\"}", "in.json:1:9: invalid escape '\\q' in string" },
+        { "{} []", "in.json:1:4: trailing characters after the JSON document" },
+        { "[01]", "in.json:1:2: numbers must not have leading zeros" },
+        { "[\"\\ud800\"]", "in.json:1:3: unpaired UTF-16 surrogate in \\u escape" },
+        { "{\n  \"a\": tru\n}", "in.json:2:8: invalid literal (expected true)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *err = parse_error(cases[i].text, strlen(cases[i].text));
+        assert_first_line(err, cases[i].first_line);
+        free(err);
+    }
+    /* A NUL byte is reported where it is, not taken as the end. */
+    char *err = parse_error("[\"a\0b\"]", 7);
+    assert_first_line(err, "in.json:1:4: NUL byte in string");
+    free(err);
+}
+
+static void load_should_report_a_missing_file(void **ctx)
+{
+    (void)ctx;
+    char *err = NULL;
+    assert_null(aslrt_json_load("/nonexistent/in.json", &err));
+    assert_string_equal(err, "/nonexistent/in.json: No such file or directory");
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parse_should_refuse_100000_nested_arrays_with_a_position),
+        cmocka_unit_test(parse_should_accept_nesting_up_to_the_limit),
+        cmocka_unit_test(parse_should_refuse_numbers_beyond_a_double),
+        cmocka_unit_test(parse_should_name_the_problem_and_point_at_it),
+        cmocka_unit_test(load_should_report_a_missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
