@@ -182,7 +182,9 @@ static int put_node(asl_buf *b, int id, const cJSON *v, int *at, int next_index,
     for (int t = 0; t < 7; t++)
         if ((v->type & 0xff) == (1 << t))
             tn = type_names[t];
-    asl_buf_printf(b, "%s, ", tn);
+    /* a member's key is static data too: copies of the literal keep pointing at it
+       (cJSON_StringIsConst) instead of duplicating it */
+    asl_buf_printf(b, "%s%s, ", tn, v->string ? " | ASLRT_J_CONST" : "");
     if (cJSON_IsString(v))
         asl_cquote_str(b, v->valuestring);
     else
@@ -447,6 +449,12 @@ static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
             asl_buf_puts(e->out, "0");
         if (sub[3 * n + i] >= 0)
             asl_buf_printf(e->out, ", " JX_REF_FMT, sub[3 * n + i]);
+        else if (t[i].flags)
+            asl_buf_puts(e->out, ", 0");
+        if (t[i].flags) /* compiler/opt.c's decisions */
+            asl_buf_printf(e->out, ", %s%s%s", t[i].flags & ASLRT_TF_MOVE ? "ASLRT_TF_MOVE" : "",
+                           (t[i].flags & ASLRT_TF_MOVE) && (t[i].flags & ASLRT_TF_UNIQUE_KEYS) ? " | " : "",
+                           t[i].flags & ASLRT_TF_UNIQUE_KEYS ? "ASLRT_TF_UNIQUE_KEYS" : "");
         asl_buf_puts(e->out, " },\n");
     }
     asl_buf_puts(e->out, "};\n");
@@ -795,6 +803,145 @@ static void goto_state(asl_buf *b, const asl_machine *m, int target, const char 
     asl_buf_puts(b, " */\n");
 }
 
+/* ------------------------------------------------- Choice rules as C */
+
+/* Deepest And/Or/Not nesting written as C; deeper rules stay data. */
+#define MAX_C_RULE_DEPTH 32
+
+/* The typed test (aslrt.h) that evaluates data test r, or NULL. */
+static const char *test_fn(const aslrt_rule *r)
+{
+    if (!r->variable)
+        return NULL;
+    if (r->op >= ASLRT_OP_IS_NULL && r->op <= ASLRT_OP_IS_TIMESTAMP)
+        return "aslrt_test_type";
+    if (r->op >= ASLRT_OP_NUMERIC_EQ && r->op <= ASLRT_OP_NUMERIC_GE)
+        return "aslrt_test_numeric";
+    if (r->op >= ASLRT_OP_STRING_EQ && r->op <= ASLRT_OP_STRING_MATCHES)
+        return "aslrt_test_string";
+    if (r->op == ASLRT_OP_BOOLEAN_EQ)
+        return "aslrt_test_boolean";
+    if (r->op >= ASLRT_OP_TIMESTAMP_EQ && r->op <= ASLRT_OP_TIMESTAMP_GE)
+        return "aslrt_test_timestamp";
+    return NULL;
+}
+
+/* Can rule r be written as C: every leaf a data test with a typed test,
+   nesting within MAX_C_RULE_DEPTH? */
+static int rule_as_c(const aslrt_rule *r, int depth)
+{
+    if (depth > MAX_C_RULE_DEPTH || r->condition)
+        return 0;
+    if (r->op == ASLRT_OP_AND || r->op == ASLRT_OP_OR || r->op == ASLRT_OP_NOT) {
+        if (r->n < 1 || (r->op == ASLRT_OP_NOT && r->n != 1))
+            return 0;
+        for (int i = 0; i < r->n; i++)
+            if (!rule_as_c(&r->sub[i], depth + 1))
+                return 0;
+        return 1;
+    }
+    return test_fn(r) != NULL;
+}
+
+/* A Choice state becomes C when it is JSONPath, has no InputPath (its
+   rules read *v) and all its rules can. */
+static int choice_as_c(const aslrt_state *s)
+{
+    if (s->type != ASLRT_CHOICE || (s->flags & (ASLRT_JSONATA | ASLRT_INPUT_PATH_NULL)) || s->input_path)
+        return 0;
+    for (int i = 0; i < s->nrules; i++)
+        if (!rule_as_c(&s->rules[i], 0))
+            return 0;
+    return 1;
+}
+
+/* AWS's name of a comparison operator, for comments. */
+static const char *const asl_op[] = {
+    [ASLRT_OP_STRING_EQ] = "StringEquals", [ASLRT_OP_STRING_LT] = "StringLessThan",
+    [ASLRT_OP_STRING_GT] = "StringGreaterThan", [ASLRT_OP_STRING_LE] = "StringLessThanEquals",
+    [ASLRT_OP_STRING_GE] = "StringGreaterThanEquals", [ASLRT_OP_STRING_MATCHES] = "StringMatches",
+    [ASLRT_OP_NUMERIC_EQ] = "NumericEquals", [ASLRT_OP_NUMERIC_LT] = "NumericLessThan",
+    [ASLRT_OP_NUMERIC_GT] = "NumericGreaterThan", [ASLRT_OP_NUMERIC_LE] = "NumericLessThanEquals",
+    [ASLRT_OP_NUMERIC_GE] = "NumericGreaterThanEquals", [ASLRT_OP_BOOLEAN_EQ] = "BooleanEquals",
+    [ASLRT_OP_TIMESTAMP_EQ] = "TimestampEquals", [ASLRT_OP_TIMESTAMP_LT] = "TimestampLessThan",
+    [ASLRT_OP_TIMESTAMP_GT] = "TimestampGreaterThan", [ASLRT_OP_TIMESTAMP_LE] = "TimestampLessThanEquals",
+    [ASLRT_OP_TIMESTAMP_GE] = "TimestampGreaterThanEquals", [ASLRT_OP_IS_NULL] = "IsNull",
+    [ASLRT_OP_IS_PRESENT] = "IsPresent", [ASLRT_OP_IS_NUMERIC] = "IsNumeric", [ASLRT_OP_IS_STRING] = "IsString",
+    [ASLRT_OP_IS_BOOLEAN] = "IsBoolean", [ASLRT_OP_IS_TIMESTAMP] = "IsTimestamp"};
+
+static void indent(asl_buf *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        asl_buf_puts(b, "    ");
+}
+
+/* Statements that leave rule `index` of the array emitted as k_rules_<arr>
+   evaluated in r: 1, 0, or -1 (an error). And and Or stop at the first
+   sub-rule that decides (a do/while(0) left by break), Not inverts. */
+static void emit_rule_c(emitter *e, const aslrt_rule *rules, int index, int level)
+{
+    asl_buf *b = e->out;
+    const aslrt_rule *r = &rules[index];
+    int arr = lookup(e, rules, K_RULES);
+    if (r->op == ASLRT_OP_AND || r->op == ASLRT_OP_OR) {
+        indent(b, level);
+        asl_buf_printf(b, "do { /* %s */\n", r->op == ASLRT_OP_AND ? "And" : "Or");
+        for (int i = 0; i < r->n; i++) {
+            emit_rule_c(e, r->sub, i, level + 1);
+            if (i + 1 < r->n) {
+                indent(b, level + 1);
+                asl_buf_printf(b, "if (r != %d)\n", r->op == ASLRT_OP_AND ? 1 : 0);
+                indent(b, level + 2);
+                asl_buf_puts(b, "break;\n");
+            }
+        }
+        indent(b, level);
+        asl_buf_puts(b, "} while (0);\n");
+        return;
+    }
+    if (r->op == ASLRT_OP_NOT) {
+        emit_rule_c(e, r->sub, 0, level);
+        indent(b, level);
+        asl_buf_puts(b, "if (r >= 0) /* Not */\n");
+        indent(b, level + 1);
+        asl_buf_puts(b, "r = !r;\n");
+        return;
+    }
+    indent(b, level);
+    asl_buf_printf(b, "r = %s(ex, &k_rules_%d[%d], *v); /* ", test_fn(r), arr, index);
+    asl_cquote_comment(b, r->variable->text ? r->variable->text : "", 60);
+    asl_buf_printf(b, " %s%s", r->op >= 0 && r->op < ASLRT_OP_COUNT && asl_op[r->op] ? asl_op[r->op] : "?",
+                   r->operand_path ? "Path " : "");
+    if (r->operand_path)
+        asl_cquote_comment(b, r->operand_path->text ? r->operand_path->text : "", 60);
+    asl_buf_puts(b, " */\n");
+}
+
+/* A Choice state as C (choice_as_c): enter, a condition per rule in order,
+   leave with the index of the one that matched, goto. */
+static void emit_choice_c(emitter *e, const asl_machine *m, int i)
+{
+    asl_buf *b = e->out;
+    const aslrt_state *s = &m->states[i];
+    asl_buf_printf(b, "    if (aslrt_choice_enter(ex, &k_states_%d[%d], *v) != 0)\n        return -1;\n", m->id, i);
+    for (int k = 0; k < s->nrules; k++) {
+        asl_buf_printf(b, "    /* Choices[%d] */\n", k);
+        emit_rule_c(e, s->rules, k, 1);
+        asl_buf_printf(b, "    if (r != 0) {\n        if (r < 0 || aslrt_choice_leave(ex, &k_states_%d[%d], v, %d) < 0)\n"
+                          "            return -1;\n        ", m->id, i, k);
+        goto_state(b, m, s->rules[k].next, "->");
+        asl_buf_puts(b, "    }\n");
+    }
+    asl_buf_printf(b, "    if (aslrt_choice_leave(ex, &k_states_%d[%d], v, %d) < 0)\n        return -1;", m->id, i,
+                   s->nrules);
+    if (s->default_next >= 0) {
+        asl_buf_puts(b, "\n    ");
+        goto_state(b, m, s->default_next, "Default ->");
+    } else {
+        asl_buf_puts(b, " /* no Default: States.NoChoiceMatched */\n    return -1;\n");
+    }
+}
+
 static const char *const state_fn[] = {"aslrt_pass_state", "aslrt_task_state", "aslrt_choice_state",
                                        "aslrt_wait_state", "aslrt_succeed_state", "aslrt_fail_state",
                                        "aslrt_parallel_state", "aslrt_map_state"};
@@ -829,6 +976,11 @@ static void emit_machine_code(emitter *e, const asl_machine *m)
     asl_cquote_comment(b, m->states[m->rt.start].name, 60);
     asl_buf_printf(b, ", %d states.\n   *v: the input on entry; the output, or the failed state's input, on return. */\n", n);
     asl_buf_printf(b, "static int aslg_m%d(aslrt_exec *ex, const aslrt_machine *m, cJSON **v)\n{\n", m->id);
+    int c_choices = 0;
+    for (int i = 0; i < n; i++)
+        c_choices += choice_as_c(&m->states[i]);
+    if (c_choices)
+        asl_buf_puts(b, "    int r; /* a Choice rule's outcome: 1, 0, or -1 (an error in ex) */\n");
     asl_buf_printf(b, "    (void)m;\n    goto s%d;\n", m->rt.start);
     for (int i = 0; i < n; i++) {
         const aslrt_state *s = &m->states[i];
@@ -838,6 +990,10 @@ static void emit_machine_code(emitter *e, const asl_machine *m)
         if (used[i])
             asl_buf_printf(b, "s%d:\n", i);
         const char *fn = state_fn[s->type];
+        if (choice_as_c(s)) {
+            emit_choice_c(e, m, i);
+            continue;
+        }
         if (s->type == ASLRT_CHOICE) {
             asl_buf_printf(b, "    switch (%s(ex, &k_states_%d[%d], v)) {\n", fn, m->id, i);
             for (int r = 0; r < s->nrules; r++) {

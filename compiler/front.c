@@ -30,6 +30,7 @@
 #include <cjson/cJSON.h>
 
 #include "front.h"
+#include "opt.h"
 #include "intrinsic.h"
 #include "jsonata_parse.h"
 #include "jsonfile.h"
@@ -866,6 +867,7 @@ static asl_def *load_doc(const char *file, cJSON *doc, char *err, asl_diag *d)
         asl_def_free(def);
         return NULL;
     }
+    asl_opt_def(def); /* flags every mode reads: moves, distinct keys (opt.c) */
     return def;
 }
 

@@ -152,7 +152,14 @@ typedef struct aslrt_tmpl {
     int n;                         /* OBJECT, ARRAY, CALL: number of items */
     const struct aslrt_tmpl *items;
     const struct aslrt_jx *jx;     /* JSONATA: the parsed expression */
+    int flags;                     /* ASLRT_TF_*, decided at compile time (compiler/opt.c) */
 } aslrt_tmpl;
+
+/* aslrt_tmpl.flags */
+#define ASLRT_TF_MOVE        1 /* PATH member of a Pass state's Parameters whose input dies with
+                                  the state (ASLRT_MOVE_INPUT): no other path of the template reads
+                                  its node, so it is moved out of the input instead of copied */
+#define ASLRT_TF_UNIQUE_KEYS 2 /* OBJECT: the members' keys are pairwise distinct */
 
 /* Intrinsic functions (States.<name>). */
 enum {
@@ -211,6 +218,8 @@ enum {
 #define ASLRT_HAS_TOLERATED_PERCENTAGE 64 /* Map: ToleratedFailurePercentage[Path] given */
 #define ASLRT_JSONATA         128 /* QueryLanguage JSONata: the JSONPath fields are unset and
                                      arguments (in `parameters`), output, *_expr apply */
+#define ASLRT_MOVE_INPUT      256 /* Pass: the raw input dies with the state (ResultPath "$"),
+                                     so its Parameters may move ASLRT_TF_MOVE members out of it */
 
 typedef struct aslrt_retrier {
     int nerrors;
@@ -449,6 +458,26 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
 /* Choice: the index of the first matching rule, st->nrules for Default, -1
    on an error (States.NoChoiceMatched, States.Runtime). */
 int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
+
+/* A JSONPath Choice state as C (generated code; aslrt_choice_state does
+   the same with the rules as data): enter the state, test each rule's
+   condition with the typed tests below, combined with &&, || and ! as And,
+   Or and Not say, then leave with the index of the rule that matched
+   (st->nrules: Default). Entering returns -1 as any state does; leaving
+   returns -1 with States.NoChoiceMatched when nothing matched and there is
+   no Default (or on an error of OutputPath or Assign), else the index.
+   The state has no InputPath: the rules read *v. */
+int aslrt_choice_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *v);
+int aslrt_choice_leave(aslrt_exec *ex, const aslrt_state *st, cJSON **v, int matched);
+
+/* Data tests of Choice rules, by comparison family: 1 when rule r (a data
+   test of that family) holds for `input`, 0 when it does not, -1 with
+   States.Runtime when its Variable or ...Path operand selects nothing. */
+int aslrt_test_numeric(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input);   /* Numeric* */
+int aslrt_test_string(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input);    /* String*, StringMatches */
+int aslrt_test_boolean(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input);   /* BooleanEquals* */
+int aslrt_test_timestamp(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input); /* Timestamp* */
+int aslrt_test_type(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input);      /* Is* */
 
 /* After a state function failed: the index of the catcher that takes the
    error (its ResultPath applied to *v), or -1 when none does. */

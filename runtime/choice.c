@@ -35,16 +35,12 @@
 static const cJSON *select_value(aslrt_exec *ex, const aslrt_path *p, const cJSON *input,
                                  cJSON **owned, int *err)
 {
-    int had_error = ex->error != NULL;
-    const cJSON *v;
     *owned = NULL;
     *err = 0;
-    if (p->definite) {
-        v = aslrt_path_get(ex, p, input);
-    } else {
-        *owned = aslrt_path_eval(ex, p, input);
-        v = *owned;
-    }
+    if (p->definite) /* sets no error */
+        return aslrt_path_get(ex, p, input);
+    int had_error = ex->error != NULL;
+    const cJSON *v = *owned = aslrt_path_eval(ex, p, input);
     if (!v && !had_error && ex->error)
         *err = -1;
     return v;
@@ -134,48 +130,137 @@ static int type_test(int op, const cJSON *v)
     return 0;
 }
 
-/* A data test: Variable plus one operator. */
-static int eval_test(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+/* The two values of a comparison: the Variable's in *v, the operand (the
+   literal, or what the ...Path selects) in *w; owned[] holds what
+   indefinite paths built, for the caller to free. 0, or -1 with
+   States.Runtime when a path selects nothing. */
+static inline int test_values(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input, const cJSON **v,
+                              const cJSON **w, cJSON **owned)
 {
-    cJSON *var_owned, *opd_owned = NULL;
-    int err, result;
-    if (!r->variable)
+    if (r->variable->definite && (!r->operand_path || r->operand_path->definite)) {
+        /* the common case: nodes borrowed from the input, nothing built */
+        owned[0] = owned[1] = NULL;
+        if (!(*v = aslrt_path_get(ex, r->variable, input)))
+            return invalid_path(ex, r->variable);
+        if (r->operand_path && !(*w = aslrt_path_get(ex, r->operand_path, input)))
+            return invalid_path(ex, r->operand_path);
+        if (!r->operand_path)
+            *w = r->operand;
         return 0;
-    const cJSON *v = select_value(ex, r->variable, input, &var_owned, &err);
+    }
+    int err;
+    owned[1] = NULL;
+    *v = select_value(ex, r->variable, input, &owned[0], &err);
     if (err)
         return -1;
-
-    if (r->op >= ASLRT_OP_IS_NULL && r->op <= ASLRT_OP_IS_TIMESTAMP) {
-        /* "IsPresent: false" holds exactly when the Variable selects nothing. */
-        if (!v && r->op != ASLRT_OP_IS_PRESENT) {
-            result = invalid_path(ex, r->variable);
-        } else {
-            int test = v ? type_test(r->op, v) : 0;
-            result = test == (r->operand ? cJSON_IsTrue(r->operand) : 1);
-        }
-        cJSON_Delete(var_owned);
-        return result;
-    }
-
-    if (!v) {
-        result = invalid_path(ex, r->variable);
-        cJSON_Delete(var_owned);
-        return result;
-    }
-    const cJSON *w = r->operand;
+    if (!*v)
+        return invalid_path(ex, r->variable);
+    *w = r->operand;
     if (r->operand_path) {
-        w = select_value(ex, r->operand_path, input, &opd_owned, &err);
-        if (err || !w) {
-            result = err ? -1 : invalid_path(ex, r->operand_path);
-            cJSON_Delete(var_owned);
-            cJSON_Delete(opd_owned);
-            return result;
+        *w = select_value(ex, r->operand_path, input, &owned[1], &err);
+        if (err || !*w) {
+            int rc = err ? -1 : invalid_path(ex, r->operand_path);
+            cJSON_Delete(owned[0]);
+            cJSON_Delete(owned[1]);
+            return rc;
         }
     }
-    result = w ? compare(r->op, v, w) : 0;
-    cJSON_Delete(var_owned);
-    cJSON_Delete(opd_owned);
+    return 0;
+}
+
+/* Frees what test_values built (nothing, for definite paths). */
+static void free_values(cJSON **owned)
+{
+    if (owned[0])
+        cJSON_Delete(owned[0]);
+    if (owned[1])
+        cJSON_Delete(owned[1]);
+}
+
+/* The typed tests (aslrt.h): one comparison family each, shared by
+   generated code, which calls them from plain C conditions, and by
+   eval_test below. */
+int aslrt_test_numeric(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    const cJSON *v, *w;
+    cJSON *owned[2];
+    if (test_values(ex, r, input, &v, &w, owned) != 0)
+        return -1;
+    int result = w && cJSON_IsNumber(v) && cJSON_IsNumber(w) &&
+                 ordered(r->op, ASLRT_OP_NUMERIC_EQ,
+                         v->valuedouble < w->valuedouble ? -1 : v->valuedouble > w->valuedouble ? 1 : 0);
+    free_values(owned);
     return result;
+}
+
+int aslrt_test_string(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    const cJSON *v, *w;
+    cJSON *owned[2];
+    if (test_values(ex, r, input, &v, &w, owned) != 0)
+        return -1;
+    int result = w && compare(r->op, v, w);
+    free_values(owned);
+    return result;
+}
+
+int aslrt_test_boolean(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    const cJSON *v, *w;
+    cJSON *owned[2];
+    if (test_values(ex, r, input, &v, &w, owned) != 0)
+        return -1;
+    int result = w && compare(r->op, v, w);
+    free_values(owned);
+    return result;
+}
+
+int aslrt_test_timestamp(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    const cJSON *v, *w;
+    cJSON *owned[2];
+    if (test_values(ex, r, input, &v, &w, owned) != 0)
+        return -1;
+    int result = w && compare(r->op, v, w);
+    free_values(owned);
+    return result;
+}
+
+/* Is*: "IsPresent: false" holds exactly when the Variable selects nothing;
+   the other type tests need it to select something. */
+int aslrt_test_type(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    cJSON *owned[2] = {NULL, NULL};
+    int err, result;
+    const cJSON *v = select_value(ex, r->variable, input, &owned[0], &err);
+    if (err)
+        return -1;
+    if (!v && r->op != ASLRT_OP_IS_PRESENT) {
+        result = invalid_path(ex, r->variable);
+    } else {
+        int test = v ? type_test(r->op, v) : 0;
+        result = test == (r->operand ? cJSON_IsTrue(r->operand) : 1);
+    }
+    free_values(owned);
+    return result;
+}
+
+/* A data test: Variable plus one operator, by family. */
+static int eval_test(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    if (!r->variable)
+        return 0;
+    if (r->op >= ASLRT_OP_IS_NULL && r->op <= ASLRT_OP_IS_TIMESTAMP)
+        return aslrt_test_type(ex, r, input);
+    if (r->op >= ASLRT_OP_NUMERIC_EQ && r->op <= ASLRT_OP_NUMERIC_GE)
+        return aslrt_test_numeric(ex, r, input);
+    if (r->op >= ASLRT_OP_STRING_EQ && r->op <= ASLRT_OP_STRING_MATCHES)
+        return aslrt_test_string(ex, r, input);
+    if (r->op == ASLRT_OP_BOOLEAN_EQ)
+        return aslrt_test_boolean(ex, r, input);
+    if (r->op >= ASLRT_OP_TIMESTAMP_EQ && r->op <= ASLRT_OP_TIMESTAMP_GE)
+        return aslrt_test_timestamp(ex, r, input);
+    return 0;
 }
 
 /* And/Or evaluate their rules in order and stop at the first that decides

@@ -157,19 +157,72 @@ static cJSON *tmpl_path(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
     return NULL;
 }
 
-/* Sets member `key` of obj, replacing one already there (cJSON would
-   append a second member with the same key). */
-static void set_member(cJSON *obj, const char *key, cJSON *v)
+/* Sets member `key` of obj (taking v): the key is the template's, which
+   outlives every document of the run (static data in generated code, the
+   IR in interp mode), so the member points at it (cJSON_StringIsConst)
+   instead of holding a copy. When the template's keys are not known to be
+   distinct, a member already there is replaced (cJSON would append a second
+   one with the same key). */
+static inline void set_member(cJSON *obj, const char *key, cJSON *v, int unique)
 {
-    int ok = cJSON_GetObjectItemCaseSensitive(obj, key)
-                 ? cJSON_ReplaceItemInObjectCaseSensitive(obj, key, v)
-                 : cJSON_AddItemToObject(obj, key, v);
-    if (!ok)
+    if (!unique) {
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, key);
+        if (old) {
+            drop_key(v);
+            v->string = (char *)key;
+            v->type |= cJSON_StringIsConst;
+            cJSON_ReplaceItemViaPointer(obj, old, v);
+            return;
+        }
+    }
+    if (!cJSON_AddItemToObjectCS(obj, key, v))
         aslrt_xjson(NULL); /* out of memory */
 }
 
-/* One template node over `input`; depth bounds the recursion. */
-static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input, int depth)
+/* A template whose input dies with the state (ASLRT_MOVE_INPUT). */
+typedef struct mover {
+    aslrt_exec *ex;
+    const aslrt_state *st;
+    cJSON **v;    /* the state's document */
+    cJSON *mut;   /* the effective input, *v or a node of it: ASLRT_TF_MOVE members take
+                     their node out of it */
+} mover;
+
+/* "$" moved: the effective input itself leaves the state's document, which
+   keeps a placeholder when they are one node (a failed state's *v must
+   stay a document). compiler/opt.c allows this move only when no other
+   path of the template reads the input. */
+static cJSON *take_input(mover *mv)
+{
+    cJSON *in = mv->mut;
+    if (in == *mv->v) {
+        *mv->v = aslrt_xjson(cJSON_CreateNull());
+    } else {
+        aslrt_path parent_path = *mv->st->input_path;
+        parent_path.nsteps--;
+        cJSON_DetachItemViaPointer((cJSON *)aslrt_path_get(mv->ex, &parent_path, *mv->v), in);
+    }
+    drop_key(in);
+    mv->mut = NULL;
+    return in;
+}
+
+/* A PATH node's value: moved out of a dying input when it is flagged so
+   (NULL from the move means the path finds nothing: it is then evaluated
+   as usual, for the error), else copied. */
+static inline cJSON *tmpl_member_path(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input, mover *mv)
+{
+    if (mv && mv->mut && (t->flags & ASLRT_TF_MOVE)) {
+        cJSON *node = t->path->nsteps == 0 ? take_input(mv) : aslrt_path_detach(ex, t->path, mv->mut);
+        if (node)
+            return node;
+    }
+    return tmpl_path(ex, t, input);
+}
+
+/* One template node over `input`; depth bounds the recursion. With a mover
+   (else NULL), ASLRT_TF_MOVE members move their node instead of copying. */
+static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input, mover *mv, int depth)
 {
     if (depth > MAX_TMPL_DEPTH) {
         aslrt_runtime_error(ex, "The payload template is nested more than %d levels deep.", MAX_TMPL_DEPTH);
@@ -180,27 +233,31 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
         /* definition data stays the definition's: copy it */
         return t->value ? copy(t->value) : aslrt_xjson(cJSON_CreateNull());
     case ASLRT_T_PATH:
-        return tmpl_path(ex, t, input);
+        return tmpl_member_path(ex, t, input, mv);
     case ASLRT_T_CALL:
         return aslrt_intrinsic_call(ex, t, input);
     case ASLRT_T_JSONATA: /* JSONata states' templates: $states.input is `input` */
         return aslrt_query_eval(ex, t, input, NULL, NULL);
     case ASLRT_T_OBJECT: {
         cJSON *obj = aslrt_xjson(cJSON_CreateObject());
+        int unique = t->flags & ASLRT_TF_UNIQUE_KEYS;
         for (int i = 0; i < t->n; i++) {
-            cJSON *v = tmpl_eval(ex, &t->items[i], input, depth + 1);
+            const aslrt_tmpl *it = &t->items[i];
+            cJSON *v = it->kind == ASLRT_T_PATH   ? tmpl_member_path(ex, it, input, mv) /* the usual members, */
+                       : it->kind == ASLRT_T_CALL ? aslrt_intrinsic_call(ex, it, input) /* without recursing */
+                                                  : tmpl_eval(ex, it, input, mv, depth + 1);
             if (!v) {
                 cJSON_Delete(obj);
                 return NULL;
             }
-            set_member(obj, t->items[i].key ? t->items[i].key : "", v);
+            set_member(obj, it->key ? it->key : "", v, unique);
         }
         return obj;
     }
     case ASLRT_T_ARRAY: {
         cJSON *arr = aslrt_xjson(cJSON_CreateArray());
         for (int i = 0; i < t->n; i++) {
-            cJSON *v = tmpl_eval(ex, &t->items[i], input, depth + 1);
+            cJSON *v = tmpl_eval(ex, &t->items[i], input, mv, depth + 1);
             if (!v) {
                 cJSON_Delete(arr);
                 return NULL;
@@ -218,7 +275,15 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
 /* Templates are evaluated fresh each time: their input differs per run. */
 cJSON *aslrt_tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
 {
-    return tmpl_eval(ex, t, input, 0);
+    return tmpl_eval(ex, t, input, NULL, 0);
+}
+
+cJSON *aslrt_params_moving(aslrt_exec *ex, const aslrt_state *st, cJSON **v, const cJSON *eff)
+{
+    if ((eff->type & 0xff) == cJSON_NULL) /* every path into it fails */
+        return tmpl_eval(ex, st->parameters, eff, NULL, 0);
+    mover mv = {ex, st, v, (cJSON *)eff}; /* eff is *v or a node of it: the caller's, writable */
+    return tmpl_eval(ex, st->parameters, eff, &mv, 0);
 }
 
 /* ------------------------------------------------- ResultPath, OutputPath */
@@ -256,19 +321,11 @@ int aslrt_output_path(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         replace(v, r);
         return 0;
     }
-    aslrt_path parent_path = *p; /* the same path, one step shorter */
-    parent_path.nsteps--;
-    cJSON *parent = (cJSON *)aslrt_path_get(ex, &parent_path, *v);
-    aslrt_path last = parent_path;
-    last.nsteps = 1;
-    last.steps = &p->steps[p->nsteps - 1];
-    cJSON *node = parent ? (cJSON *)aslrt_path_get(ex, &last, parent) : NULL;
+    cJSON *node = aslrt_path_detach(ex, p, *v);
     if (!node) {
         path_miss(ex, p, *v);
         return -1;
     }
-    cJSON_DetachItemViaPointer(parent, node);
-    drop_key(node);
     replace(v, node);
     return 0;
 }

@@ -23,6 +23,13 @@ void aslrt_become(cJSON **v, const cJSON *view, cJSON *owned);
    that finds nothing, States.IntrinsicFailure ...). */
 cJSON *aslrt_tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input);
 
+/* A Pass state's Parameters when its raw input *v dies with it
+   (ASLRT_MOVE_INPUT): as aslrt_tmpl_eval over `eff` (*v or a node of it,
+   from aslrt_input_view), but members flagged ASLRT_TF_MOVE move their
+   node out of *v instead of copying it. On an error *v may have lost
+   nodes: the state fails, and no Retry or Catch reads a Pass's input. */
+cJSON *aslrt_params_moving(aslrt_exec *ex, const aslrt_state *st, cJSON **v, const cJSON *eff);
+
 /* ResultPath: *v is the raw input on entry and the merged document on
    return; `result` is taken. */
 int aslrt_result_path(aslrt_exec *ex, const aslrt_state *st, cJSON **v, cJSON *result);

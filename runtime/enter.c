@@ -37,28 +37,48 @@ static cJSON *state_details(const char *name, const char *key, const char *detai
     return d;
 }
 
+/* Counts a <T>StateEntered/Exited event: without --history/--trace only
+   the id, and with no worker threads yet (no Parallel or Map has run: the
+   pool is made by the first one, on this thread) without an atomic add. */
+static inline long count_event(aslrt_exec *ex, const char *type, cJSON *details)
+{
+    aslrt_run *run = ex->run;
+    if (run->history)
+        return aslrt_event(ex, type, details);
+    long id = run->pool ? __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED) : ++run->last_event_id;
+    ex->prev_event_id = id;
+    return id;
+}
+
 /* Every state calls this first, with its raw input: the StateEntered event
    must come before anything the state does, and its id is what a
-   States.Runtime cause quotes. Without --history/--trace it only counts.
-   An execution that is being aborted or has timed out enters no further
-   state: -1 with the stop's error (signals.c). */
+   States.Runtime cause quotes. Without --history/--trace it only counts:
+   entering a state is on the path of every transition. An execution that
+   is being aborted or has timed out enters no further state: -1 with the
+   stop's error (signals.c). */
 int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
 {
-    if (aslrt_stop_check(ex) != 0)
+    if ((ex->cancel || !aslrt_stop_unlikely(ex->run)) && aslrt_stop_check(ex) != 0)
         return -1;
     if (ex->context) {
         cJSON_Delete(ex->context);
         ex->context = NULL;
     }
-    aslrt_vars_discard(ex); /* what a failed state staged, should it linger */
+    if (ex->vars)
+        aslrt_vars_discard(ex); /* what a failed state staged, should it linger */
     ex->state = st;
-    ex->entered_at = aslrt_now();
     int t = st->type >= 0 && st->type < NTYPES ? st->type : ASLRT_PASS;
+    int waits = st->type == ASLRT_TASK || st->type == ASLRT_PARALLEL || st->type == ASLRT_MAP;
+    /* $$.State.EnteredTime: states that retry or run branches read it from
+       several places, so they take it now; the others take it the first
+       time their context object is built (aslrt_context), if ever. The
+       trace shows the time each state took. */
+    ex->entered_at = waits || ex->run->history ? aslrt_now() : 0;
     cJSON *details = NULL;
-    if (input && aslrt_history_enabled(ex))
+    if (input && ex->run->history && aslrt_history_enabled(ex))
         details = state_details(st->name, "input", "inputDetails", input);
-    ex->entered_event_id = aslrt_event(ex, entered_type[t], details);
-    ex->retry_count = (st->type == ASLRT_TASK || st->type == ASLRT_PARALLEL || st->type == ASLRT_MAP) ? 0 : -1;
+    ex->entered_event_id = count_event(ex, entered_type[t], details);
+    ex->retry_count = waits ? 0 : -1;
     return 0;
 }
 
@@ -68,12 +88,13 @@ int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
    history goes from its StateEntered to ExecutionAborted/TimedOut. */
 void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
 {
-    if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
+    if (!aslrt_stop_unlikely(ex->run) && aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
         return;
     int t = st->type >= 0 && st->type < NTYPES ? st->type : ASLRT_PASS;
     cJSON *details = NULL;
-    if (output && aslrt_history_enabled(ex))
+    if (output && ex->run->history && aslrt_history_enabled(ex))
         details = state_details(st->name, "output", "outputDetails", output);
-    aslrt_vars_commit(ex, details); /* §8: the state's Assign is visible from the next state */
-    aslrt_event(ex, exited_type[t], details);
+    if (ex->vars)
+        aslrt_vars_commit(ex, details); /* §8: the state's Assign is visible from the next state */
+    count_event(ex, exited_type[t], details);
 }

@@ -132,6 +132,8 @@ const cJSON *aslrt_context(aslrt_exec *ex)
     cJSON *s = aslrt_xjson(cJSON_AddObjectToObject(c, "State"));
     cJSON_AddStringToObject(s, "Name", ex->state ? ex->state->name : "");
     char entered[40];
+    if (ex->entered_at == 0) /* taken now: aslrt_state_enter leaves it to the first $$ */
+        ex->entered_at = aslrt_now();
     aslrt_time_format(ex->entered_at, entered);
     cJSON_AddStringToObject(s, "EnteredTime", entered);
     if (ex->retry_count >= 0)

@@ -176,6 +176,14 @@ long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details)
     aslrt_run *run = ex->run;
     struct aslrt_history *h = run->history;
     long id;
+    if (!h) { /* neither --history nor --trace: every state's events only count */
+        if (details)
+            cJSON_Delete(details);
+        id = __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED);
+        if (type[0] != 'E' || strcmp(type, "ExecutionStarted") != 0)
+            ex->prev_event_id = id;
+        return id;
+    }
     if (!aslrt_history_enabled(ex)) {
         cJSON_Delete(details);
         id = __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED);
@@ -200,7 +208,7 @@ long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details)
     }
     /* AWS's first state's StateEntered points at event 0, not at
        ExecutionStarted; later events point at their branch's previous one. */
-    if (strcmp(type, "ExecutionStarted") != 0)
+    if (type[0] != 'E' || strcmp(type, "ExecutionStarted") != 0)
         ex->prev_event_id = id;
     if (h && h->trace)
         trace_event(ex, h, type);

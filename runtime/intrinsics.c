@@ -191,6 +191,8 @@ static cJSON *take(arg *a)
    0.49999999999999994 wrong. */
 static double java_round(double x)
 {
+    if (x >= -4503599627370496.0 && x <= 4503599627370496.0 && x == (double)(long long)x)
+        return x; /* an integer already (|x| <= 2^52), as most arguments are: no libm call */
     double r = floor(x);
     return x - r >= 0.5 ? r + 1 : r;
 }
@@ -890,11 +892,13 @@ static cJSON *fn_uuid(void)
 
 static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth);
 
-static void free_args(arg *a, int n)
+/* Frees what the arguments own, and the vector unless it is `local`. */
+static void free_args(arg *a, int n, arg *local)
 {
     for (int i = 0; i < n; i++)
         cJSON_Delete(a[i].own);
-    free(a);
+    if (a != local)
+        free(a);
 }
 
 /* Evaluates t's arguments into a (see the file comment for who owns what). */
@@ -911,7 +915,7 @@ static int eval_args(ctx *c, const aslrt_tmpl *t, arg *a, int depth)
             a[i].v = it->value;
             break;
         case ASLRT_T_PATH:
-            if (it->path->root == ASLRT_ROOT_INPUT && (!c->input || cJSON_IsNull(c->input))) {
+            if (it->path->root == ASLRT_ROOT_INPUT && (!c->input || (c->input->type & 0xff) == cJSON_NULL)) {
                 aslrt_runtime_error(c->ex, "Unable to apply Path transformation to null or empty input.");
                 return -1;
             }
@@ -937,9 +941,53 @@ static int eval_args(ctx *c, const aslrt_tmpl *t, arg *a, int depth)
     return 0;
 }
 
+/* An argument that is a literal or a $ path, looked up without copying or
+   reporting anything; NULL for any other argument, or a path that finds
+   nothing. */
+static const cJSON *plain_arg(const ctx *c, const aslrt_tmpl *a)
+{
+    if (a->kind == ASLRT_T_LITERAL)
+        return a->value;
+    if (a->kind != ASLRT_T_PATH || a->path->root != ASLRT_ROOT_INPUT || !c->input ||
+        (c->input->type & 0xff) == cJSON_NULL)
+        return NULL;
+    return aslrt_path_get(c->ex, a->path, c->input);
+}
+
+/* An int-valued number, as MathAdd takes it without rounding. */
+static int small_int(const cJSON *v, int *out)
+{
+    if (!v || (v->type & 0xff) != cJSON_Number)
+        return 0;
+    double d = v->valuedouble;
+    if (!(d >= INT_MIN && d <= INT_MAX) || d != (double)(int)d)
+        return 0;
+    *out = (int)d;
+    return 1;
+}
+
+/* States.MathAdd of two integers given as literals or paths, the step of
+   every counting loop: no argument vector, no copies. NULL when anything is
+   unusual; the general path then gives the result or the error. */
+static cJSON *quick_math_add(const ctx *c, const aslrt_tmpl *t)
+{
+    int x, y;
+    if (!small_int(plain_arg(c, &t->items[0]), &x) || !small_int(plain_arg(c, &t->items[1]), &y))
+        return NULL;
+    long long sum = (long long)x + y;
+    if (sum < INT_MIN || sum > INT_MAX)
+        return NULL;
+    return aslrt_xjson(cJSON_CreateNumber((double)sum));
+}
+
 /* One call: its arguments, then the function. */
 static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth)
 {
+    if (t->kind == ASLRT_T_CALL && t->fn == ASLRT_FN_MATH_ADD && t->n == 2) {
+        cJSON *r = quick_math_add(c, t);
+        if (r)
+            return r;
+    }
     if (t->kind != ASLRT_T_CALL || t->fn < 0 || t->fn >= ASLRT_FN_COUNT) {
         aslrt_error_set(c->ex, INTRINSIC_FAILURE, "not an intrinsic function call");
         return NULL;
@@ -949,10 +997,11 @@ static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth)
     int n = t->n;
     if (n < k_funcs[t->fn].min || (k_funcs[t->fn].max >= 0 && n > k_funcs[t->fn].max))
         return failf(c, t, "wrong number of arguments (%d)", n);
-    arg *a = aslrt_xmalloc(sizeof *a * (size_t)(n ? n : 1));
+    arg local[4]; /* most calls take a few arguments: no allocation for them */
+    arg *a = n <= 4 ? local : aslrt_xmalloc(sizeof *a * (size_t)n);
     memset(a, 0, sizeof *a * (size_t)(n ? n : 1));
     if (eval_args(c, t, a, depth) != 0) {
-        free_args(a, n);
+        free_args(a, n, local);
         return NULL;
     }
     cJSON *r = NULL;
@@ -976,7 +1025,7 @@ static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth)
     case ASLRT_FN_STRING_SPLIT: r = fn_string_split(c, t, a); break;
     case ASLRT_FN_UUID: r = fn_uuid(); break;
     }
-    free_args(a, n);
+    free_args(a, n, local);
     return r;
 }
 

@@ -344,11 +344,28 @@ static void select_nodes(const evalctx *c, const aslrt_step *steps, int nsteps,
     }
 }
 
+/* Member `name` of object obj, or NULL: cJSON_GetObjectItemCaseSensitive
+   without its calls, on the path of every field step (keys are short, and
+   most differ in their first byte). */
+static const cJSON *member(const cJSON *obj, const char *name)
+{
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        const char *k = c->string, *n = name;
+        if (!k)
+            continue;
+        while (*k && *k == *n)
+            k++, n++;
+        if (*k == *n)
+            return c;
+    }
+    return NULL;
+}
+
 /* The child a definite step (.name or [n]) selects in node, or NULL. */
 static const cJSON *step_child(const aslrt_step *st, const cJSON *node)
 {
     if (st->kind == ASLRT_STEP_FIELD && cJSON_IsObject(node))
-        return cJSON_GetObjectItemCaseSensitive(node, st->name);
+        return member(node, st->name);
     if (st->kind == ASLRT_STEP_INDEX && cJSON_IsArray(node)) {
         int k = resolve_index(st->index, cJSON_GetArraySize(node));
         return k >= 0 ? cJSON_GetArrayItem(node, k) : NULL;
@@ -387,8 +404,38 @@ const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *in
 {
     if (!p->definite)
         return NULL;
-    const cJSON *root = aslrt_path_root(ex, p, input);
-    return root ? walk(p, p->nsteps, root) : NULL;
+    const cJSON *node = p->root == ASLRT_ROOT_INPUT ? input : aslrt_path_root(ex, p, input);
+    const aslrt_step *st = p->steps, *end = st + p->nsteps;
+    for (; node && st < end; st++) /* .name steps inline: most paths are $.a.b */
+        node = st->kind != ASLRT_STEP_FIELD ? step_child(st, node)
+               : (node->type & 0xff) == cJSON_Object ? member(node, st->name)
+                                                     : NULL;
+    return node;
+}
+
+/* Moving a node out: the walk of aslrt_path_get to the parent, then the
+   last step, unlinked in place. */
+cJSON *aslrt_path_detach(aslrt_exec *ex, const aslrt_path *p, cJSON *doc)
+{
+    if (!p->definite || p->root != ASLRT_ROOT_INPUT || p->nsteps == 0)
+        return NULL;
+    cJSON *parent = doc;
+    if (p->nsteps > 1) {
+        aslrt_path up = *p;
+        up.nsteps--;
+        parent = (cJSON *)aslrt_path_get(ex, &up, doc);
+    }
+    if (!parent)
+        return NULL;
+    const aslrt_step *last = &p->steps[p->nsteps - 1];
+    cJSON *node = (cJSON *)(last->kind == ASLRT_STEP_FIELD && (parent->type & 0xff) == cJSON_Object
+                                ? member(parent, last->name)
+                                : step_child(last, parent));
+    if (!node)
+        return NULL;
+    cJSON_DetachItemViaPointer(parent, node);
+    drop_key(node);
+    return node;
 }
 
 /* Values for templates and filters: copies, since input is borrowed. */
@@ -530,18 +577,25 @@ static int place(aslrt_exec *ex, const aslrt_path *p, cJSON *doc, cJSON *value, 
                 node = child;
                 continue;
             }
+            /* keys point at the path's step names, which outlive every
+               document of the run (cJSON_StringIsConst), as templates' do */
             if (last) {
+                drop_key(value);
                 if (child) {
-                    if (!cJSON_ReplaceItemInObjectCaseSensitive(node, st->name, value))
-                        aslrt_xjson(NULL);
-                } else if (!cJSON_AddItemToObject(node, st->name, value)) {
+                    value->string = (char *)st->name;
+                    value->type |= cJSON_StringIsConst;
+                    cJSON_ReplaceItemViaPointer(node, child, value);
+                } else if (!cJSON_AddItemToObjectCS(node, st->name, value)) {
                     aslrt_xjson(NULL);
                 }
             } else if (child) {
                 node = child;
             } else {
                 creating = 1;
-                node = aslrt_xjson(cJSON_AddObjectToObject(node, st->name));
+                cJSON *o = aslrt_xjson(cJSON_CreateObject());
+                if (!cJSON_AddItemToObjectCS(node, st->name, o))
+                    aslrt_xjson(NULL);
+                node = o;
             }
         } else if (st->kind == ASLRT_STEP_INDEX && !creating && cJSON_IsArray(node)) {
             int k = resolve_index(st->index, cJSON_GetArraySize(node));

@@ -12,6 +12,11 @@ const cJSON *aslrt_path_root(aslrt_exec *ex, const aslrt_path *p, const cJSON *i
    (no error is set: callers know the cause to give). */
 const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
 
+/* The node a definite path rooted at $ selects in doc, detached from it
+   (its member key dropped) and owned by the caller; NULL when nothing
+   matches (no error is set) or the path is not of that kind. */
+cJSON *aslrt_path_detach(aslrt_exec *ex, const aslrt_path *p, cJSON *doc);
+
 /* Any path's value, owned by the caller: a definite path yields a copy of its
    node (NULL when nothing matches, no error set); an indefinite one yields an
    array of copies of the matches, [] when there are none. */

@@ -560,34 +560,39 @@ static void run_job(map_run *mr, job *j)
     aslrt_branch_done(&cx);
 }
 
-/* One step: takes the next item (or batch) and runs it. */
+/* One step: takes the next item (or batch) and runs it, then the next,
+   until none is left or the Map stops. Taking the next item here instead of
+   returning to the pool saves a trip through the pool's lock per item, and
+   changes nothing else: the iterations running at once are still the steps
+   running, which the pool keeps to MaxConcurrency, and items are still
+   taken in order. */
 static int map_step(aslrt_group *g)
 {
     map_run *mr = (map_run *)g;
-    job j;
-    memset(&j, 0, sizeof j);
-    pthread_mutex_lock(&mr->lock);
-    int rc = 0;
-    if (!mr->stopped) {
-        if (mr->batch_items > 0 || mr->batch_bytes > 0)
-            rc = next_batch(mr, &j);
-        else if ((rc = next_item(mr, &j.item, &j.owned)) > 0)
-            j.nitems = 1;
+    for (;;) {
+        job j;
+        memset(&j, 0, sizeof j);
+        pthread_mutex_lock(&mr->lock);
+        int rc = 0;
+        if (!mr->stopped) {
+            if (mr->batch_items > 0 || mr->batch_bytes > 0)
+                rc = next_batch(mr, &j);
+            else if ((rc = next_item(mr, &j.item, &j.owned)) > 0)
+                j.nitems = 1;
+        }
+        if (rc > 0) {
+            j.index = mr->next_job++;
+            reserve(mr, j.index);
+        } else if (rc == 0 && mr->total < 0) {
+            mr->total = mr->next_item;
+        }
+        pthread_mutex_unlock(&mr->lock);
+        if (rc < 0)
+            aslrt_group_stop(g);
+        if (rc <= 0)
+            return 0;
+        run_job(mr, &j);
     }
-    if (rc > 0) {
-        j.index = mr->next_job++;
-        reserve(mr, j.index);
-    } else if (rc == 0 && mr->total < 0) {
-        mr->total = mr->next_item;
-    }
-    int stop = rc < 0;
-    pthread_mutex_unlock(&mr->lock);
-    if (stop)
-        aslrt_group_stop(g);
-    if (rc <= 0)
-        return 0;
-    run_job(mr, &j);
-    return 1;
 }
 
 /* --------------------------------------------------------------- a run */
@@ -743,7 +748,10 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
     if (aslrt_state_enter(ex, st, *v) != 0)
         return -1;
-    cJSON *eff = aslrt_input_path(ex, st, *v);
+    /* The effective input is only read (ItemsPath, ItemSelector's $), so it
+       is borrowed from the raw input when InputPath allows. */
+    cJSON *owned;
+    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
     int counts_small[8] = {0};
@@ -767,7 +775,7 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     }
     if (counts != counts_small)
         free(counts);
-    cJSON_Delete(eff);
+    cJSON_Delete(owned);
     if (!result)
         return -1;
     /* Assign, ResultSelector, ResultPath, OutputPath, or JSONata's Assign and Output */

@@ -98,13 +98,16 @@ int aslrt_parallel_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
     if (aslrt_state_enter(ex, st, *v) != 0)
         return -1;
-    cJSON *eff = aslrt_input_path(ex, st, *v);
+    /* Each branch gets a copy of the effective input, so the state itself
+       only reads it: borrowed from the raw input when InputPath allows. */
+    cJSON *owned;
+    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
     if (st->parameters) {
         cJSON *p = aslrt_tmpl_eval(ex, st->parameters, eff);
-        cJSON_Delete(eff);
-        if (!(eff = p))
+        cJSON_Delete(owned);
+        if (!(eff = owned = p))
             return -1;
     }
     int counts_small[8] = {0};
@@ -127,7 +130,7 @@ int aslrt_parallel_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     }
     if (counts != counts_small)
         free(counts);
-    cJSON_Delete(eff);
+    cJSON_Delete(owned);
     if (!result)
         return -1;
     /* Assign, ResultSelector, ResultPath, OutputPath, or JSONata's Assign and Output */

@@ -38,11 +38,13 @@ typedef struct aslrt_cancel {
 /* One Parallel/Map run's jobs.  The caller fills in step, limit and
    cancel.parent; the rest is the pool's. */
 typedef struct aslrt_group {
-    /* Runs one job: returns 1 when it ran one, 0 when none is left (then no
-       further step is started). Called on any thread, several at once. */
+    /* Runs a job (or several, one after another): returns 1 when more may
+       be left, 0 when none is (then no further step is started). Called on
+       any thread, several at once. */
     int (*step)(struct aslrt_group *g);
     int limit;                  /* at most this many steps at once; 0: no limit */
-    long size;                  /* jobs in all when known (steps that return 1); 0: unknown,
+    long size;                  /* jobs in all when known (a Parallel's branches, a Map's
+                                   items): no more steps than that are begun; 0: unknown,
                                    a step returning 0 says when they are done */
     aslrt_cancel cancel;        /* what the jobs' execs point at */
 

@@ -36,7 +36,7 @@
 
 /* Process-wide, because signals are: the signal received (0: none) and the
    pipe the handler writes to. */
-static atomic_int g_signal;
+atomic_int aslrt_signal_received;
 static int g_wake[2] = {-1, -1};
 static struct sigaction g_old_int, g_old_term, g_old_pipe;
 
@@ -44,7 +44,7 @@ static struct sigaction g_old_int, g_old_term, g_old_pipe;
 static void on_signal(int sig)
 {
     int saved = errno;
-    atomic_store(&g_signal, sig);
+    atomic_store(&aslrt_signal_received, sig);
     if (g_wake[1] >= 0) {
         char c = 1;
         ssize_t n = write(g_wake[1], &c, 1);
@@ -58,7 +58,7 @@ void aslrt_stop_begin(aslrt_run *run)
     atomic_store(&run->stop, ASLRT_STOP_NONE);
     run->deadline = run->program && run->program->timeout_seconds > 0
                         ? aslrt_now() + run->program->timeout_seconds : 0;
-    atomic_store(&g_signal, 0);
+    atomic_store(&aslrt_signal_received, 0);
     if (g_wake[0] < 0 && pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
         g_wake[0] = g_wake[1] = -1; /* waits poll every 100 ms instead (aslrt_stop_poll_ms) */
     struct sigaction sa;
@@ -87,10 +87,12 @@ void aslrt_stop_end(aslrt_run *run)
 
 int aslrt_stop_reason(aslrt_run *run)
 {
-    int r = atomic_load(&run->stop);
+    int r = atomic_load_explicit(&run->stop, memory_order_relaxed);
     if (r != ASLRT_STOP_NONE)
-        return r;
-    if (atomic_load(&g_signal) != 0)
+        return atomic_load(&run->stop);
+    if (run->deadline <= 0 && atomic_load_explicit(&aslrt_signal_received, memory_order_relaxed) == 0)
+        return ASLRT_STOP_NONE; /* every state asks, twice: the common case costs two loads */
+    if (atomic_load(&aslrt_signal_received) != 0)
         r = ASLRT_STOP_ABORTED;
     else if (run->deadline > 0 && aslrt_now() >= run->deadline)
         r = ASLRT_STOP_TIMED_OUT;
@@ -120,7 +122,7 @@ int aslrt_stop_check(aslrt_exec *ex)
 
 int aslrt_stop_signal(void)
 {
-    return atomic_load(&g_signal);
+    return atomic_load(&aslrt_signal_received);
 }
 
 int aslrt_stop_fd(void)

@@ -4,6 +4,8 @@
 #ifndef ASLRT_SIGNALS_H
 #define ASLRT_SIGNALS_H
 
+#include <stdatomic.h>
+
 #include "exec.h"
 
 /* Why an execution is ending early (aslrt_run.stop). */
@@ -28,6 +30,19 @@ void aslrt_stop_end(aslrt_run *run);
 
 /* ASLRT_STOP_* for run: the first reason seen sticks. Safe from any thread. */
 int aslrt_stop_reason(aslrt_run *run);
+
+/* The signal the handler received (0: none); process-wide, as signals are. */
+extern atomic_int aslrt_signal_received;
+
+/* 1 when run cannot be stopping: no stop recorded, no signal received, no
+   deadline to check. Every state asks on entering and leaving, so this
+   common answer costs a few loads and no call; otherwise ask
+   aslrt_stop_reason(). */
+static inline int aslrt_stop_unlikely(aslrt_run *run)
+{
+    return run->deadline <= 0 && atomic_load_explicit(&run->stop, memory_order_relaxed) == ASLRT_STOP_NONE &&
+           atomic_load_explicit(&aslrt_signal_received, memory_order_relaxed) == 0;
+}
 /* 0 while the execution runs; else sets ex's error (States.Timeout without
    a cause, or ASLRT_ERR_ABORTED) and returns -1. */
 int aslrt_stop_check(aslrt_exec *ex);

@@ -15,6 +15,26 @@
 #include "timestamp.h"
 
 
+/* The effective input (aslrt_input_view), without the call when there is
+   no InputPath: the state's document itself. */
+static const cJSON *input_view(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw, cJSON **owned)
+{
+    if (!st->input_path && !(st->flags & ASLRT_INPUT_PATH_NULL)) {
+        *owned = NULL;
+        return raw;
+    }
+    return aslrt_input_view(ex, st, raw, owned);
+}
+
+/* Does the end of JSONPath state st (Assign, ResultSelector, ResultPath,
+   OutputPath) come down to "the result is the output"? The common case,
+   spared the calls of aslrt_state_finish. */
+static int result_is_output(const aslrt_state *st)
+{
+    return !st->assign && !st->result_selector && !st->result_path && !st->output_path &&
+           !(st->flags & (ASLRT_RESULT_PATH_NULL | ASLRT_OUTPUT_PATH_NULL));
+}
+
 /* Pass: InputPath -> Parameters -> Result -> ResultPath -> OutputPath. */
 int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
@@ -27,12 +47,13 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         return 0;
     }
     cJSON *owned;
-    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
+    const cJSON *eff = input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
     cJSON *result;
     if (st->parameters) {
-        result = aslrt_tmpl_eval(ex, st->parameters, eff);
+        result = (st->flags & ASLRT_MOVE_INPUT) && !owned ? aslrt_params_moving(ex, st, v, eff)
+                                                          : aslrt_tmpl_eval(ex, st->parameters, eff);
         cJSON_Delete(owned);
         if (!result)
             return -1;
@@ -43,8 +64,12 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         cJSON_Delete(result);
         result = aslrt_xjson(cJSON_Duplicate(st->result, 1));
     }
-    if (aslrt_state_finish(ex, st, v, result, st->assign, NULL) != 0) /* Assign, ResultPath, OutputPath */
+    if (result_is_output(st)) {
+        cJSON_Delete(*v);
+        *v = result;
+    } else if (aslrt_state_finish(ex, st, v, result, st->assign, NULL) != 0) { /* Assign, ResultPath, OutputPath */
         return -1;
+    }
     aslrt_state_exit(ex, st, *v);
     return 0;
 }
@@ -104,6 +129,26 @@ int aslrt_fail_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     return -1;
 }
 
+int aslrt_choice_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *v)
+{
+    return aslrt_state_enter(ex, st, v);
+}
+
+int aslrt_choice_leave(aslrt_exec *ex, const aslrt_state *st, cJSON **v, int matched)
+{
+    if (matched >= st->nrules && st->default_next < 0)
+        return aslrt_error_set(ex, "States.NoChoiceMatched",
+                               "No Choice Rule matched the input and no Default was specified.");
+    /* a matching rule's Assign and Output replace the state's (§2.3) */
+    const aslrt_tmpl *assign = matched < st->nrules ? st->rules[matched].assign : st->assign;
+    const aslrt_tmpl *output = matched < st->nrules ? st->rules[matched].output : st->output;
+    if ((assign || output || st->output_path || (st->flags & (ASLRT_JSONATA | ASLRT_OUTPUT_PATH_NULL))) &&
+        aslrt_state_pass_on(ex, st, v, *v, NULL, assign, output) != 0)
+        return -1;
+    aslrt_state_exit(ex, st, *v);
+    return matched;
+}
+
 /* Choice: the first top-level rule that holds decides; its output is the
    effective input through OutputPath. */
 int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
@@ -111,7 +156,7 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     if (aslrt_state_enter(ex, st, *v) != 0)
         return -1;
     cJSON *owned;
-    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
+    const cJSON *eff = input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
     int i;
@@ -125,6 +170,8 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         if (r)
             break;
     }
+    if (eff == *v) /* no InputPath: what generated code does after its conditions */
+        return aslrt_choice_leave(ex, st, v, i);
     if (i == st->nrules && st->default_next < 0) {
         cJSON_Delete(owned);
         return aslrt_error_set(ex, "States.NoChoiceMatched",
@@ -133,7 +180,9 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     /* a matching rule's Assign and Output replace the state's (§2.3) */
     const aslrt_tmpl *assign = i < st->nrules ? st->rules[i].assign : st->assign;
     const aslrt_tmpl *output = i < st->nrules ? st->rules[i].output : st->output;
-    if (aslrt_state_pass_on(ex, st, v, eff, owned, assign, output) != 0)
+    int unchanged = eff == *v && !assign && !output && !st->output_path &&
+                    !(st->flags & (ASLRT_JSONATA | ASLRT_OUTPUT_PATH_NULL)); /* the input is the output */
+    if (!unchanged && aslrt_state_pass_on(ex, st, v, eff, owned, assign, output) != 0)
         return -1;
     aslrt_state_exit(ex, st, *v);
     return i;
