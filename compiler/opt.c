@@ -207,6 +207,21 @@ static void mark_moves(aslrt_state *st)
     free(r.v);
 }
 
+/* Does Pass state st only read its input before replacing it with its
+   result (ASLRT_BORROWS_INPUT)? No move, nothing merged into the input, no
+   OutputPath detaching from it, no ResultPath null passing it on. */
+static void mark_borrows(aslrt_state *st)
+{
+    if (st->type != ASLRT_PASS || (st->flags & (ASLRT_JSONATA | ASLRT_MOVE_INPUT | ASLRT_RESULT_PATH_NULL |
+                                                ASLRT_OUTPUT_PATH_NULL | ASLRT_INPUT_PATH_NULL)))
+        return;
+    const aslrt_path *ip = st->input_path;
+    if (!st->parameters || st->assign || st->result_selector || st->result_path || st->output_path ||
+        (ip && (ip->root != ASLRT_ROOT_INPUT || !ip->definite)))
+        return;
+    st->flags |= ASLRT_BORROWS_INPUT;
+}
+
 /* ------------------------------------------------------------ driver */
 
 /* Every template a state holds. */
@@ -244,6 +259,7 @@ void asl_opt_def(asl_def *def)
             aslrt_state *st = &mach->states[i];
             mark_state_templates(st);
             mark_moves(st);
+            mark_borrows(st);
         }
     }
 }

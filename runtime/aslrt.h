@@ -220,6 +220,9 @@ enum {
                                      arguments (in `parameters`), output, *_expr apply */
 #define ASLRT_MOVE_INPUT      256 /* Pass: the raw input dies with the state (ResultPath "$"),
                                      so its Parameters may move ASLRT_TF_MOVE members out of it */
+#define ASLRT_BORROWS_INPUT   512 /* Pass: reads its input and replaces it with its result, never
+                                     changing or keeping it, so a Parallel branch that starts
+                                     with it may start on the Parallel's input, not a copy */
 
 typedef struct aslrt_retrier {
     int nerrors;

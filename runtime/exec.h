@@ -61,6 +61,9 @@ struct aslrt_exec {
                                           Parallel/Map state (read only; it waits); else NULL */
     struct aslrt_vars *vars;  /* this scope's variables (vars.c): made by the first Assign,
                                  freed by aslrt_vars_free(); reads go on up `parent` */
+    const cJSON *borrowed;    /* a branch started on a document it does not own (its start state
+                                 is ASLRT_BORROWS_INPUT): *v while it is that document, which the
+                                 state replaces without freeing; NULL once replaced */
 };
 
 /* Sets ex's error (copying both strings; cause may be NULL) and returns -1. */

@@ -701,7 +701,7 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
         mr.total = cJSON_GetArraySize(items);
         reserve(&mr, mr.total);
         if (mr.batch_items <= 0 && mr.batch_bytes <= 0)
-            mr.g.size = mr.total; /* one step an item */
+            mr.g.size = mr.total; /* never more steps than items */
     }
     *own = 0;
     if (mr.distributed) {

@@ -41,9 +41,15 @@ static int par_step(aslrt_group *g)
 
     aslrt_exec cx;
     aslrt_branch_init(&cx, pr->ex, pr->ex->run, g);
-    cJSON *v = aslrt_xjson(cJSON_Duplicate(pr->input, 1));
     const aslrt_machine *m = pr->st->branches[i];
+    cJSON *v;
+    if (m->states[m->start].flags & ASLRT_BORROWS_INPUT) /* it only reads its input (compiler/opt.c) */
+        cx.borrowed = v = (cJSON *)pr->input;
+    else
+        v = aslrt_xjson(cJSON_Duplicate(pr->input, 1));
     int rc = m->run(&cx, m, &v);
+    if (v == cx.borrowed)
+        v = NULL; /* failed before replacing it: still the Parallel's */
 
     int stop = 0;
     pthread_mutex_lock(&pr->lock);

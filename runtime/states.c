@@ -50,6 +50,30 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     const cJSON *eff = input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
+    if (!st->parameters && !st->assign && !(st->flags & ASLRT_RESULT_PATH_NULL) && !st->result_path &&
+        !st->result) {
+        /* the effective input is the output: moved, never copied */
+        if (owned) {
+            cJSON_Delete(*v);
+            *v = owned;
+        } else if (eff != *v) {
+            cJSON *node = aslrt_path_detach(ex, st->input_path, *v); /* eff, out of the dying input */
+            cJSON_Delete(*v);
+            *v = node;
+        }
+        if (aslrt_output_path(ex, st, v) != 0)
+            return -1;
+        aslrt_state_exit(ex, st, *v);
+        return 0;
+    }
+    if (!st->parameters && !st->assign && (st->flags & ASLRT_RESULT_PATH_NULL)) {
+        /* the result is discarded and nothing reads it: none is made */
+        cJSON_Delete(owned);
+        if (aslrt_output_path(ex, st, v) != 0)
+            return -1;
+        aslrt_state_exit(ex, st, *v);
+        return 0;
+    }
     cJSON *result;
     if (st->parameters) {
         result = (st->flags & ASLRT_MOVE_INPUT) && !owned ? aslrt_params_moving(ex, st, v, eff)
@@ -57,6 +81,9 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         cJSON_Delete(owned);
         if (!result)
             return -1;
+    } else if (st->result) {
+        result = NULL; /* Result is the result: the effective input is not needed */
+        cJSON_Delete(owned);
     } else {
         result = owned ? owned : aslrt_xjson(cJSON_Duplicate(eff, 1));
     }
@@ -65,7 +92,9 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         result = aslrt_xjson(cJSON_Duplicate(st->result, 1));
     }
     if (result_is_output(st)) {
-        cJSON_Delete(*v);
+        if (*v != ex->borrowed) /* a borrowed input (ASLRT_BORROWS_INPUT) is not ours to free */
+            cJSON_Delete(*v);
+        ex->borrowed = NULL;
         *v = result;
     } else if (aslrt_state_finish(ex, st, v, result, st->assign, NULL) != 0) { /* Assign, ResultPath, OutputPath */
         return -1;
