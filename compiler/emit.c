@@ -406,6 +406,28 @@ static int emit_jsonata(emitter *e, const aslrt_jx *x)
 
 /* ----------------------------------------------------------- templates */
 
+/* Flag bits by name, lowest first, for put_flags. */
+static const char *const tmpl_flag_names[] = {"ASLRT_TF_MOVE", "ASLRT_TF_UNIQUE_KEYS", "ASLRT_TF_CHECK",
+                                              "ASLRT_TF_CHECKS"};
+static const char *const state_flag_names[] = {
+    "ASLRT_INPUT_PATH_NULL", "ASLRT_OUTPUT_PATH_NULL", "ASLRT_RESULT_PATH_NULL", "ASLRT_HAS_SECONDS",
+    "ASLRT_DISTRIBUTED", "ASLRT_HAS_TOLERATED_COUNT", "ASLRT_HAS_TOLERATED_PERCENTAGE", "ASLRT_JSONATA",
+    "ASLRT_MOVE_INPUT", "ASLRT_BORROWS_INPUT", "ASLRT_PLACEHOLDER"};
+
+/* flags as NAME | NAME (names[k] is bit k); bits without a name as a number. */
+static void put_flags(asl_buf *b, int flags, const char *const *names, size_t n)
+{
+    const char *sep = "";
+    for (size_t k = 0; k < n; k++)
+        if (flags & (1 << k)) {
+            asl_buf_printf(b, "%s%s", sep, names[k]);
+            sep = " | ";
+            flags &= ~(1 << k);
+        }
+    if (flags || !*sep)
+        asl_buf_printf(b, "%s%d", sep, flags);
+}
+
 static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
 {
     int id = lookup(e, t, K_TMPL);
@@ -436,7 +458,9 @@ static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
         else
             asl_buf_puts(e->out, ", 0");
         asl_buf_puts(e->out, ", ");
-        if (t[i].kind == ASLRT_T_CALL)
+        if (t[i].kind == ASLRT_T_CALL && t[i].fn == ASLRT_FN_UNKNOWN)
+            asl_buf_puts(e->out, "ASLRT_FN_UNKNOWN");
+        else if (t[i].kind == ASLRT_T_CALL)
             PUT_ENUM(e->out, fn_name, t[i].fn);
         else
             asl_buf_printf(e->out, "%d", t[i].fn); /* JSONATA: reads $states.context */
@@ -451,10 +475,10 @@ static int emit_tmpls(emitter *e, const aslrt_tmpl *t, int n)
             asl_buf_printf(e->out, ", " JX_REF_FMT, sub[3 * n + i]);
         else if (t[i].flags)
             asl_buf_puts(e->out, ", 0");
-        if (t[i].flags) /* compiler/opt.c's decisions */
-            asl_buf_printf(e->out, ", %s%s%s", t[i].flags & ASLRT_TF_MOVE ? "ASLRT_TF_MOVE" : "",
-                           (t[i].flags & ASLRT_TF_MOVE) && (t[i].flags & ASLRT_TF_UNIQUE_KEYS) ? " | " : "",
-                           t[i].flags & ASLRT_TF_UNIQUE_KEYS ? "ASLRT_TF_UNIQUE_KEYS" : "");
+        if (t[i].flags) { /* compiler/opt.c's decisions */
+            asl_buf_puts(e->out, ", ");
+            put_flags(e->out, t[i].flags, tmpl_flag_names, sizeof tmpl_flag_names / sizeof tmpl_flag_names[0]);
+        }
         asl_buf_puts(e->out, " },\n");
     }
     asl_buf_puts(e->out, "};\n");
@@ -734,7 +758,11 @@ static void emit_machine_data(emitter *e, const asl_machine *m)
         asl_buf_printf(e->out, "\n    { /* %d */\n      .name = ", i);
         asl_cquote_str(e->out, s->name);
         asl_buf_printf(e->out, ",\n      .type = %s,", type_const[s->type]);
-        field_int(e->out, "flags", s->flags);
+        if (s->flags) {
+            asl_buf_puts(e->out, "\n      .flags = ");
+            put_flags(e->out, s->flags, state_flag_names, sizeof state_flag_names / sizeof state_flag_names[0]);
+            asl_buf_puts(e->out, ",");
+        }
         asl_buf_printf(e->out, "\n      .next = %d,", s->next);
         field_ref(e->out, "input_path", "&k_path_%d", r[IN]);
         field_ref(e->out, "parameters", "k_tmpl_%d", r[PARAMS]);
@@ -847,7 +875,8 @@ static int rule_as_c(const aslrt_rule *r, int depth)
    rules read *v) and all its rules can. */
 static int choice_as_c(const aslrt_state *s)
 {
-    if (s->type != ASLRT_CHOICE || (s->flags & (ASLRT_JSONATA | ASLRT_INPUT_PATH_NULL)) || s->input_path)
+    if (s->type != ASLRT_CHOICE || (s->flags & (ASLRT_JSONATA | ASLRT_INPUT_PATH_NULL | ASLRT_PLACEHOLDER)) ||
+        s->input_path)
         return 0;
     for (int i = 0; i < s->nrules; i++)
         if (!rule_as_c(&s->rules[i], 0))

@@ -648,6 +648,11 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
     switch (st->type) {
     case ASLRT_CHOICE: {
         const cJSON *rules = get(s, "Choices");
+        if (cJSON_IsString(rules)) { /* a template placeholder (validate.c warned) */
+            st->flags |= ASLRT_PLACEHOLDER;
+            st->cause = asl_arena_printf(b->a, "The field 'Choices' holds the placeholder string \"%s\", "
+                                         "not an array of choice rules.", rules->valuestring);
+        }
         if (!cJSON_IsArray(rules))
             break;
         int n = cJSON_GetArraySize(rules), i = 0;
@@ -739,6 +744,12 @@ static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_stat
         } else {
             /* §2.8 JSONata: Items (else the input), ItemSelector, MaxConcurrency */
             st->items = jtmpl(b, get(s, "Items"), "Items", PTR("Items"));
+            if ((v = get(s, "Items")) && cJSON_IsString(v) && !is_jx_string(v)) {
+                /* a template placeholder (validate.c warned) */
+                st->flags |= ASLRT_PLACEHOLDER;
+                st->cause = asl_arena_printf(b->a, "The field 'Items' holds the placeholder string \"%s\", "
+                                             "not an array.", v->valuestring);
+            }
             st->item_selector = jtmpl(b, get(s, "ItemSelector"), "ItemSelector", PTR("ItemSelector"));
             st->max_concurrency_expr = jexpr(b, get(s, "MaxConcurrency"), "MaxConcurrency", PTR("MaxConcurrency"));
         }

@@ -319,7 +319,7 @@ static int static_type(const aslrt_tmpl *t)
     if (t->kind == ASLRT_T_LITERAL)
         return t->value->type & 0xff;
     if (t->kind == ASLRT_T_CALL)
-        return k_funcs[t->fn].ret;
+        return t->fn == ASLRT_FN_UNKNOWN ? TY_ANY : k_funcs[t->fn].ret;
     return TY_ANY;
 }
 
@@ -511,8 +511,12 @@ static const aslrt_tmpl *parse_call(parser *ps, int depth)
     for (int i = 0; i < ASLRT_FN_COUNT; i++)
         if (strlen(k_funcs[i].name) == len && strncmp(k_funcs[i].name, name, len) == 0)
             fn = i;
-    if (fn < 0) {
-        const char *word = asl_arena_strndup(ps->a, name, len);
+    const char *word = asl_arena_strndup(ps->a, name, len);
+    if (fn < 0 && len > 7 && *ps->p == '(') {
+        /* A well-formed call of a States.* function aslc does not know:
+           validate.c warns, and running it fails (ASLRT_FN_UNKNOWN). */
+        fn = ASLRT_FN_UNKNOWN;
+    } else if (fn < 0) {
         const char *names[ASLRT_FN_COUNT];
         for (int i = 0; i < ASLRT_FN_COUNT; i++)
             names[i] = k_funcs[i].name;
@@ -521,7 +525,7 @@ static const aslrt_tmpl *parse_call(parser *ps, int depth)
                                          hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : ""));
     }
     if (*ps->p != '(')
-        return fail(ps, asl_arena_printf(ps->a, "expected '(' after %s at offset %d", k_funcs[fn].name, offset(ps)));
+        return fail(ps, asl_arena_printf(ps->a, "expected '(' after %s at offset %d", word, offset(ps)));
     ps->p++;
 
     int n = 0, cap = 4;
@@ -548,14 +552,14 @@ static const aslrt_tmpl *parse_call(parser *ps, int depth)
             if (*ps->p != ',') {
                 free(items);
                 if (*ps->p == '\0')
-                    return fail(ps, asl_arena_printf(ps->a, "missing ')' to close %s", k_funcs[fn].name));
+                    return fail(ps, asl_arena_printf(ps->a, "missing ')' to close %s", word));
                 return fail(ps, asl_arena_printf(ps->a, "expected ',' or ')' at offset %d", offset(ps)));
             }
             ps->p++;
             skip_ws(ps);
         }
     }
-    if (check_call(ps, fn, items, n) != 0) {
+    if (fn != ASLRT_FN_UNKNOWN && check_call(ps, fn, items, n) != 0) {
         free(items);
         return NULL;
     }
@@ -571,6 +575,28 @@ static const aslrt_tmpl *parse_call(parser *ps, int depth)
     }
     free(items);
     return t;
+}
+
+const char *asl_intrinsic_unknown(asl_arena *a, const aslrt_tmpl *t)
+{
+    if (!t || t->kind != ASLRT_T_CALL)
+        return NULL;
+    if (t->fn == ASLRT_FN_UNKNOWN) {
+        const char *paren = strchr(t->text, '(');
+        const char *word = asl_arena_strndup(a, t->text, paren ? (size_t)(paren - t->text) : strlen(t->text));
+        const char *names[ASLRT_FN_COUNT];
+        for (int i = 0; i < ASLRT_FN_COUNT; i++)
+            names[i] = k_funcs[i].name;
+        const char *hint = asl_did_you_mean(word, names, ASLRT_FN_COUNT);
+        return asl_arena_printf(a, "unknown intrinsic function '%s'%s%s%s", word, hint ? " (did you mean '" : "",
+                                hint ? hint : "", hint ? "'?)" : "");
+    }
+    for (int i = 0; i < t->n; i++) { /* the parser bounds the nesting */
+        const char *m = asl_intrinsic_unknown(a, &t->items[i]);
+        if (m)
+            return m;
+    }
+    return NULL;
 }
 
 const aslrt_tmpl *asl_intrinsic_parse(asl_arena *a, const char *text, const char **err)

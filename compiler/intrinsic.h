@@ -11,4 +11,9 @@
    count where it is fixed, bad escape, nesting deeper than 10, ...). */
 const aslrt_tmpl *asl_intrinsic_parse(asl_arena *a, const char *text, const char **err);
 
+/* The first call in t (depth first) of a States.* function aslc does not
+   know (fn ASLRT_FN_UNKNOWN), as a message naming it and the closest known
+   name; NULL when every call is known. */
+const char *asl_intrinsic_unknown(asl_arena *a, const aslrt_tmpl *t);
+
 #endif

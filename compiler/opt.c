@@ -6,10 +6,11 @@
  * Moving instead of copying (style.md §4: documents that are no longer
  * needed are moved). A Pass state whose ResultPath is "$" discards its raw
  * input once Parameters has been evaluated, so a member "k.$": "$.a.b" can
- * take the node out of the input rather than duplicate it, provided nothing
- * else the template evaluates could read that node afterwards or before:
- * no other path of the template (intrinsic arguments included) may select
- * the node, a node inside it, or a node it is inside. Two steps may select
+ * take the node out of the input rather than duplicate it, provided no
+ * path the template evaluates after it (members and intrinsic arguments,
+ * in order) may select the node, a node inside it, or a node it is inside,
+ * and no member before it moved such a node (a path read before it, and
+ * copied or consumed by an intrinsic, is done with it). Two steps may select
  * the same node when they are the same field name, or both array indices
  * (indices can be negative, and detaching an element shifts the later
  * ones); a path's steps after its first wildcard, slice, union, descent or
@@ -183,6 +184,28 @@ static int input_dies(const aslrt_state *st)
     return !ip || (ip->root == ASLRT_ROOT_INPUT && ip->definite);
 }
 
+/* Marks, in evaluation order (members, then intrinsic arguments left to
+   right), the definite $ paths evaluated after the first member that
+   moves: ASLRT_TF_CHECK. Returns the number marked. */
+static int mark_checks(aslrt_tmpl *t, int *seen_move, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return 0;
+    int n = 0;
+    if (t->kind == ASLRT_T_PATH) {
+        if (*seen_move && t->path->root == ASLRT_ROOT_INPUT && t->path->definite) {
+            t->flags |= ASLRT_TF_CHECK;
+            n++;
+        }
+        if (t->flags & ASLRT_TF_MOVE)
+            *seen_move = 1;
+    } else if (t->kind == ASLRT_T_OBJECT || t->kind == ASLRT_T_ARRAY || t->kind == ASLRT_T_CALL) {
+        for (int i = 0; i < t->n; i++)
+            n += mark_checks((aslrt_tmpl *)&t->items[i], seen_move, depth + 1);
+    }
+    return n;
+}
+
 /* Flags the members of st's Parameters that can be moved. */
 static void mark_moves(aslrt_state *st)
 {
@@ -190,20 +213,25 @@ static void mark_moves(aslrt_state *st)
         return;
     reads r = {0};
     collect_reads((aslrt_tmpl *)st->parameters, &r, 0, 0);
-    int moved = 0;
+    int moved = 0; /* r.v is in evaluation order: decide in that order */
     for (int i = 0; i < r.n && !r.whole; i++) {
         if (!r.v[i].node)
             continue;
         int alone = 1;
         for (int k = 0; k < r.n && alone; k++)
-            alone = k == i || !overlaps(&r.v[i], &r.v[k]);
+            alone = k == i || (k < i && !(r.v[k].node && (r.v[k].node->flags & ASLRT_TF_MOVE))) ||
+                    !overlaps(&r.v[i], &r.v[k]);
         if (alone) {
             r.v[i].node->flags |= ASLRT_TF_MOVE;
             moved = 1;
         }
     }
-    if (moved)
+    if (moved) {
         st->flags |= ASLRT_MOVE_INPUT;
+        int seen_move = 0;
+        if (mark_checks((aslrt_tmpl *)st->parameters, &seen_move, 0))
+            ((aslrt_tmpl *)st->parameters)->flags |= ASLRT_TF_CHECKS;
+    }
     free(r.v);
 }
 
@@ -220,6 +248,38 @@ static void mark_borrows(aslrt_state *st)
         (ip && (ip->root != ASLRT_ROOT_INPUT || !ip->definite)))
         return;
     st->flags |= ASLRT_BORROWS_INPUT;
+}
+
+/* Undoes mark_moves on template t. */
+static void clear_moves(aslrt_tmpl *t, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return;
+    t->flags &= ~(ASLRT_TF_MOVE | ASLRT_TF_CHECK | ASLRT_TF_CHECKS);
+    if (t->kind == ASLRT_T_OBJECT || t->kind == ASLRT_T_ARRAY || t->kind == ASLRT_T_CALL)
+        for (int i = 0; i < t->n; i++)
+            clear_moves((aslrt_tmpl *)&t->items[i], depth + 1);
+}
+
+/* A Parallel branch gets a copy of the Parallel's input unless its start
+   state borrows it: for that state, borrowing the whole input beats moving
+   parts of a copy, so its moves are given up for it. */
+static void prefer_borrowing(aslrt_state *parallel)
+{
+    for (int b = 0; b < parallel->nbranches; b++) {
+        const aslrt_machine *m = parallel->branches[b];
+        if (m->start < 0 || m->start >= m->nstates)
+            continue;
+        aslrt_state *first = (aslrt_state *)&m->states[m->start];
+        if (!(first->flags & ASLRT_MOVE_INPUT))
+            continue;
+        first->flags &= ~ASLRT_MOVE_INPUT;
+        mark_borrows(first);
+        if (first->flags & ASLRT_BORROWS_INPUT)
+            clear_moves((aslrt_tmpl *)first->parameters, 0);
+        else
+            first->flags |= ASLRT_MOVE_INPUT;
+    }
 }
 
 /* ------------------------------------------------------------ driver */
@@ -262,4 +322,8 @@ void asl_opt_def(asl_def *def)
             mark_borrows(st);
         }
     }
+    for (int m = 0; m < def->nmachines; m++) /* once every state has its flags */
+        for (int i = 0; i < def->machines[m]->rt.nstates; i++)
+            if (def->machines[m]->states[i].type == ASLRT_PARALLEL)
+                prefer_borrowing(&def->machines[m]->states[i]);
 }

@@ -682,9 +682,17 @@ static void check_dynamic(vctx *c, const char *text, const char *ptr)
         return;
     }
     const char *err = NULL;
-    if (!asl_intrinsic_parse(c->a, text, &err))
+    const aslrt_tmpl *call = asl_intrinsic_parse(c->a, text, &err);
+    const char *unknown = call ? asl_intrinsic_unknown(c->a, call) : NULL;
+    if (!call)
         asl_diag_error(c->d, ptr, "invalid intrinsic function call \"%s\": %s", show(c, text),
                        err ? err : "syntax error");
+    else if (unknown && strstr(unknown, "did you mean")) /* a typo of a real function */
+        asl_diag_error(c->d, ptr, "invalid intrinsic function call \"%s\": %s", show(c, text), unknown);
+    else if (unknown) /* not one we know (real-world files use made-up ones): a run fails with
+                         States.IntrinsicFailure */
+        asl_diag_warning(c->d, ptr, "intrinsic function call \"%s\": %s, so running the state fails",
+                         show(c, text), unknown);
 }
 
 /* §3.3 Payload templates: "A key ending in `.$` whose value is a string is
@@ -1571,7 +1579,7 @@ static void check_field(vctx *c, machine *mc, const field_spec *f, const cJSON *
             check_dynamic(c, v->valuestring, ptr);
             const char *err = NULL;
             const aslrt_tmpl *call = c->d->nerrors == before ? asl_intrinsic_parse(c->a, v->valuestring, &err) : NULL;
-            if (call && call->kind == ASLRT_T_CALL && !returns_string(call->fn)) {
+            if (call && call->kind == ASLRT_T_CALL && call->fn != ASLRT_FN_UNKNOWN && !returns_string(call->fn)) {
                 const char *paren = strchr(v->valuestring, '(');
                 int len = paren ? (int)(paren - v->valuestring) : (int)strlen(v->valuestring);
                 asl_diag_error(c->d, ptr,
@@ -1619,7 +1627,11 @@ static void check_field(vctx *c, machine *mc, const field_spec *f, const cJSON *
         check_retry_catch(c, mc, v, ptr, 1, lang);
         break;
     case K_CHOICES:
-        if (!cJSON_IsArray(v)) {
+        if (cJSON_IsString(v) && looks_like_placeholder(v->valuestring)) {
+            asl_diag_warning(c->d, ptr, "expected an array of choice rules but found the placeholder string \"%s\": "
+                             "fill it in before deploying; running the state fails with States.Runtime",
+                             show(c, v->valuestring));
+        } else if (!cJSON_IsArray(v)) {
             type_error(c, ptr, "an array of choice rules", v);
         } else if (cJSON_GetArraySize(v) == 0) {
             asl_diag_error(c->d, ptr, "must contain at least one choice rule");
@@ -1645,7 +1657,11 @@ static void check_field(vctx *c, machine *mc, const field_spec *f, const cJSON *
         break;
     case K_ITEMS:
         /* §2.8: "Items (J, array literal or JSONata)". */
-        if (!cJSON_IsArray(v) && !is_jsonata(v))
+        if (cJSON_IsString(v) && !is_jsonata(v) && looks_like_placeholder(v->valuestring))
+            asl_diag_warning(c->d, ptr, "expected an array or a JSONata expression but found the placeholder string "
+                             "\"%s\": fill it in before deploying; running the state fails with States.Runtime",
+                             show(c, v->valuestring));
+        else if (!cJSON_IsArray(v) && !is_jsonata(v))
             type_error(c, ptr, "an array or a JSONata expression", v);
         break;
     case K_ITEM_READER:

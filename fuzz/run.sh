@@ -3,7 +3,7 @@
 # libraries, seeds them, and runs each for SECONDS.  `make fuzz FUZZ_SECONDS=N` calls it after
 # building BUILD_DIR/libaslc.a and BUILD_DIR/libaslrt.a with clang and -fsanitize=fuzzer-no-link.
 #
-#   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]     TARGET: definition, path, intrinsic (default: all)
+#   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]     TARGET: definition, path, intrinsic, jsonata (default: all)
 #   environment: LIBS (the libraries aslc links with), FUZZ_CC (default clang)
 #
 # Seeds come from the repository's own definitions and, when it exists, ../shared (conformance
@@ -17,7 +17,7 @@ if [ $# -lt 2 ]; then
 fi
 B=$1 secs=$2
 shift 2
-targets=${*:-definition path intrinsic}
+targets=${*:-definition path intrinsic jsonata}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 shared=$(cd "$root/.." && pwd)/shared
@@ -39,7 +39,7 @@ mkdir -p "$B/seeds"
 python3 - "$B/seeds" "$root" "$shared" <<'PY'
 import glob, hashlib, json, os, sys
 out, root, shared = sys.argv[1:4]
-for t in ("definition", "path", "intrinsic"):
+for t in ("definition", "path", "intrinsic", "jsonata"):
     os.makedirs(os.path.join(out, t), exist_ok=True)
 def save(target, data):
     name = hashlib.sha1(data).hexdigest()
@@ -87,7 +87,18 @@ for d in defs:
             save("path", b"\0" + b)
         elif s.startswith("States."):
             save("intrinsic", b)
-for t in ("definition", "path", "intrinsic"):
+        elif s.startswith("{%") and s.endswith("%}"):
+            save("jsonata", s[2:-2].strip().encode("utf-8", "surrogatepass"))
+for f in glob.glob(os.path.join(shared, "jsonata/cases/*.json")):
+    try:
+        with open(f) as fh:
+            d = json.load(fh)["definition"]
+    except (ValueError, KeyError, OSError, RecursionError):
+        continue
+    for s in strings(d):
+        if s.startswith("{%") and s.endswith("%}"):
+            save("jsonata", s[2:-2].strip().encode("utf-8", "surrogatepass"))
+for t in ("definition", "path", "intrinsic", "jsonata"):
     print("seeds for %s: %d" % (t, len(os.listdir(os.path.join(out, t)))))
 PY
 

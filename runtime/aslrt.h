@@ -160,6 +160,10 @@ typedef struct aslrt_tmpl {
                                   the state (ASLRT_MOVE_INPUT): no other path of the template reads
                                   its node, so it is moved out of the input instead of copied */
 #define ASLRT_TF_UNIQUE_KEYS 2 /* OBJECT: the members' keys are pairwise distinct */
+#define ASLRT_TF_CHECK       4 /* PATH, in a template with moves: evaluated after a member that
+                                  moves, so it is looked up before anything moves (a path that
+                                  finds nothing is an error quoting the input, which must be whole) */
+#define ASLRT_TF_CHECKS      8 /* the root of such a template: some node has ASLRT_TF_CHECK */
 
 /* Intrinsic functions (States.<name>). */
 enum {
@@ -171,6 +175,8 @@ enum {
     ASLRT_FN_MATH_ADD, ASLRT_FN_STRING_SPLIT, ASLRT_FN_UUID,
     ASLRT_FN_COUNT
 };
+#define ASLRT_FN_UNKNOWN (-1) /* a States.<name>(...) call aslc does not know (check warned):
+                                 running it fails with States.IntrinsicFailure */
 
 /* ---------------------------------------------------------- choice rules */
 
@@ -223,6 +229,9 @@ enum {
 #define ASLRT_BORROWS_INPUT   512 /* Pass: reads its input and replaces it with its result, never
                                      changing or keeping it, so a Parallel branch that starts
                                      with it may start on the Parallel's input, not a copy */
+#define ASLRT_PLACEHOLDER    1024 /* Choice Choices / Map Items hold a template placeholder
+                                     string (check warned): running the state fails with
+                                     States.Runtime, `cause` saying so */
 
 typedef struct aslrt_retrier {
     int nerrors;

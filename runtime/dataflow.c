@@ -278,10 +278,28 @@ cJSON *aslrt_tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
     return tmpl_eval(ex, t, input, NULL, 0);
 }
 
+/* Do the paths of t flagged ASLRT_TF_CHECK all find their node? When one
+   does not, its error quotes the input, so nothing may move before it. */
+static int checks_pass(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input, int depth)
+{
+    if (depth > MAX_TMPL_DEPTH)
+        return 0;
+    if (t->kind == ASLRT_T_PATH)
+        return !(t->flags & ASLRT_TF_CHECK) || aslrt_path_get(ex, t->path, input) != NULL;
+    if (t->kind != ASLRT_T_OBJECT && t->kind != ASLRT_T_ARRAY && t->kind != ASLRT_T_CALL)
+        return 1;
+    for (int i = 0; i < t->n; i++)
+        if (!checks_pass(ex, &t->items[i], input, depth + 1))
+            return 0;
+    return 1;
+}
+
 cJSON *aslrt_params_moving(aslrt_exec *ex, const aslrt_state *st, cJSON **v, const cJSON *eff)
 {
-    if ((eff->type & 0xff) == cJSON_NULL) /* every path into it fails */
-        return tmpl_eval(ex, st->parameters, eff, NULL, 0);
+    const aslrt_tmpl *t = st->parameters;
+    if ((eff->type & 0xff) == cJSON_NULL || /* every path into it fails */
+        ((t->flags & ASLRT_TF_CHECKS) && !checks_pass(ex, t, eff, 0)))
+        return tmpl_eval(ex, t, eff, NULL, 0);
     mover mv = {ex, st, v, (cJSON *)eff}; /* eff is *v or a node of it: the caller's, writable */
     return tmpl_eval(ex, st->parameters, eff, &mv, 0);
 }

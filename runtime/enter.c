@@ -38,14 +38,14 @@ static cJSON *state_details(const char *name, const char *key, const char *detai
 }
 
 /* Counts a <T>StateEntered/Exited event: without --history/--trace only
-   the id, and with no worker threads yet (no Parallel or Map has run: the
-   pool is made by the first one, on this thread) without an atomic add. */
+   the id (one atomic add: branches on other threads count too), without
+   a call. */
 static inline long count_event(aslrt_exec *ex, const char *type, cJSON *details)
 {
     aslrt_run *run = ex->run;
     if (run->history)
         return aslrt_event(ex, type, details);
-    long id = run->pool ? __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED) : ++run->last_event_id;
+    long id = __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED);
     ex->prev_event_id = id;
     return id;
 }

@@ -1,4 +1,5 @@
 /* exec.c — the execution record: errors, the context object, allocation. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "exec.h"
+#include "jsonfile.h"
 #include "timestamp.h"
 
 void *aslrt_xmalloc(size_t n)
@@ -97,6 +99,25 @@ int aslrt_runtime_error(aslrt_exec *ex, const char *fmt, ...)
     return -1;
 }
 
+const cJSON *aslrt_run_input(aslrt_run *run)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    cJSON *in = __atomic_load_n(&run->input, __ATOMIC_ACQUIRE);
+    if (in)
+        return in;
+    pthread_mutex_lock(&lock);
+    if (!(in = run->input)) {
+        char *err = NULL; /* it parsed once already */
+        in = run->input_text ? aslrt_json_parse("input", run->input_text, run->input_len, &err) : NULL;
+        free(err);
+        if (!in)
+            in = aslrt_xjson(cJSON_CreateNull());
+        __atomic_store_n(&run->input, in, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&lock);
+    return in;
+}
+
 /* $$.Execution.Input without copying the execution input: a cJSON
    reference to its members or elements (cJSON_Delete leaves them alone), or
    a copy of a scalar. The input never changes while the execution runs, and
@@ -111,43 +132,115 @@ static cJSON *input_reference(const cJSON *in)
     return aslrt_xjson(cJSON_Duplicate(in, 1));
 }
 
-/* $$ is built only when a path asks for it: most states never do, and
-   entering a state must stay cheap. */
+/* The parts of $$, in the order AWS prints them. Each is built the first
+   time something reads it: most states never read $$, and a Map's
+   ItemSelector, evaluated once per item, reads only $$.Map. */
+enum { PART_EXECUTION, PART_STATE_MACHINE, PART_STATE, PART_TASK, PART_MAP, NPARTS };
+static const char *const part_names[NPARTS] = {"Execution", "StateMachine", "State", "Task", "Map"};
+
+/* Part `which` of the context object, or NULL when this state has none
+   (Task outside a .waitForTaskToken Task, Map outside an ItemSelector). */
+static cJSON *build_part(aslrt_exec *ex, int which)
+{
+    aslrt_run *r = ex->run;
+    cJSON *o = aslrt_xjson(cJSON_CreateObject());
+    switch (which) {
+    case PART_EXECUTION:
+        cJSON_AddStringToObject(o, "Id", r->execution_id);
+        cJSON_AddItemToObject(o, "Input", input_reference(aslrt_run_input(r)));
+        cJSON_AddStringToObject(o, "Name", r->name);
+        cJSON_AddStringToObject(o, "RoleArn", "arn:aws:iam::123456789012:role/aslc-local");
+        cJSON_AddStringToObject(o, "StartTime", r->start_time);
+        cJSON_AddNumberToObject(o, "RedriveCount", 0);
+        break;
+    case PART_STATE_MACHINE:
+        cJSON_AddStringToObject(o, "Id", r->state_machine_id);
+        cJSON_AddStringToObject(o, "Name", r->program->name);
+        break;
+    case PART_STATE: {
+        cJSON_AddStringToObject(o, "Name", ex->state ? ex->state->name : "");
+        char entered[40];
+        if (ex->entered_at == 0) /* taken now: aslrt_state_enter leaves it to the first $$ */
+            ex->entered_at = aslrt_now();
+        aslrt_time_format(ex->entered_at, entered);
+        cJSON_AddStringToObject(o, "EnteredTime", entered);
+        if (ex->retry_count >= 0)
+            cJSON_AddNumberToObject(o, "RetryCount", ex->retry_count);
+        break;
+    }
+    case PART_TASK: /* only while a .waitForTaskToken Task evaluates its Parameters */
+        if (!ex->task_token)
+            goto none;
+        cJSON_AddStringToObject(o, "Token", ex->task_token);
+        break;
+    default: { /* PART_MAP */
+        if (!ex->map_item)
+            goto none;
+        cJSON *it = aslrt_xjson(cJSON_AddObjectToObject(o, "Item"));
+        cJSON_AddNumberToObject(it, "Index", (double)ex->map_index);
+        cJSON_AddItemToObject(it, "Value", input_reference(ex->map_item)); /* lives while ItemSelector runs */
+        break;
+    }
+    }
+    return o;
+none:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* Set in the valueint of a context object made here (objects do not use
+   it), beside one bit per part already looked at; a context object set by
+   someone else (a test) is taken as it is. */
+#define CONTEXT_BY_PARTS (1 << 30)
+
+/* Makes sure part `which` of ex's context object is there. */
+static void need_part(aslrt_exec *ex, int which)
+{
+    cJSON *c = ex->context;
+    if (!c) {
+        c = ex->context = aslrt_xjson(cJSON_CreateObject());
+        c->valueint = CONTEXT_BY_PARTS;
+    }
+    if (!(c->valueint & CONTEXT_BY_PARTS) || (c->valueint & (1 << which)))
+        return;
+    c->valueint |= 1 << which;
+    cJSON *part = build_part(ex, which);
+    if (!part)
+        return;
+    /* before the first part already there that comes after it */
+    cJSON *after = NULL;
+    for (int k = which + 1; k < NPARTS && !after; k++)
+        if (c->valueint & (1 << k))
+            after = cJSON_GetObjectItemCaseSensitive(c, part_names[k]);
+    if (!after) {
+        if (!cJSON_AddItemToObjectCS(c, part_names[which], part))
+            aslrt_xjson(NULL);
+        return;
+    }
+    part->string = (char *)part_names[which];
+    part->type |= cJSON_StringIsConst;
+    part->next = after; /* cJSON's list: the first member's prev is the last member */
+    part->prev = after->prev;
+    if (after == c->child)
+        c->child = part;
+    else
+        part->prev->next = part;
+    after->prev = part;
+}
+
 const cJSON *aslrt_context(aslrt_exec *ex)
 {
-    if (ex->context)
-        return ex->context;
-    aslrt_run *r = ex->run;
-    cJSON *c = aslrt_xjson(cJSON_CreateObject());
-    cJSON *e = aslrt_xjson(cJSON_AddObjectToObject(c, "Execution"));
-    cJSON_AddStringToObject(e, "Id", r->execution_id);
-    cJSON_AddItemToObject(e, "Input", input_reference(r->input));
-    cJSON_AddStringToObject(e, "Name", r->name);
-    cJSON_AddStringToObject(e, "RoleArn", "arn:aws:iam::123456789012:role/aslc-local");
-    cJSON_AddStringToObject(e, "StartTime", r->start_time);
-    cJSON_AddNumberToObject(e, "RedriveCount", 0);
-    cJSON *sm = aslrt_xjson(cJSON_AddObjectToObject(c, "StateMachine"));
-    cJSON_AddStringToObject(sm, "Id", r->state_machine_id);
-    cJSON_AddStringToObject(sm, "Name", r->program->name);
-    cJSON *s = aslrt_xjson(cJSON_AddObjectToObject(c, "State"));
-    cJSON_AddStringToObject(s, "Name", ex->state ? ex->state->name : "");
-    char entered[40];
-    if (ex->entered_at == 0) /* taken now: aslrt_state_enter leaves it to the first $$ */
-        ex->entered_at = aslrt_now();
-    aslrt_time_format(ex->entered_at, entered);
-    cJSON_AddStringToObject(s, "EnteredTime", entered);
-    if (ex->retry_count >= 0)
-        cJSON_AddNumberToObject(s, "RetryCount", ex->retry_count);
-    if (ex->task_token) { /* only while a .waitForTaskToken Task evaluates its Parameters */
-        cJSON *t = aslrt_xjson(cJSON_AddObjectToObject(c, "Task"));
-        cJSON_AddStringToObject(t, "Token", ex->task_token);
-    }
-    if (ex->map_item) {
-        cJSON *m = aslrt_xjson(cJSON_AddObjectToObject(c, "Map"));
-        cJSON *it = aslrt_xjson(cJSON_AddObjectToObject(m, "Item"));
-        cJSON_AddNumberToObject(it, "Index", (double)ex->map_index);
-        cJSON_AddItemToObject(it, "Value", aslrt_xjson(cJSON_Duplicate(ex->map_item, 1)));
-    }
-    ex->context = c;
-    return c;
+    for (int k = 0; k < NPARTS; k++)
+        need_part(ex, k);
+    return ex->context;
+}
+
+const cJSON *aslrt_context_for(aslrt_exec *ex, const char *field)
+{
+    for (int k = 0; field && k < NPARTS; k++)
+        if (strcmp(field, part_names[k]) == 0) {
+            need_part(ex, k);
+            return ex->context;
+        }
+    return aslrt_context(ex); /* "$$" itself, or a field it lacks */
 }

@@ -25,7 +25,11 @@ typedef struct aslrt_options {
 typedef struct aslrt_run {
     const aslrt_program *program;
     aslrt_options opt;
-    cJSON *input;             /* the execution input ($$.Execution.Input) */
+    cJSON *input;             /* the execution input ($$.Execution.Input), or NULL until
+                                 aslrt_run_input() parses input_text */
+    char *input_text;         /* the execution input as read (input_len bytes), when `input`
+                                 is made from it on first use; NULL otherwise */
+    size_t input_len;
     char *name;               /* execution name */
     char *execution_id;       /* arn:aws:states:...:execution:<sm>:<name> */
     char *state_machine_id;   /* arn:aws:states:...:stateMachine:<sm> */
@@ -84,9 +88,18 @@ int aslrt_error_matches(const char *const *errors, int n, const char *name);
 /* 1 for errors that no retrier or catcher takes (States.Runtime). */
 int aslrt_error_uncatchable(const char *name);
 
+/* The execution input ($$.Execution.Input): run->input, parsed from
+   run->input_text the first time it is asked for (from any thread). The
+   run's document starts as the input itself, so it is not kept twice
+   while nothing reads it. */
+const cJSON *aslrt_run_input(aslrt_run *run);
+
 /* The context object ($$) as seen by the current state: borrowed, valid
    until the state is left. */
 const cJSON *aslrt_context(aslrt_exec *ex);
+/* The same for a path whose first step is .field: only that part of $$
+   is sure to be built (the others may be missing). */
+const cJSON *aslrt_context_for(aslrt_exec *ex, const char *field);
 
 /* Entering and leaving a state: context, history events, trace. `input`
    (borrowed) is the state's raw input, recorded by --history. Entering

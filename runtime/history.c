@@ -280,7 +280,7 @@ void aslrt_history_execution_started(aslrt_exec *ex)
     cJSON *d = NULL;
     if (aslrt_history_enabled(ex)) {
         d = new_object();
-        add_payload(d, "input", "inputDetails", ex->run->input);
+        add_payload(d, "input", "inputDetails", aslrt_run_input(ex->run));
         aslrt_xjson(cJSON_AddStringToObject(d, "roleArn", ROLE_ARN));
     }
     aslrt_event(ex, "ExecutionStarted", d);
@@ -368,8 +368,20 @@ static const char *resource_of(const aslrt_state *st)
 
 /* Service integrations record the split resource and the parameters as a
    string; Lambda functions and activities the ARN and the input. */
+/* Without --history or --trace an event is only counted, whatever its
+   type: the Task events skip working out theirs from the resource ARN. */
+static int only_counted(aslrt_exec *ex, const char *type)
+{
+    if (ex->run->history)
+        return 0;
+    aslrt_event(ex, type, NULL);
+    return 1;
+}
+
 void aslrt_history_task_scheduled(aslrt_exec *ex, const aslrt_state *st, const cJSON *parameters)
 {
+    if (only_counted(ex, "TaskScheduled"))
+        return;
     aslrt_resource r;
     aslrt_resource_split(resource_of(st), &r);
     cJSON *d = NULL;
@@ -404,6 +416,8 @@ void aslrt_history_task_scheduled(aslrt_exec *ex, const aslrt_state *st, const c
 /* LambdaFunctionStarted and ActivityStarted carry no details. */
 void aslrt_history_task_started(aslrt_exec *ex, const aslrt_state *st)
 {
+    if (only_counted(ex, "TaskStarted"))
+        return;
     aslrt_resource r;
     aslrt_resource_split(resource_of(st), &r);
     cJSON *d = NULL;
@@ -415,6 +429,8 @@ void aslrt_history_task_started(aslrt_exec *ex, const aslrt_state *st)
 /* The raw result, before ResultSelector/ResultPath. */
 void aslrt_history_task_succeeded(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
 {
+    if (only_counted(ex, "TaskSucceeded"))
+        return;
     aslrt_resource r;
     aslrt_resource_split(resource_of(st), &r);
     cJSON *d = NULL;
@@ -429,6 +445,8 @@ void aslrt_history_task_succeeded(aslrt_exec *ex, const aslrt_state *st, const c
 /* One per failed attempt, retried or not; a timeout is its own event. */
 void aslrt_history_task_failed(aslrt_exec *ex, const aslrt_state *st)
 {
+    if (only_counted(ex, "TaskFailed"))
+        return;
     aslrt_resource r;
     aslrt_resource_split(resource_of(st), &r);
     int step = ex->error && strcmp(ex->error, "States.Timeout") == 0 ? STEP_TIMED_OUT : STEP_FAILED;

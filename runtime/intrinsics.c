@@ -344,7 +344,7 @@ static uint64_t hash_value(const cJSON *v, int depth)
 
 /* Bytes from the kernel; getrandom() only fails on old kernels or when
    interrupted, and then the clock is good enough for UUIDs and MathRandom. */
-static void random_bytes(void *buf, size_t n)
+static void kernel_bytes(void *buf, size_t n)
 {
     unsigned char *p = buf;
     size_t got = 0;
@@ -369,6 +369,28 @@ static void random_bytes(void *buf, size_t n)
 static uint64_t splitmix64(uint64_t *state)
 {
     return mix64(*state += 0x9e3779b97f4a7c15u);
+}
+
+/* Unpredictable bytes for UUID and unseeded MathRandom: a splitmix64
+   stream per thread, seeded from the kernel on the thread's first use (a
+   system call per value cost more than the rest of the function). Its
+   outputs do not repeat within 2^64 draws. */
+static void random_bytes(void *buf, size_t n)
+{
+    static _Thread_local uint64_t state;
+    static _Thread_local int seeded;
+    if (!seeded) {
+        kernel_bytes(&state, sizeof state);
+        seeded = 1;
+    }
+    unsigned char *p = buf;
+    while (n > 0) {
+        uint64_t x = splitmix64(&state);
+        size_t k = n < sizeof x ? n : sizeof x;
+        memcpy(p, &x, k);
+        p += k;
+        n -= k;
+    }
 }
 
 /* ------------------------------------------------------------ the functions */
@@ -881,10 +903,15 @@ static cJSON *fn_uuid(void)
     random_bytes(b, sizeof b);
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    char s[37];
-    snprintf(s, sizeof s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
+    static const char digits[] = "0123456789abcdef";
+    char s[37], *o = s;
+    for (int i = 0; i < 16; i++) { /* 8-4-4-4-12 hex digits */
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *o++ = '-';
+        *o++ = digits[b[i] >> 4];
+        *o++ = digits[b[i] & 15];
+    }
+    *o = '\0';
     return aslrt_xjson(cJSON_CreateString(s));
 }
 
@@ -987,6 +1014,12 @@ static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth)
         cJSON *r = quick_math_add(c, t);
         if (r)
             return r;
+    }
+    if (t->kind == ASLRT_T_CALL && t->fn == ASLRT_FN_UNKNOWN) { /* check warned about it */
+        const char *paren = t->text ? strchr(t->text, '(') : NULL;
+        aslrt_error_setf(c->ex, INTRINSIC_FAILURE, "Unknown intrinsic function '%.*s'",
+                         paren ? (int)(paren - t->text) : 0, paren ? t->text : "");
+        return NULL;
     }
     if (t->kind != ASLRT_T_CALL || t->fn < 0 || t->fn >= ASLRT_FN_COUNT) {
         aslrt_error_set(c->ex, INTRINSIC_FAILURE, "not an intrinsic function call");

@@ -47,7 +47,8 @@ void *jx_alloc(jctx *c, size_t n)
 char *jx_strndup(jctx *c, const char *s, size_t n)
 {
     char *d = jx_alloc(c, n + 1);
-    memcpy(d, s, n);
+    if (n) /* s may be NULL for an empty string */
+        memcpy(d, s, n);
     d[n] = '\0';
     return d;
 }

@@ -522,6 +522,16 @@ static int read_all(FILE *f, char **data, size_t *len)
    truncation), then parses it. */
 cJSON *aslrt_json_load(const char *path, char **err)
 {
+    char *data;
+    size_t len;
+    cJSON *doc = aslrt_json_load_text(path, &data, &len, err);
+    if (doc)
+        free(data);
+    return doc;
+}
+
+cJSON *aslrt_json_load_text(const char *path, char **text_out, size_t *len_out, char **err)
+{
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
     char *data = NULL;
@@ -542,6 +552,13 @@ cJSON *aslrt_json_load(const char *path, char **err)
         return NULL;
     }
     cJSON *doc = aslrt_json_parse(name, data, len, err);
+    if (!doc) {
+        free(data);
+        return NULL;
+    }
+    *text_out = memcpy(aslrt_xmalloc(len + 1), data, len); /* as long as the text, not the read buffer */
+    (*text_out)[len] = '\0';
     free(data);
+    *len_out = len;
     return doc;
 }

@@ -14,4 +14,8 @@ cJSON *aslrt_json_parse(const char *name, const char *text, size_t len, char **e
    that cannot be read gives "NAME: <strerror>". */
 cJSON *aslrt_json_load(const char *path, char **err);
 
+/* aslrt_json_load that also hands over the text it parsed: *text (malloc'd,
+   NUL-terminated, *len bytes before the NUL) when the result is not NULL. */
+cJSON *aslrt_json_load_text(const char *path, char **text, size_t *len, char **err);
+
 #endif

@@ -78,8 +78,9 @@ static const cJSON *variable_value(aslrt_exec *ex, const char *name)
 const cJSON *aslrt_path_root(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
 {
     switch (p->root) {
-    case ASLRT_ROOT_CONTEXT:
-        return aslrt_context(ex);
+    case ASLRT_ROOT_CONTEXT: /* the part of $$ the path goes into */
+        return aslrt_context_for(ex, p->nsteps > 0 && p->steps[0].kind == ASLRT_STEP_FIELD ? p->steps[0].name
+                                                                                         : NULL);
     case ASLRT_ROOT_VAR:
         return variable_value(ex, p->var);
     default: /* ASLRT_ROOT_INPUT, ASLRT_ROOT_CURRENT */

@@ -648,6 +648,10 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
     cJSON *owned_items = NULL;
     const cJSON *items = NULL;
     if (!st->item_reader) {
+        if (st->flags & ASLRT_PLACEHOLDER) { /* Items is a template placeholder (check warned) */
+            aslrt_runtime_error(ex, "%s", st->cause);
+            return NULL;
+        }
         if (st->items) { /* JSONata Items (query.c checks it is an array) */
             if (!(items = owned_items = aslrt_query_array(ex, st->items, eff)))
                 return NULL;

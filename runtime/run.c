@@ -106,16 +106,20 @@ static int parse_options(const char *prog, int argc, char **argv, aslrt_options 
     return 0;
 }
 
-/* The execution input: --input, else stdin when it is not a terminal, else {}. */
-static cJSON *read_input(const char *prog, const aslrt_options *o)
+/* The execution input: --input, else stdin when it is not a terminal, else
+   {}; its text in *text (malloc'd, *len bytes) for $$.Execution.Input. */
+static cJSON *read_input(const char *prog, const aslrt_options *o, char **text, size_t *len)
 {
     const char *file = o->input_file;
     if (!file && !isatty(0))
         file = "-";
-    if (!file)
+    if (!file) {
+        *text = aslrt_xstrdup("{}");
+        *len = 2;
         return aslrt_xjson(cJSON_CreateObject());
+    }
     char *err = NULL;
-    cJSON *in = aslrt_json_load(file, &err);
+    cJSON *in = aslrt_json_load_text(file, text, len, &err);
     if (!in) {
         fprintf(stderr, "%s: %s\n", prog, err ? err : "cannot read the input");
         free(err);
@@ -159,14 +163,19 @@ static void print_failure(const aslrt_exec *ex)
     cJSON_Delete(o);
 }
 
-/* Runs p on `input` (taken) and prints the outcome; returns the exit status. */
-static int execute(const char *prog, const aslrt_program *p, const aslrt_options *o, cJSON *input)
+/* Runs p on `input` (taken), whose text is `text` (taken, len bytes), and
+   prints the outcome; returns the exit status. The input becomes the
+   run's document; $$.Execution.Input is parsed again from the text if a
+   state asks for it (aslrt_run_input), which few do. */
+static int execute(const char *prog, const aslrt_program *p, const aslrt_options *o, cJSON *input, char *text,
+                   size_t len)
 {
     aslrt_run run;
     memset(&run, 0, sizeof run);
     run.program = p;
     run.opt = *o;
-    run.input = input;
+    run.input_text = text;
+    run.input_len = len;
     char id[37];
     uuid4(id);
     run.name = aslrt_xstrdup(o->name ? o->name : id);
@@ -185,6 +194,7 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
             free(run.state_machine_id);
             free(run.execution_id);
             cJSON_Delete(input);
+            free(run.input_text);
             return EXIT_USAGE;
         }
     }
@@ -199,6 +209,7 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
             free(run.state_machine_id);
             free(run.execution_id);
             cJSON_Delete(input);
+            free(run.input_text);
             return EXIT_USAGE;
         }
     }
@@ -213,6 +224,7 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
         free(run.state_machine_id);
         free(run.execution_id);
         cJSON_Delete(input);
+        free(run.input_text);
         return EXIT_USAGE;
     }
 
@@ -222,7 +234,8 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
     ex.retry_count = -1;
     aslrt_history_execution_started(&ex);
 
-    cJSON *v = aslrt_xjson(cJSON_Duplicate(input, 1));
+    cJSON *v = input;
+    input = NULL;
     int status;
     aslrt_stop_begin(&run);
     int rc = p->main->run(&ex, p->main, &v);
@@ -265,7 +278,8 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
     free(run.name);
     free(run.state_machine_id);
     free(run.execution_id);
-    cJSON_Delete(input);
+    cJSON_Delete(run.input); /* NULL unless $$.Execution.Input was read */
+    free(run.input_text);
     return status;
 }
 
@@ -280,8 +294,10 @@ int aslrt_main(int argc, char **argv, const aslrt_program *p)
     int rc = parse_options(prog, argc, argv, &o);
     if (rc != 0)
         return rc;
-    cJSON *input = read_input(prog, &o);
+    char *text = NULL;
+    size_t len = 0;
+    cJSON *input = read_input(prog, &o, &text, &len);
     if (!input)
         return EXIT_USAGE;
-    return execute(prog, p, &o, input);
+    return execute(prog, p, &o, input, text, len);
 }

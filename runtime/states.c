@@ -188,6 +188,10 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     const cJSON *eff = input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
+    if (st->flags & ASLRT_PLACEHOLDER) { /* Choices is a template placeholder (check warned) */
+        cJSON_Delete(owned);
+        return aslrt_runtime_error(ex, "%s", st->cause);
+    }
     int i;
     for (i = 0; i < st->nrules; i++) {
         const aslrt_rule *rule = &st->rules[i];

@@ -345,6 +345,25 @@ static void tmpl_should_read_context_paths(void **ctx)
                "\"id\":\"arn:aws:states:us-east-1:123456789012:execution:Machine:exec1\"}");
 }
 
+/* $$ is built a part at a time (runtime/exec.c), in whatever order paths
+   read them; the whole object still lists them in AWS's order. */
+static void context_parts_read_in_any_order_should_keep_aws_order(void **ctx)
+{
+    (void)ctx;
+    cJSON *r = eval("{\"s.$\":\"$$.State.Name\",\"sm.$\":\"$$.StateMachine.Name\",\"all.$\":\"$$\"}", "{}");
+    assert_non_null(r);
+    const cJSON *all = cJSON_GetObjectItemCaseSensitive(r, "all");
+    const char *const order[] = {"Execution", "StateMachine", "State"};
+    int n = 0;
+    for (const cJSON *part = all ? all->child : NULL; part; part = part->next, n++) {
+        assert_true(n < 3);
+        assert_string_equal(part->string, order[n]);
+    }
+    assert_int_equal(n, 3);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(r, "sm")->valuestring, "Machine");
+    cJSON_Delete(r);
+}
+
 /* AWS recordings (json_path_array_access, ..._wildcard_or_slice_with_no_input). */
 static void tmpl_should_give_elements_and_arrays_as_aws(void **ctx)
 {
@@ -605,6 +624,7 @@ int main(void)
         T(tmpl_should_keep_plain_strings_literal),
         T(tmpl_should_copy_literals_from_the_definition),
         T(tmpl_should_read_context_paths),
+        T(context_parts_read_in_any_order_should_keep_aws_order),
         T(tmpl_should_give_elements_and_arrays_as_aws),
         T(tmpl_should_fail_naming_the_path_field_and_input),
         T(tmpl_context_miss_should_print_the_context_object),

@@ -255,8 +255,15 @@ static void parse_should_reject_deep_nesting_without_overflowing_the_stack(void 
 static void parse_should_name_unknown_functions(void **state)
 {
     (void)state;
-    parse_rejects("States.Formt('x')", "unknown intrinsic function 'States.Formt' (did you mean 'States.Format'?)");
-    parse_rejects("States.Nope()", "unknown intrinsic function 'States.Nope'");
+    const aslrt_tmpl *t = parse_ok("States.Format('{}', States.Formt('x'))");
+    assert_int_equal(t->items[1].fn, ASLRT_FN_UNKNOWN);
+    assert_string_equal(asl_intrinsic_unknown(g_arena, t),
+                        "unknown intrinsic function 'States.Formt' (did you mean 'States.Format'?)");
+    assert_string_equal(asl_intrinsic_unknown(g_arena, parse_ok("States.Nope()")),
+                        "unknown intrinsic function 'States.Nope'");
+    assert_null(asl_intrinsic_unknown(g_arena, parse_ok("States.Format('x')")));
+    parse_rejects("States.Nope", "unknown intrinsic function 'States.Nope'");
+    parse_rejects("States.Nope(1", "missing ')' to close States.Nope");
     parse_rejects("Format('x')", "expected an intrinsic function call");
     parse_rejects("", "expected an intrinsic function call");
 }
@@ -399,6 +406,8 @@ static void string_to_json_should_parse_and_give_null_for_blank(void **state)
     expect_json("States.StringToJson($.s)", "{\"s\":\"true\"}", "true");
     expect_json("States.StringToJson($.s)", "{\"s\":\"{\\\"Arg1\\\": 1, \\\"Arg2\\\": []}\"}",
                 "{\"Arg1\":1,\"Arg2\":[]}");
+    expect_error("States.Default($.s, 1)", "{\"s\":2}", "States.IntrinsicFailure",
+                 "Unknown intrinsic function 'States.Default'");
     expect_error("States.StringToJson($.s)", "{\"s\":\"{oops\"}", "States.IntrinsicFailure", "not valid JSON");
     expect_error("States.StringToJson($.s)", "{\"s\":\"1 2\"}", "States.IntrinsicFailure", "not valid JSON");
     expect_error("States.StringToJson($.s)", "{\"s\":[]}", "States.IntrinsicFailure", "must be a string");

@@ -1,0 +1,237 @@
+/* test_opt.c — compiler/opt.c: which members of a Pass state's Parameters
+   may move out of its input, which paths are checked before anything
+   moves, which states may start a Parallel branch on a borrowed input, and
+   which template objects have distinct keys. The rules are in opt.c's
+   header comment; the definitions here are built to sit on each side of
+   them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "diag.h"
+#include "front.h"
+
+/* ------------------------------------------------------------ helpers */
+
+/* The IR of a valid definition (asl_front_load_text runs opt.c). */
+static asl_def *load(const char *text)
+{
+    asl_diag d;
+    asl_diag_init(&d, "t.asl.json", stderr);
+    asl_def *def = asl_front_load_text("t.asl.json", text, strlen(text), &d);
+    assert_non_null(def);
+    return def;
+}
+
+/* State `name` of any machine of def. */
+static const aslrt_state *find_state(const asl_def *def, const char *name)
+{
+    for (int m = 0; m < def->nmachines; m++)
+        for (int i = 0; i < def->machines[m]->rt.nstates; i++)
+            if (strcmp(def->machines[m]->states[i].name, name) == 0)
+                return &def->machines[m]->states[i];
+    fail_msg("no state %s", name);
+    return NULL;
+}
+
+/* Member `key` of object template t. */
+static const aslrt_tmpl *member(const aslrt_tmpl *t, const char *key)
+{
+    assert_int_equal(t->kind, ASLRT_T_OBJECT);
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->items[i].key, key) == 0)
+            return &t->items[i];
+    fail_msg("no member %s", key);
+    return NULL;
+}
+
+/* The flags of member `key` of st's Parameters. */
+static int flags_of(const aslrt_state *st, const char *key)
+{
+    return member(st->parameters, key)->flags;
+}
+
+/* A one-state machine: a Pass state "S" with the given fields. */
+static asl_def *pass(const char *fields)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "{\"StartAt\": \"S\", \"States\": {\"S\": {\"Type\": \"Pass\", %s, \"End\": true}}}",
+             fields);
+    return load(text);
+}
+
+/* -------------------------------------------------------------- moves */
+
+static void opt_should_move_members_no_other_path_reads(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"a.$\": \"$.x\", \"b.$\": \"$.y.z\", \"c\": {\"d.$\": \"$.w[0]\"}}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_true(st->flags & ASLRT_MOVE_INPUT);
+    assert_true(flags_of(st, "a") & ASLRT_TF_MOVE);
+    assert_true(flags_of(st, "b") & ASLRT_TF_MOVE);
+    assert_true(member(member(st->parameters, "c"), "d")->flags & ASLRT_TF_MOVE);
+    asl_def_free(def);
+}
+
+/* A node read again later is copied; the last read of it may move it. */
+static void opt_should_copy_a_node_read_again_later_and_move_it_last(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"a.$\": \"$.x\", \"b.$\": \"$.x\", \"c.$\": \"$.y\", \"d.$\": \"$.y.z\", "
+                        "\"e.$\": \"$.other\"}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_false(flags_of(st, "a") & ASLRT_TF_MOVE);
+    assert_true(flags_of(st, "b") & ASLRT_TF_MOVE);
+    assert_false(flags_of(st, "c") & ASLRT_TF_MOVE);
+    assert_true(flags_of(st, "d") & ASLRT_TF_MOVE);
+    assert_true(flags_of(st, "e") & ASLRT_TF_MOVE);
+    asl_def_free(def);
+}
+
+/* Once a node has moved, nothing after may read into it or around it. */
+static void opt_should_copy_what_an_earlier_move_took_part_of(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"a.$\": \"$.y.z\", \"b.$\": \"$.q\", \"c.$\": \"$.y\"}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_false(flags_of(st, "a") & ASLRT_TF_MOVE); /* $.y is read later */
+    assert_true(flags_of(st, "b") & ASLRT_TF_MOVE);
+    assert_true(flags_of(st, "c") & ASLRT_TF_MOVE); /* $.y.z was copied, not moved */
+    asl_def_free(def);
+}
+
+static void opt_should_copy_elements_of_an_array_another_index_reads(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"a.$\": \"$.arr[0]\", \"b.$\": \"$.arr[2]\", \"c.$\": \"$.m[1]\"}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_false(flags_of(st, "a") & ASLRT_TF_MOVE); /* [2] may be the element [0] is (or shift it) */
+    assert_true(flags_of(st, "b") & ASLRT_TF_MOVE);  /* [0] was copied before */
+    assert_true(flags_of(st, "c") & ASLRT_TF_MOVE);
+    asl_def_free(def);
+}
+
+static void opt_should_copy_what_intrinsics_wildcards_and_filters_read(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"a.$\": \"$.s\", \"f.$\": \"States.Format('{}', $.s)\", "
+                        "\"b.$\": \"$.list\", \"w.$\": \"$.list[*].v\", "
+                        "\"c.$\": \"$.limit\", \"q.$\": \"$.items[?(@.n > $.limit)]\"}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_false(flags_of(st, "a") & ASLRT_TF_MOVE);
+    assert_false(flags_of(st, "b") & ASLRT_TF_MOVE);
+    assert_false(flags_of(st, "c") & ASLRT_TF_MOVE); /* the filter reads $.limit from the root */
+    assert_false(flags_of(st, "w") & ASLRT_TF_MOVE); /* not definite: built, never moved */
+    asl_def_free(def);
+}
+
+static void opt_should_move_the_whole_input_only_when_nothing_else_reads_it(void **state)
+{
+    (void)state;
+    asl_def *alone = pass("\"Parameters\": {\"body.$\": \"$\", \"n.$\": \"States.MathAdd(1, 2)\", "
+                          "\"ctx.$\": \"$$.State.Name\"}");
+    assert_true(flags_of(find_state(alone, "S"), "body") & ASLRT_TF_MOVE);
+    asl_def_free(alone);
+    asl_def *shared = pass("\"Parameters\": {\"body.$\": \"$\", \"a.$\": \"$.a\"}");
+    assert_false(flags_of(find_state(shared, "S"), "body") & ASLRT_TF_MOVE); /* $.a is read after it */
+    assert_true(flags_of(find_state(shared, "S"), "a") & ASLRT_TF_MOVE);
+    asl_def_free(shared);
+    asl_def *last = pass("\"Parameters\": {\"count.$\": \"States.ArrayLength($)\", \"results.$\": \"$\"}");
+    assert_true(flags_of(find_state(last, "S"), "results") & ASLRT_TF_MOVE); /* read before, by an intrinsic */
+    asl_def_free(last);
+}
+
+static void opt_should_not_move_when_the_input_outlives_the_state(void **state)
+{
+    (void)state;
+    static const char *const kept[] = {
+        "\"Parameters\": {\"a.$\": \"$.x\"}, \"ResultPath\": \"$.r\"",
+        "\"Parameters\": {\"a.$\": \"$.x\"}, \"ResultPath\": null",
+        "\"Parameters\": {\"a.$\": \"$.x\"}, \"Result\": {\"r\": 1}",
+        "\"InputPath\": \"$$.Execution.Input\", \"Parameters\": {\"a.$\": \"$.x\"}",
+    };
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        asl_def *def = pass(kept[i]);
+        const aslrt_state *st = find_state(def, "S");
+        assert_false(st->flags & ASLRT_MOVE_INPUT);
+        assert_false(flags_of(st, "a") & ASLRT_TF_MOVE);
+        asl_def_free(def);
+    }
+    asl_def *task = load("{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": "
+                         "\"arn:aws:lambda:us-east-1:123456789012:function:f\", \"Parameters\": {\"a.$\": \"$.x\"}, "
+                         "\"End\": true}}}");
+    assert_false(flags_of(find_state(task, "T"), "a") & ASLRT_TF_MOVE); /* Retry and Catch reread the input */
+    asl_def_free(task);
+}
+
+static void opt_should_check_the_paths_evaluated_after_the_first_move(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"i.$\": \"States.MathAdd($.i, 1)\", \"n.$\": \"$.n\", "
+                        "\"x.$\": \"States.StringToJson($.s)\", \"d.$\": \"$.d\"}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_false(member(st->parameters, "i")->items[0].flags & ASLRT_TF_CHECK); /* before any move */
+    assert_false(flags_of(st, "n") & ASLRT_TF_CHECK);                          /* the first move itself */
+    assert_true(member(st->parameters, "x")->items[0].flags & ASLRT_TF_CHECK);
+    assert_true(flags_of(st, "d") & ASLRT_TF_CHECK);
+    assert_true(st->parameters->flags & ASLRT_TF_CHECKS);
+    asl_def_free(def);
+    asl_def *last = pass("\"Parameters\": {\"i.$\": \"States.MathAdd($.i, 1)\", \"n.$\": \"$.n\"}");
+    assert_false(find_state(last, "S")->parameters->flags & ASLRT_TF_CHECKS);
+    asl_def_free(last);
+}
+
+/* ---------------------------------------------------------- borrowing */
+
+static void opt_should_let_a_parallel_branch_borrow_instead_of_moving(void **state)
+{
+    (void)state;
+    asl_def *def = load("{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Parallel\", \"End\": true, "
+                        "\"Branches\": [{\"StartAt\": \"B\", \"States\": {\"B\": {\"Type\": \"Pass\", "
+                        "\"Parameters\": {\"a.$\": \"$.a\"}, \"End\": true}}}, "
+                        "{\"StartAt\": \"C\", \"States\": {\"C\": {\"Type\": \"Pass\", \"InputPath\": \"$.a\", "
+                        "\"ResultPath\": \"$.r\", \"End\": true}}}]}}}");
+    const aslrt_state *b = find_state(def, "B");
+    assert_true(b->flags & ASLRT_BORROWS_INPUT);
+    assert_false(b->flags & ASLRT_MOVE_INPUT);
+    assert_false(flags_of(b, "a") & ASLRT_TF_MOVE);
+    assert_false(find_state(def, "C")->flags & ASLRT_BORROWS_INPUT); /* ResultPath merges into its input */
+    asl_def_free(def);
+}
+
+/* ------------------------------------------------------ distinct keys */
+
+static void opt_should_mark_objects_whose_keys_are_distinct(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"b\": 1, \"a.$\": \"$.a\", \"c\": {\"x.$\": \"$.x\", \"y\": 2}}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_true(st->parameters->flags & ASLRT_TF_UNIQUE_KEYS);
+    assert_true(member(st->parameters, "c")->flags & ASLRT_TF_UNIQUE_KEYS);
+    asl_def_free(def);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(opt_should_move_members_no_other_path_reads),
+        cmocka_unit_test(opt_should_copy_a_node_read_again_later_and_move_it_last),
+        cmocka_unit_test(opt_should_copy_what_an_earlier_move_took_part_of),
+        cmocka_unit_test(opt_should_copy_elements_of_an_array_another_index_reads),
+        cmocka_unit_test(opt_should_copy_what_intrinsics_wildcards_and_filters_read),
+        cmocka_unit_test(opt_should_move_the_whole_input_only_when_nothing_else_reads_it),
+        cmocka_unit_test(opt_should_not_move_when_the_input_outlives_the_state),
+        cmocka_unit_test(opt_should_check_the_paths_evaluated_after_the_first_move),
+        cmocka_unit_test(opt_should_let_a_parallel_branch_borrow_instead_of_moving),
+        cmocka_unit_test(opt_should_mark_objects_whose_keys_are_distinct),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
