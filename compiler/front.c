@@ -904,6 +904,7 @@ void asl_def_free(asl_def *def)
     if (!def)
         return;
     cJSON_Delete(def->doc);
+    cJSON_Delete(def->folded);
     asl_arena_free(def->arena);  /* def itself lives in the arena */
 }
 

@@ -22,6 +22,8 @@ typedef struct asl_def {
     const char *file;          /* as given on the command line */
     asl_arena *arena;          /* holds everything below but `doc` */
     cJSON *doc;                /* the parsed definition; literals point into it */
+    cJSON *folded;             /* values of intrinsic calls opt.c computed once (an
+                                  array, or NULL); literals point into it too */
     aslrt_program program;     /* program.main == &machines[0]->rt */
     int nmachines;
     asl_machine **machines;

@@ -1,9 +1,14 @@
 /* jit.c — the only file that includes <libtcc.h>.
  *
  * The source handed to libtcc is the embedded runtime header followed by the
- * generated code, so nothing needs to be installed. -nostdlib keeps libtcc
- * from looking for libc or libtcc1.a: the generated code calls nothing but
- * the runtime ABI, whose addresses come from aslrt_abi.def. */
+ * machine functions of the generated code, so nothing needs to be installed.
+ * -nostdlib keeps libtcc from looking for libc or libtcc1.a: the generated
+ * code calls nothing but the runtime ABI, whose addresses come from
+ * aslrt_abi.def. The descriptors the functions pass to the runtime are not
+ * compiled: they are the IR's, already in memory (the same structs, which
+ * interp mode reads too), bound to their names with tcc_add_symbol. Only
+ * the code is compiled, which keeps the compile short and its cost flat. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +42,9 @@ static void add_abi_symbols(TCCState *s)
 
 asl_jit *asl_jit_compile(const asl_def *def, asl_diag *d)
 {
-    char *code = asl_emit_c(def, 0);
+    asl_emit_sym *syms;
+    int nsyms;
+    char *code = asl_emit_c_code(def, &syms, &nsyms);
     asl_buf src;
     asl_buf_init(&src);
     asl_buf_add(&src, asl_aslrt_h, asl_aslrt_h_len);
@@ -58,18 +65,30 @@ asl_jit *asl_jit_compile(const asl_def *def, asl_diag *d)
     tcc_set_options(j->tcc, "-nostdlib");
     tcc_set_output_type(j->tcc, TCC_OUTPUT_MEMORY);
     add_abi_symbols(j->tcc);
+    for (int i = 0; i < nsyms; i++)
+        tcc_add_symbol(j->tcc, syms[i].name, syms[i].ptr);
+    free(syms);
     int ok = tcc_compile_string(j->tcc, src.data) == 0;
     asl_buf_free(&src);
     /* Debian's libtcc (0.9.27) takes a second argument; upstream no longer does. */
     ok = ok && tcc_relocate(j->tcc, TCC_RELOCATE_AUTO) >= 0;
-    if (ok)
-        j->program = tcc_get_symbol(j->tcc, "aslg_program");
-    if (!j->program) {
-        if (ok)
-            asl_diag_plain(d, "internal error: generated C lacks aslg_program");
+    /* the IR's machines run the compiled functions from now on */
+    for (int i = 0; ok && i < def->nmachines; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "aslg_m%d", def->machines[i]->id);
+        void *fn = tcc_get_symbol(j->tcc, name);
+        if (!fn) {
+            asl_diag_plain(d, "internal error: generated C lacks %s", name);
+            ok = 0;
+            break;
+        }
+        memcpy(&def->machines[i]->rt.run, &fn, sizeof fn); /* object to function pointer, as POSIX allows */
+    }
+    if (!ok) {
         asl_jit_free(j);
         return NULL;
     }
+    j->program = &def->program;
     return j;
 }
 

@@ -7,8 +7,10 @@
 
 typedef struct asl_jit asl_jit;
 
-/* Compiles def's generated C in memory. NULL after reporting to d when
-   libtcc fails (an aslc bug: generated code must always compile). */
+/* Compiles def's generated code in memory and points def's machines
+   (rt.run) at it: def must outlive the result, and runs compiled code
+   until prepared for another mode. NULL after reporting to d when libtcc
+   fails (an aslc bug: generated code must always compile). */
 asl_jit *asl_jit_compile(const asl_def *def, asl_diag *d);
 
 /* The compiled program; valid until asl_jit_free. */

@@ -16,10 +16,18 @@
  * ones); a path's steps after its first wildcard, slice, union, descent or
  * filter read a whole subtree, and a filter with a $-rooted path reads the
  * whole document.
+ *
+ * Folding constants. An intrinsic call whose arguments are all literals
+ * (States.MathAdd(1, 2), States.ArrayRange(1, 9, 2)) gives the same value
+ * every time, except States.UUID and an unseeded States.MathRandom: it is
+ * called once here, through the runtime's own intrinsics, and becomes a
+ * literal. A call that fails is left for the run to fail when it gets there.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec.h"
+#include "intrinsics.h"
 #include "opt.h"
 
 /* Templates nest as deep as the definition's JSON (cJSON bounds it at 1000
@@ -282,10 +290,53 @@ static void prefer_borrowing(aslrt_state *parallel)
     }
 }
 
+/* ------------------------------------------------------------ folding */
+
+/* Does calling t always give the same value (its arguments literal)? */
+static int constant_call(const aslrt_tmpl *t)
+{
+    if (t->kind != ASLRT_T_CALL || t->fn == ASLRT_FN_UUID || (t->fn == ASLRT_FN_MATH_RANDOM && t->n < 3))
+        return 0;
+    for (int i = 0; i < t->n; i++)
+        if (t->items[i].kind != ASLRT_T_LITERAL || !t->items[i].value)
+            return 0;
+    return 1;
+}
+
+/* Folds the constant calls of template t, innermost first. */
+static void fold(asl_def *def, aslrt_tmpl *t, int depth)
+{
+    if (!t || depth > MAX_DEPTH)
+        return;
+    if (t->kind != ASLRT_T_OBJECT && t->kind != ASLRT_T_ARRAY && t->kind != ASLRT_T_CALL)
+        return;
+    for (int i = 0; i < t->n; i++)
+        fold(def, (aslrt_tmpl *)&t->items[i], depth + 1);
+    if (!constant_call(t))
+        return;
+    aslrt_run run;
+    aslrt_exec ex;
+    memset(&run, 0, sizeof run);
+    memset(&ex, 0, sizeof ex);
+    ex.run = &run;
+    ex.retry_count = -1;
+    cJSON *value = aslrt_intrinsic_call(&ex, t, NULL);
+    aslrt_error_clear(&ex);
+    if (!value)
+        return;
+    if (!def->folded)
+        def->folded = aslrt_xjson(cJSON_CreateArray());
+    cJSON_AddItemToArray(def->folded, value);
+    t->kind = ASLRT_T_LITERAL; /* key, field and text stay: the member and the call as written */
+    t->value = value;
+    t->n = 0;
+    t->items = NULL;
+}
+
 /* ------------------------------------------------------------ driver */
 
 /* Every template a state holds. */
-static void mark_state_templates(aslrt_state *st)
+static void mark_state_templates(asl_def *def, aslrt_state *st)
 {
     aslrt_tmpl *const tmpls[] = {
         (aslrt_tmpl *)st->parameters,     (aslrt_tmpl *)st->result_selector,
@@ -295,6 +346,9 @@ static void mark_state_templates(aslrt_state *st)
     };
     for (size_t i = 0; i < sizeof tmpls / sizeof tmpls[0]; i++)
         mark_unique_keys(tmpls[i], 0);
+    if (!(st->flags & ASLRT_JSONATA))
+        for (size_t i = 0; i < sizeof tmpls / sizeof tmpls[0]; i++)
+            fold(def, tmpls[i], 0);
     for (int i = 0; i < st->nrules; i++) {
         mark_unique_keys((aslrt_tmpl *)st->rules[i].assign, 0);
         mark_unique_keys((aslrt_tmpl *)st->rules[i].output, 0);
@@ -317,7 +371,7 @@ void asl_opt_def(asl_def *def)
         asl_machine *mach = def->machines[m];
         for (int i = 0; i < mach->rt.nstates; i++) {
             aslrt_state *st = &mach->states[i];
-            mark_state_templates(st);
+            mark_state_templates(def, st);
             mark_moves(st);
             mark_borrows(st);
         }

@@ -33,6 +33,10 @@ void jx_cps_push(jctx *c, jcps *a, unsigned cp)
 void jx_cps_from(jctx *c, jcps *out, const char *s, size_t n)
 {
     memset(out, 0, sizeof *out);
+    /* Even empty text gets a buffer: pictures are walked with pointer
+       arithmetic, and NULL + 0 is undefined behaviour. */
+    out->cap = 16;
+    out->v = jx_alloc(c, sizeof *out->v * (size_t)out->cap);
     for (size_t i = 0; i < n;)
         jx_cps_push(c, out, jx_utf8_decode(s, n, &i));
 }

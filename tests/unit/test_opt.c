@@ -207,6 +207,45 @@ static void opt_should_let_a_parallel_branch_borrow_instead_of_moving(void **sta
     asl_def_free(def);
 }
 
+/* ------------------------------------------------------------ folding */
+
+static void opt_should_fold_calls_whose_arguments_are_literals(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"a.$\": \"States.MathAdd(1, 2)\", "
+                        "\"r.$\": \"States.ArrayRange(1, 9, 2)\", \"s.$\": \"States.MathRandom(1, 10, 7)\", "
+                        "\"n.$\": \"States.ArrayLength(States.Array(1, 'b', 3))\"}");
+    const aslrt_state *st = find_state(def, "S");
+    const aslrt_tmpl *a = member(st->parameters, "a"), *r = member(st->parameters, "r"),
+                     *n = member(st->parameters, "n");
+    assert_int_equal(a->kind, ASLRT_T_LITERAL);
+    assert_true(cJSON_IsNumber(a->value) && a->value->valuedouble == 3);
+    assert_int_equal(r->kind, ASLRT_T_LITERAL);
+    char *text = cJSON_PrintUnformatted(r->value);
+    assert_string_equal(text, "[1,3,5,7,9]");
+    free(text);
+    assert_int_equal(member(st->parameters, "s")->kind, ASLRT_T_LITERAL); /* seeded: always the same */
+    assert_int_equal(n->kind, ASLRT_T_LITERAL);
+    assert_true(cJSON_IsNumber(n->value) && n->value->valuedouble == 3);
+    asl_def_free(def);
+}
+
+static void opt_should_not_fold_random_paths_or_failing_calls(void **state)
+{
+    (void)state;
+    asl_def *def = pass("\"Parameters\": {\"u.$\": \"States.UUID()\", \"m.$\": \"States.MathRandom(1, 10)\", "
+                        "\"p.$\": \"States.MathAdd($.x, 1)\", "
+                        "\"f.$\": \"States.ArrayGetItem(States.Array(1, 2), 5)\"}");
+    const aslrt_state *st = find_state(def, "S");
+    assert_int_equal(member(st->parameters, "u")->kind, ASLRT_T_CALL);
+    assert_int_equal(member(st->parameters, "m")->kind, ASLRT_T_CALL);
+    assert_int_equal(member(st->parameters, "p")->kind, ASLRT_T_CALL);
+    const aslrt_tmpl *f = member(st->parameters, "f"); /* out of range: fails at run time */
+    assert_int_equal(f->kind, ASLRT_T_CALL);
+    assert_int_equal(f->items[0].kind, ASLRT_T_LITERAL); /* its States.Array(1, 2) is folded */
+    asl_def_free(def);
+}
+
 /* ------------------------------------------------------ distinct keys */
 
 static void opt_should_mark_objects_whose_keys_are_distinct(void **state)
@@ -231,6 +270,8 @@ int main(void)
         cmocka_unit_test(opt_should_not_move_when_the_input_outlives_the_state),
         cmocka_unit_test(opt_should_check_the_paths_evaluated_after_the_first_move),
         cmocka_unit_test(opt_should_let_a_parallel_branch_borrow_instead_of_moving),
+        cmocka_unit_test(opt_should_fold_calls_whose_arguments_are_literals),
+        cmocka_unit_test(opt_should_not_fold_random_paths_or_failing_calls),
         cmocka_unit_test(opt_should_mark_objects_whose_keys_are_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
