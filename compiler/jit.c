@@ -1,7 +1,8 @@
 /* jit.c — the only file that includes <libtcc.h>.
  *
- * The source handed to libtcc is the embedded runtime header followed by the
- * machine functions of the generated code, so nothing needs to be installed.
+ * The source handed to libtcc is what the generated code needs of the
+ * runtime header (jit_header) followed by the machine functions of the
+ * generated code, so nothing needs to be installed.
  * -nostdlib keeps libtcc from looking for libc or libtcc1.a: the generated
  * code calls nothing but the runtime ABI, whose addresses come from
  * aslrt_abi.def. The descriptors the functions pass to the runtime are not
@@ -19,9 +20,6 @@
 #include "emit.h"
 #include "jit.h"
 
-extern const char asl_aslrt_h[];
-extern const unsigned long asl_aslrt_h_len;
-
 struct asl_jit {
     TCCState *tcc;
     const aslrt_program *program;
@@ -31,6 +29,51 @@ static void report(void *opaque, const char *msg)
 {
     asl_diag *d = opaque;
     asl_diag_plain(d, "internal error: generated C does not compile: %s", msg);
+}
+
+/* The generated code's view of aslrt.h (asl_emit_c_code's functions need
+   no more): opaque types, the sizes of the descriptor arrays' elements, and
+   the ABI functions it calls. libtcc reads this in a fraction of the time
+   it takes over the whole header. Each prototype is checked against
+   aslrt.h's when aslc is compiled. */
+#define JIT_FUNCS(X)                                                                                \
+    X(int, aslrt_pass_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
+    X(int, aslrt_wait_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
+    X(int, aslrt_succeed_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))               \
+    X(int, aslrt_fail_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
+    X(int, aslrt_task_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
+    X(int, aslrt_parallel_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))              \
+    X(int, aslrt_map_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                   \
+    X(int, aslrt_choice_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                \
+    X(int, aslrt_choice_enter, (aslrt_exec * ex, const aslrt_state *st, const cJSON *v))           \
+    X(int, aslrt_choice_leave, (aslrt_exec * ex, const aslrt_state *st, cJSON **v, int matched))   \
+    X(int, aslrt_test_numeric, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))         \
+    X(int, aslrt_test_string, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))          \
+    X(int, aslrt_test_boolean, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))         \
+    X(int, aslrt_test_timestamp, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))       \
+    X(int, aslrt_test_type, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))            \
+    X(int, aslrt_catch, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))
+
+#define JIT_DECLARE(ret, name, params) #ret " " #name #params ";\n"
+#define JIT_CHECK(ret, name, params)                                                                \
+    _Static_assert(__builtin_types_compatible_p(__typeof__(&name), ret(*) params),                 \
+                   #name " in jit.c differs from aslrt.h");
+JIT_FUNCS(JIT_CHECK)
+
+/* The header text, with the element sizes filled in; malloc'd. */
+static char *jit_header(void)
+{
+    static const char fmt[] = "typedef struct cJSON cJSON;\n"
+                              "typedef struct aslrt_exec aslrt_exec;\n"
+                              "typedef struct aslrt_machine aslrt_machine;\n"
+                              "typedef struct aslrt_state { char opaque_[%zu]; } aslrt_state;\n"
+                              "typedef struct aslrt_rule { char opaque_[%zu]; } aslrt_rule;\n"
+                              "%s";
+    static const char funcs[] = JIT_FUNCS(JIT_DECLARE);
+    size_t n = sizeof fmt + sizeof funcs + 64;
+    char *s = asl_xmalloc(n);
+    snprintf(s, n, fmt, sizeof(aslrt_state), sizeof(aslrt_rule), funcs);
+    return s;
 }
 
 static void add_abi_symbols(TCCState *s)
@@ -47,7 +90,9 @@ asl_jit *asl_jit_compile(const asl_def *def, asl_diag *d)
     char *code = asl_emit_c_code(def, &syms, &nsyms);
     asl_buf src;
     asl_buf_init(&src);
-    asl_buf_add(&src, asl_aslrt_h, asl_aslrt_h_len);
+    char *header = jit_header();
+    asl_buf_puts(&src, header);
+    free(header);
     asl_buf_puts(&src, "\n#line 1 \"aslg.c\"\n");
     asl_buf_puts(&src, code);
     free(code);

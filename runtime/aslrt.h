@@ -1,8 +1,10 @@
 /* aslrt.h — the ABI between generated code (and the interpreter) and libaslrt.
  *
- * This header is parsed by libtcc on every `aslc run`, so it is plain C99 with
- * no includes: it declares the cJSON node layout itself when <cjson/cJSON.h>
- * has not been included first (runtime/abi_check.c verifies the two agree).
+ * This header is compiled with every executable `aslc build` makes, by cc or
+ * libtcc, so it is plain C99 with no includes: it declares the cJSON node
+ * layout itself when <cjson/cJSON.h> has not been included first
+ * (runtime/abi_check.c verifies the two agree). The JIT hands libtcc only
+ * the part its code needs (compiler/jit.c, checked against this file).
  *
  * A compiled state machine is static data plus gotos.  The compiler turns each
  * definition into the descriptor types below (aslrt_path, aslrt_tmpl,

@@ -134,18 +134,19 @@ static int type_test(int op, const cJSON *v)
    literal, or what the ...Path selects) in *w; owned[] holds what
    indefinite paths built, for the caller to free. 0, or -1 with
    States.Runtime when a path selects nothing. */
-static inline int test_values(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input, const cJSON **v,
-                              const cJSON **w, cJSON **owned)
+__attribute__((always_inline)) static inline int test_values(aslrt_exec *ex, const aslrt_rule *r,
+                                                             const cJSON *input, const cJSON **v, const cJSON **w,
+                                                             cJSON **owned)
 {
+    *w = NULL;
     if (r->variable->definite && (!r->operand_path || r->operand_path->definite)) {
         /* the common case: nodes borrowed from the input, nothing built */
         owned[0] = owned[1] = NULL;
         if (!(*v = aslrt_path_get(ex, r->variable, input)))
             return invalid_path(ex, r->variable);
-        if (r->operand_path && !(*w = aslrt_path_get(ex, r->operand_path, input)))
+        *w = r->operand_path ? aslrt_path_get(ex, r->operand_path, input) : r->operand;
+        if (r->operand_path && !*w)
             return invalid_path(ex, r->operand_path);
-        if (!r->operand_path)
-            *w = r->operand;
         return 0;
     }
     int err;

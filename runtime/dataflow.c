@@ -179,6 +179,23 @@ static inline void set_member(cJSON *obj, const char *key, cJSON *v, int unique)
         aslrt_xjson(NULL); /* out of memory */
 }
 
+/* Appends v (taken, in no other list) to container, keeping cJSON's links
+   (the first member's prev is the last): a template builds its result in
+   order, so no walk and no call. */
+static inline void append(cJSON *container, cJSON *v)
+{
+    cJSON *first = container->child;
+    v->next = NULL;
+    if (!first) {
+        container->child = v;
+        v->prev = v;
+    } else {
+        v->prev = first->prev;
+        first->prev->next = v;
+        first->prev = v;
+    }
+}
+
 /* A template whose input dies with the state (ASLRT_MOVE_INPUT). */
 typedef struct mover {
     aslrt_exec *ex;
@@ -250,7 +267,14 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
                 cJSON_Delete(obj);
                 return NULL;
             }
-            set_member(obj, it->key ? it->key : "", v, unique);
+            if (unique) { /* the usual case: the key is new, the member goes last */
+                drop_key(v);
+                v->string = (char *)(it->key ? it->key : "");
+                v->type |= cJSON_StringIsConst;
+                append(obj, v);
+            } else {
+                set_member(obj, it->key ? it->key : "", v, 0);
+            }
         }
         return obj;
     }
@@ -262,7 +286,8 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
                 cJSON_Delete(arr);
                 return NULL;
             }
-            cJSON_AddItemToArray(arr, v);
+            drop_key(v);
+            append(arr, v);
         }
         return arr;
     }

@@ -405,6 +405,8 @@ const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *in
 {
     if (!p->definite)
         return NULL;
+    if (p->nsteps == 1 && p->root == ASLRT_ROOT_INPUT && p->steps[0].kind == ASLRT_STEP_FIELD) /* $.name */
+        return input && (input->type & 0xff) == cJSON_Object ? member(input, p->steps[0].name) : NULL;
     const cJSON *node = p->root == ASLRT_ROOT_INPUT ? input : aslrt_path_root(ex, p, input);
     const aslrt_step *st = p->steps, *end = st + p->nsteps;
     for (; node && st < end; st++) /* .name steps inline: most paths are $.a.b */

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "alloc.h"
 #include "bindings.h"
 #include "exec.h"
 #include "history.h"
@@ -290,6 +291,7 @@ int aslrt_main(int argc, char **argv, const aslrt_program *p)
         fprintf(stderr, "%s: internal error: program built for another runtime ABI\n", prog);
         return EXIT_USAGE;
     }
+    aslrt_alloc_init(); /* cJSON nodes from here on (alloc.c) */
     aslrt_options o;
     int rc = parse_options(prog, argc, argv, &o);
     if (rc != 0)

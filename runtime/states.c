@@ -14,7 +14,6 @@
 #include "query.h"
 #include "timestamp.h"
 
-
 /* The effective input (aslrt_input_view), without the call when there is
    no InputPath: the state's document itself. */
 static const cJSON *input_view(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw, cJSON **owned)
