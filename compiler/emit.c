@@ -414,7 +414,7 @@ static const char *const tmpl_flag_names[] = {"ASLRT_TF_MOVE", "ASLRT_TF_UNIQUE_
 static const char *const state_flag_names[] = {
     "ASLRT_INPUT_PATH_NULL", "ASLRT_OUTPUT_PATH_NULL", "ASLRT_RESULT_PATH_NULL", "ASLRT_HAS_SECONDS",
     "ASLRT_DISTRIBUTED", "ASLRT_HAS_TOLERATED_COUNT", "ASLRT_HAS_TOLERATED_PERCENTAGE", "ASLRT_JSONATA",
-    "ASLRT_MOVE_INPUT", "ASLRT_BORROWS_INPUT", "ASLRT_PLACEHOLDER"};
+    "ASLRT_MOVE_INPUT", "ASLRT_BORROWS_INPUT", "ASLRT_PLACEHOLDER", "ASLRT_TAKES_ITEMS"};
 
 /* flags as NAME | NAME (names[k] is bit k); bits without a name as a number. */
 static void put_flags(asl_buf *b, int flags, const char *const *names, size_t n)

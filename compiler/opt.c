@@ -17,6 +17,9 @@
  * filter read a whole subtree, and a filter with a $-rooted path reads the
  * whole document.
  *
+ * A Map state takes its items out of its input, rather than copying each one,
+ * under the same condition: the input dies with the state (mark_takes_items).
+ *
  * Folding constants. An intrinsic call whose arguments are all literals
  * (States.MathAdd(1, 2), States.ArrayRange(1, 9, 2)) gives the same value
  * every time, except States.UUID and an unseeded States.MathRandom: it is
@@ -243,6 +246,47 @@ static void mark_moves(aslrt_state *st)
     free(r.v);
 }
 
+/* Does template t read a $ path (a path, or an intrinsic's argument)? */
+static int reads_input(const aslrt_tmpl *t, int depth)
+{
+    if (!t || depth > MAX_DEPTH)
+        return t != NULL;
+    if (t->kind == ASLRT_T_PATH)
+        return t->path->root == ASLRT_ROOT_INPUT || steps_read_root(t->path->steps, t->path->nsteps, 0);
+    if (t->kind == ASLRT_T_JSONATA)
+        return 1;
+    if (t->kind == ASLRT_T_OBJECT || t->kind == ASLRT_T_ARRAY || t->kind == ASLRT_T_CALL)
+        for (int i = 0; i < t->n; i++)
+            if (reads_input(&t->items[i], depth + 1))
+                return 1;
+    return 0;
+}
+
+/* May JSONPath Map state st take its items out of its input (ASLRT_TAKES_ITEMS)?
+   Only if the raw input dies with the state, as with a Pass that moves:
+   ResultPath "$", no Retry (an attempt starts again from the same input),
+   every catcher's ResultPath "$", and no ItemSelector path into the input
+   (ItemsPath may hold the items there, and a missed path's Cause quotes the
+   input). What runs before the items start (MaxConcurrencyPath, tolerance,
+   BatchInput) still sees all of it. JSONata Items, and an indefinite
+   ItemsPath, make a new array each attempt, which the Map takes anyway. */
+static void mark_takes_items(aslrt_state *st)
+{
+    if (st->type != ASLRT_MAP || st->item_reader || st->nretry > 0 ||
+        (st->flags & (ASLRT_JSONATA | ASLRT_RESULT_PATH_NULL | ASLRT_INPUT_PATH_NULL)))
+        return;
+    const aslrt_path *rp = st->result_path;
+    if ((rp && (rp->root != ASLRT_ROOT_INPUT || rp->nsteps != 0)) || reads_input(st->item_selector, 0))
+        return;
+    for (int i = 0; i < st->ncatch; i++) {
+        const aslrt_catcher *c = &st->catchers[i];
+        if (c->result_path_null || (c->result_path && (c->result_path->root != ASLRT_ROOT_INPUT ||
+                                                        c->result_path->nsteps != 0)))
+            return;
+    }
+    st->flags |= ASLRT_TAKES_ITEMS;
+}
+
 /* Does Pass state st only read its input before replacing it with its
    result (ASLRT_BORROWS_INPUT)? No move, nothing merged into the input, no
    OutputPath detaching from it, no ResultPath null passing it on. */
@@ -374,6 +418,7 @@ void asl_opt_def(asl_def *def)
             mark_state_templates(def, st);
             mark_moves(st);
             mark_borrows(st);
+            mark_takes_items(st);
         }
     }
     for (int m = 0; m < def->nmachines; m++) /* once every state has its flags */

@@ -234,6 +234,10 @@ enum {
 #define ASLRT_PLACEHOLDER    1024 /* Choice Choices / Map Items hold a template placeholder
                                      string (check warned): running the state fails with
                                      States.Runtime, `cause` saying so */
+#define ASLRT_TAKES_ITEMS    2048 /* Map: the raw input dies with the state and nothing reads
+                                     it after the items start (no Retry, no $ in ItemSelector,
+                                     a Catch only to ResultPath "$"), so each item is taken out
+                                     of the input when its iteration starts, not copied */
 
 typedef struct aslrt_retrier {
     int nerrors;

@@ -122,6 +122,8 @@ int aslrt_history_enabled(const aslrt_exec *ex);
    Numbers print exactly: integers in full, others with the fewest digits
    that read back as the same double. */
 char *aslrt_json_text(const cJSON *v);
+/* The same text written to f (no newline). */
+void aslrt_json_write(const cJSON *v, FILE *f);
 /* One number as aslrt_json_text writes it; buf holds at least 32 bytes. */
 void aslrt_number_format(double d, char *buf);
 

@@ -18,6 +18,7 @@
 typedef struct out {
     char *s;
     size_t len, cap;
+    FILE *f; /* set: s is a fixed buffer, written to f whenever it is full */
 } out;
 
 static void grow(out *o, size_t n)
@@ -36,6 +37,14 @@ static void grow(out *o, size_t n)
 
 static void put(out *o, const char *s, size_t n)
 {
+    if (o->f && o->len + n + 1 > o->cap) {
+        fwrite(o->s, 1, o->len, o->f);
+        o->len = 0;
+        if (n + 1 > o->cap) {
+            fwrite(s, 1, n, o->f);
+            return;
+        }
+    }
     grow(o, n);
     memcpy(o->s + o->len, s, n);
     o->len += n;
@@ -139,7 +148,7 @@ static void put_value(out *o, const cJSON *v)
 
 char *aslrt_json_text(const cJSON *v)
 {
-    out o = {NULL, 0, 0};
+    out o = {NULL, 0, 0, NULL};
     grow(&o, 64);
     if (v)
         put_value(&o, v);
@@ -147,4 +156,17 @@ char *aslrt_json_text(const cJSON *v)
         put(&o, "null", 4);
     o.s[o.len] = '\0';
     return o.s;
+}
+
+/* Writes v's text to f a buffer at a time: a large output then exists once,
+   as a tree, rather than also as a string as long as itself. */
+void aslrt_json_write(const cJSON *v, FILE *f)
+{
+    char buf[8192];
+    out o = {buf, 0, sizeof buf, f};
+    if (v)
+        put_value(&o, v);
+    else
+        put(&o, "null", 4);
+    fwrite(buf, 1, o.len, f);
 }

@@ -10,7 +10,11 @@
  * Map's effective input with $$.Map.Item.Index/Value set.  Items are taken
  * from the source only when an iteration starts, so a Map of 100,000 items
  * holds as many iteration inputs as are running, not 100,000, and the
- * effective input is shared (read only) rather than copied per item.
+ * effective input is shared (read only) rather than copied per item. When
+ * nothing reads the items after their iterations start (an array made for
+ * this attempt, or ASLRT_TAKES_ITEMS: the input dies with the state), each
+ * item is taken out of the array instead, so it is neither copied nor kept
+ * beside the results.
  *
  * Failure: an inline Map fails with its first failing iteration's own error
  * and cancels the others.  A distributed Map (or an inline one given a
@@ -72,6 +76,7 @@ typedef struct map_run {
 
     pthread_mutex_t lock;         /* guards everything below */
     const cJSON *cursor;          /* ItemsPath: the next element, or NULL */
+    cJSON *take_from;             /* the items' array, when they are taken out of it */
     aslrt_item_source *src;       /* or the ItemReader */
     cJSON *held;                  /* batching: a selected item the last batch had no room for */
     long next_item;               /* items taken so far */
@@ -91,7 +96,7 @@ typedef struct job {
     long index;                   /* the iteration's (or batch's) index */
     long nitems;
     const cJSON *item;            /* the item (borrowed), or */
-    cJSON *owned;                 /* the item read from an ItemReader, or */
+    cJSON *owned;                 /* the item read from an ItemReader or taken, or */
     cJSON *input;                 /* the iteration's input already made (a batch) */
 } job;
 
@@ -359,6 +364,10 @@ static int next_item(map_run *mr, const cJSON **item, cJSON **owned)
             return 0;
         *item = mr->cursor;
         mr->cursor = mr->cursor->next;
+        if (mr->take_from) {
+            *owned = cJSON_DetachItemViaPointer(mr->take_from, (cJSON *)*item);
+            *item = NULL;
+        }
     }
     mr->next_item++;
     return 1;
@@ -638,8 +647,9 @@ static cJSON *gather(aslrt_exec *ex, map_run *mr)
 
 /* One attempt: the result array (or ResultWriter details), or NULL with
    ex's error set; *own is 1 when the Map's own fields failed (no
-   MapStateFailed event follows, as in AWS's histories). */
-static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff, int *own)
+   MapStateFailed event follows, as in AWS's histories). `take`: the items
+   may be taken out of eff (ASLRT_TAKES_ITEMS). */
+static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff, int take, int *own)
 {
     *own = 1;
     long mc = max_concurrency(ex, st, eff);
@@ -702,6 +712,8 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
     mr.g.limit = (int)mc;
     if (items) {
         mr.cursor = items->child;
+        if (owned_items || take)
+            mr.take_from = (cJSON *)items; /* ours to change: see `take` */
         mr.total = cJSON_GetArraySize(items);
         reserve(&mr, mr.total);
         if (mr.batch_items <= 0 && mr.batch_bytes <= 0)
@@ -762,10 +774,11 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     int *counts = counts_small;
     if (st->nretry > 8)
         counts = memset(aslrt_xmalloc((size_t)st->nretry * sizeof *counts), 0, (size_t)st->nretry * sizeof *counts);
+    int take = (st->flags & ASLRT_TAKES_ITEMS) && *v != ex->borrowed;
     cJSON *result;
     for (;;) {
         int own;
-        result = map_attempt(ex, st, eff, &own);
+        result = map_attempt(ex, st, eff, take, &own);
         if (result) {
             aslrt_event(ex, "MapStateSucceeded", NULL);
             break;

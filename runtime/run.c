@@ -254,9 +254,8 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
                 sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
         status = EXIT_ABORTED;
     } else if (rc == 0) {
-        char *s = aslrt_json_text(v);
-        puts(s);
-        free(s);
+        aslrt_json_write(v, stdout);
+        putchar('\n');
         status = EXIT_SUCCEEDED;
     } else {
         print_failure(&ex);
