@@ -770,10 +770,8 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
     if (!eff)
         return -1;
-    int counts_small[8] = {0};
-    int *counts = counts_small;
-    if (st->nretry > 8)
-        counts = memset(aslrt_xmalloc((size_t)st->nretry * sizeof *counts), 0, (size_t)st->nretry * sizeof *counts);
+    aslrt_retries retries;
+    aslrt_retries_init(&retries, st);
     int take = (st->flags & ASLRT_TAKES_ITEMS) && *v != ex->borrowed;
     cJSON *result;
     for (;;) {
@@ -783,15 +781,14 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
             aslrt_event(ex, "MapStateSucceeded", NULL);
             break;
         }
-        if (aslrt_error_uncatchable(ex->error) || !aslrt_retry(ex, st, counts)) {
+        if (!aslrt_retry(ex, st, &retries)) {
             if (!own)
                 aslrt_event(ex, "MapStateFailed", NULL);
             break;
         }
         aslrt_error_clear(ex);
     }
-    if (counts != counts_small)
-        free(counts);
+    aslrt_retries_free(&retries);
     cJSON_Delete(owned);
     if (!result)
         return -1;

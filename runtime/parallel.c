@@ -116,10 +116,8 @@ int aslrt_parallel_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         if (!(eff = owned = p))
             return -1;
     }
-    int counts_small[8] = {0};
-    int *counts = counts_small;
-    if (st->nretry > 8)
-        counts = memset(aslrt_xmalloc((size_t)st->nretry * sizeof *counts), 0, (size_t)st->nretry * sizeof *counts);
+    aslrt_retries retries;
+    aslrt_retries_init(&retries, st);
     cJSON *result;
     for (;;) {
         aslrt_event(ex, "ParallelStateStarted", NULL);
@@ -128,14 +126,13 @@ int aslrt_parallel_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
             aslrt_event(ex, "ParallelStateSucceeded", NULL);
             break;
         }
-        if (aslrt_error_uncatchable(ex->error) || !aslrt_retry(ex, st, counts)) {
+        if (!aslrt_retry(ex, st, &retries)) {
             aslrt_event(ex, "ParallelStateFailed", NULL);
             break;
         }
         aslrt_error_clear(ex);
     }
-    if (counts != counts_small)
-        free(counts);
+    aslrt_retries_free(&retries);
     cJSON_Delete(owned);
     if (!result)
         return -1;

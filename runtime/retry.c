@@ -2,6 +2,8 @@
    MaxAttempts, later retriers are not consulted. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 
 #include <cjson/cJSON.h>
@@ -18,10 +20,24 @@ static double random_unit(void)
     return (double)(x >> 11) / 9007199254740992.0;
 }
 
-int aslrt_retry(aslrt_exec *ex, const aslrt_state *st, int *counts)
+void aslrt_retries_init(aslrt_retries *r, const aslrt_state *st)
 {
-    if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
-        return 0; /* the execution is being aborted or timed out */
+    size_t n = st->nretry > 8 ? (size_t)st->nretry : 8;
+    r->counts = n > 8 ? aslrt_xmalloc(n * sizeof *r->counts) : r->small;
+    memset(r->counts, 0, n * sizeof *r->counts);
+}
+
+void aslrt_retries_free(aslrt_retries *r)
+{
+    if (r->counts != r->small)
+        free(r->counts);
+}
+
+int aslrt_retry(aslrt_exec *ex, const aslrt_state *st, aslrt_retries *rs)
+{
+    if (aslrt_error_uncatchable(ex->error) || aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
+        return 0; /* States.Runtime, or the execution is being aborted or timed out */
+    int *counts = rs->counts;
     for (int i = 0; i < st->nretry; i++) {
         const aslrt_retrier *r = &st->retry[i];
         if (!aslrt_error_matches(r->errors, r->nerrors, ex->error))

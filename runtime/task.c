@@ -425,22 +425,17 @@ int aslrt_task_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         cJSON_Delete(eff);
         return -1;
     }
-    int counts_small[8] = {0}; /* one per retrier */
-    int *counts = counts_small;
-    if (st->nretry > 8) {
-        counts = aslrt_xmalloc(sizeof *counts * (size_t)st->nretry);
-        memset(counts, 0, sizeof *counts * (size_t)st->nretry);
-    }
+    aslrt_retries retries;
+    aslrt_retries_init(&retries, st);
     cJSON *result = NULL;
     int rc;
     for (;;) {
         rc = attempt(ex, st, eff, timeout, heartbeat, &result);
-        if (rc == 0 || aslrt_error_uncatchable(ex->error) || !aslrt_retry(ex, st, counts))
+        if (rc == 0 || !aslrt_retry(ex, st, &retries))
             break;
         aslrt_error_clear(ex);
     }
-    if (counts != counts_small)
-        free(counts);
+    aslrt_retries_free(&retries);
     cJSON_Delete(eff);
     if (rc != 0)
         return -1;
