@@ -105,4 +105,4 @@ clean:
 	rm -rf build
 
 .PHONY: all unit test check-all bench fuzz install clean
--include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d
+-include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d)

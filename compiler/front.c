@@ -146,6 +146,24 @@ static void build_dynamic(builder *b, const char *text, int path_flags, aslrt_tm
     *t = *call;
 }
 
+/* The node of template t for v: one LITERAL pointing into doc when nothing
+   in v is computed (NULL: t is done), else an OBJECT / ARRAY node whose
+   items, returned for the caller to build, are one per member of v. */
+static aslrt_tmpl *tmpl_node(builder *b, const cJSON *v, int computed, aslrt_tmpl *t)
+{
+    if (!computed) {
+        t->kind = ASLRT_T_LITERAL;
+        t->value = v;
+        return NULL;
+    }
+    int n = cJSON_GetArraySize(v);
+    aslrt_tmpl *items = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *items);
+    t->kind = cJSON_IsObject(v) ? ASLRT_T_OBJECT : ASLRT_T_ARRAY;
+    t->n = n;
+    t->items = items;
+    return items;
+}
+
 /* A payload template (Parameters, ResultSelector, ItemSelector) as an
    aslrt_tmpl tree.  A subtree without `.$` keys becomes one LITERAL node
    pointing into doc; objects and arrays that compute something become
@@ -153,16 +171,10 @@ static void build_dynamic(builder *b, const char *text, int path_flags, aslrt_tm
    stripped) and the key as written. */
 static void build_tmpl(builder *b, const cJSON *v, aslrt_tmpl *t, const char *ptr)
 {
-    if (!is_dynamic(v)) {
-        t->kind = ASLRT_T_LITERAL;
-        t->value = v;
+    aslrt_tmpl *items = tmpl_node(b, v, is_dynamic(v), t);
+    if (!items)
         return;
-    }
-    int n = cJSON_GetArraySize(v), i = 0;
-    aslrt_tmpl *items = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *items);
-    t->kind = cJSON_IsObject(v) ? ASLRT_T_OBJECT : ASLRT_T_ARRAY;
-    t->n = n;
-    t->items = items;
+    int i = 0;
     for (const cJSON *m = v->child; m; m = m->next, i++) {
         aslrt_tmpl *it = &items[i];
         const char *mptr = t->kind == ASLRT_T_OBJECT ? asl_ptr_join(b->a, ptr, m->string ? m->string : "")
@@ -294,17 +306,11 @@ static void build_jtmpl(builder *b, const cJSON *v, aslrt_tmpl *t, const char *f
         build_jx_leaf(b, v, t, field, ptr);
         return;
     }
-    if (!has_jx(v)) {
-        t->kind = ASLRT_T_LITERAL;
-        t->value = v;
+    aslrt_tmpl *items = tmpl_node(b, v, has_jx(v), t);
+    if (!items)
         return;
-    }
-    int n = cJSON_GetArraySize(v), i = 0;
-    aslrt_tmpl *items = asl_arena_alloc(b->a, (size_t)(n ? n : 1) * sizeof *items);
-    t->kind = cJSON_IsObject(v) ? ASLRT_T_OBJECT : ASLRT_T_ARRAY;
-    t->n = n;
-    t->items = items;
     t->field = field;
+    int i = 0;
     for (const cJSON *m = v->child; m; m = m->next, i++) {
         int obj = t->kind == ASLRT_T_OBJECT;
         const char *key = obj ? (m->string ? m->string : "") : NULL;

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "graph.h"
+#include "utf8.h"
 
 /* Deeper nesting of branches/processors is drawn as one placeholder node, so
    that hostile definitions cannot make the recursion (or Graphviz) deep. */
@@ -78,25 +79,6 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-/* The inverse of utf8_next, for code points it produced. */
-static void put_utf8(asl_buf *b, uint32_t cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp, n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    }
-    asl_buf_add(b, u, n);
-}
-
 /* Appends s cut to at most max bytes on a character boundary, "..." marking
    the cut. */
 static void add_cut(asl_buf *b, const char *s, size_t max)
@@ -136,8 +118,10 @@ static void dot_text(asl_buf *b, const char *s)
             asl_buf_puts(b, "\\n");
         else if (cp < 0x20 || cp == 0x7F)
             asl_buf_puts(b, " ");
-        else
-            put_utf8(b, cp);
+        else {
+            char u[4];
+            asl_buf_add(b, u, aslrt_utf8_put(u, cp));
+        }
     }
 }
 

@@ -33,6 +33,7 @@
 #include "diag.h"
 #include "intrinsic.h"
 #include "path.h"
+#include "utf8.h"
 
 #define MAX_NESTING 10   /* calls per field, the outermost included */
 #define MAX_CHARS   10000 /* Base64Encode/Decode and Hash input, in UTF-16 units */
@@ -336,20 +337,6 @@ static int count_placeholders(const char *s)
     return n;
 }
 
-/* String length as Java counts it (UTF-16 code units), which is what AWS's
-   10,000-character limits count. */
-static size_t utf16_length(const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p & 0xc0) != 0x80)
-            n++;
-        if (*p >= 0xf0)
-            n++;
-    }
-    return n;
-}
-
 /* An argument that must be an integer, rounded as AWS rounds: 1 with the
    value in *out when it is a literal in [lo, hi], 0 when it is not a literal,
    -1 (error recorded) when it is a literal out of range. */
@@ -415,7 +402,7 @@ static int check_call(parser *ps, int fn, const aslrt_tmpl *items, int n)
     case ASLRT_FN_BASE64_ENCODE:
     case ASLRT_FN_BASE64_DECODE:
     case ASLRT_FN_HASH:
-        if (a0->kind == ASLRT_T_LITERAL && utf16_length(a0->value->valuestring) > MAX_CHARS) {
+        if (a0->kind == ASLRT_T_LITERAL && aslrt_utf8_utf16_len(a0->value->valuestring) > MAX_CHARS) {
             fail(ps, asl_arena_printf(ps->a, "the input of %s is limited to %d characters", f->name, MAX_CHARS));
             return -1;
         }

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "jsonata_parse.h"
+#include "utf8.h"
 
 /* ------------------------------------------------------------------ types */
 
@@ -150,33 +151,6 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v';
 }
 
-/* Appends code point cp to buf as UTF-8 (lone surrogates become U+FFFD). */
-static size_t put_utf8(char *buf, unsigned cp)
-{
-    if (cp >= 0xD800 && cp <= 0xDFFF)
-        cp = 0xFFFD;
-    if (cp < 0x80) {
-        buf[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        buf[0] = (char)(0xC0 | (cp >> 6));
-        buf[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        buf[0] = (char)(0xE0 | (cp >> 12));
-        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    buf[0] = (char)(0xF0 | (cp >> 18));
-    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* Four hex digits, as after a \u escape. */
 static int hex4(const char *s, unsigned *out)
 {
@@ -222,8 +196,11 @@ static void lex_string(parser *p, token *t)
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                     p->at += 6;
                 }
-                /* a NUL cannot live in a C string: keep the text short of it */
-                o += put_utf8(o, cp ? cp : 0xFFFD);
+                /* a lone surrogate has no UTF-8 form, and a NUL cannot live in a
+                   C string (the text would end short of it): both become U+FFFD */
+                if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+                    cp = 0xFFFD;
+                o += aslrt_utf8_put(o, cp);
                 break;
             }
             default:

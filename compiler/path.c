@@ -526,6 +526,21 @@ static int enter(parser *ps)
     return 0;
 }
 
+/* group := '(' or ')', from just after the '(' and one level deeper: a
+   parenthesised filter, and the filter expression of [?( ... )]. */
+static const aslrt_filter *parse_group(parser *ps)
+{
+    const aslrt_filter *r = NULL;
+    if (enter(ps) == 0) {
+        r = parse_or(ps);
+        skip_ws(ps);
+        if (r && expect(ps, ')') != 0)
+            r = NULL;
+    }
+    ps->depth--;
+    return r;
+}
+
 /* unary := '!' unary | '(' or ')' | comparison */
 static const aslrt_filter *parse_unary(parser *ps)
 {
@@ -546,58 +561,44 @@ static const aslrt_filter *parse_unary(parser *ps)
     }
     if (cur(ps) == '(') {
         ps->pos++;
-        if (enter(ps) == 0) {
-            r = parse_or(ps);
-            skip_ws(ps);
-            if (r && expect(ps, ')') != 0)
-                r = NULL;
-        }
-        ps->depth--;
-        return r;
+        return parse_group(ps);
     }
     return parse_comparison(ps);
+}
+
+/* chain := operand (op operand)*, left-associative, for the two-character
+   operators && and || below. */
+static const aslrt_filter *parse_chain(parser *ps, const char *op, int kind,
+                                       const aslrt_filter *(*operand)(parser *))
+{
+    const aslrt_filter *l = operand(ps);
+    for (;;) {
+        if (!l)
+            return NULL;
+        skip_ws(ps);
+        if (strncmp(ps->s + ps->pos, op, 2) != 0)
+            return l;
+        ps->pos += 2;
+        const aslrt_filter *r = operand(ps);
+        if (!r)
+            return NULL;
+        aslrt_filter *f = new_filter(ps, kind);
+        f->a = l;
+        f->b = r;
+        l = f;
+    }
 }
 
 /* and := unary ('&&' unary)* */
 static const aslrt_filter *parse_and(parser *ps)
 {
-    const aslrt_filter *l = parse_unary(ps);
-    for (;;) {
-        if (!l)
-            return NULL;
-        skip_ws(ps);
-        if (strncmp(ps->s + ps->pos, "&&", 2) != 0)
-            return l;
-        ps->pos += 2;
-        const aslrt_filter *r = parse_unary(ps);
-        if (!r)
-            return NULL;
-        aslrt_filter *f = new_filter(ps, ASLRT_FILTER_AND);
-        f->a = l;
-        f->b = r;
-        l = f;
-    }
+    return parse_chain(ps, "&&", ASLRT_FILTER_AND, parse_unary);
 }
 
 /* or := and ('||' and)* */
 static const aslrt_filter *parse_or(parser *ps)
 {
-    const aslrt_filter *l = parse_and(ps);
-    for (;;) {
-        if (!l)
-            return NULL;
-        skip_ws(ps);
-        if (strncmp(ps->s + ps->pos, "||", 2) != 0)
-            return l;
-        ps->pos += 2;
-        const aslrt_filter *r = parse_and(ps);
-        if (!r)
-            return NULL;
-        aslrt_filter *f = new_filter(ps, ASLRT_FILTER_OR);
-        f->a = l;
-        f->b = r;
-        l = f;
-    }
+    return parse_chain(ps, "||", ASLRT_FILTER_OR, parse_and);
 }
 
 /* ------------------------------------------------------------- steps */
@@ -616,14 +617,7 @@ static int parse_bracket(parser *ps, stepvec *sv)
         skip_ws(ps);
         if (expect(ps, '(') != 0)
             return -1;
-        const aslrt_filter *f = NULL;
-        if (enter(ps) == 0) {
-            f = parse_or(ps);
-            skip_ws(ps);
-            if (f && expect(ps, ')') != 0)
-                f = NULL;
-        }
-        ps->depth--;
+        const aslrt_filter *f = parse_group(ps);
         if (!f)
             return -1;
         aslrt_step *st = push_step(sv);

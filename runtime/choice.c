@@ -194,7 +194,9 @@ int aslrt_test_numeric(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
     return result;
 }
 
-int aslrt_test_string(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+/* String, Boolean and Timestamp tests differ only in the family compare()
+   dispatches on; Numeric keeps its own copy with the comparison inline. */
+static int test_compared(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
 {
     const cJSON *v, *w;
     cJSON *owned[2];
@@ -203,28 +205,21 @@ int aslrt_test_string(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
     int result = w && compare(r->op, v, w);
     free_values(owned);
     return result;
+}
+
+int aslrt_test_string(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+{
+    return test_compared(ex, r, input);
 }
 
 int aslrt_test_boolean(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
 {
-    const cJSON *v, *w;
-    cJSON *owned[2];
-    if (test_values(ex, r, input, &v, &w, owned) != 0)
-        return -1;
-    int result = w && compare(r->op, v, w);
-    free_values(owned);
-    return result;
+    return test_compared(ex, r, input);
 }
 
 int aslrt_test_timestamp(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
 {
-    const cJSON *v, *w;
-    cJSON *owned[2];
-    if (test_values(ex, r, input, &v, &w, owned) != 0)
-        return -1;
-    int result = w && compare(r->op, v, w);
-    free_values(owned);
-    return result;
+    return test_compared(ex, r, input);
 }
 
 /* Is*: "IsPresent: false" holds exactly when the Variable selects nothing;

@@ -54,7 +54,8 @@ int aslrt_error_set(aslrt_exec *ex, const char *name, const char *cause)
     return -1;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+/* Two passes: the length first, on a copy of ap, then the text. */
+char *aslrt_vstrf(const char *fmt, va_list ap)
 {
     va_list aq;
     va_copy(aq, ap);
@@ -69,7 +70,7 @@ char *aslrt_strf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
+    char *s = aslrt_vstrf(fmt, ap);
     va_end(ap);
     return s;
 }
@@ -78,7 +79,7 @@ int aslrt_error_setf(aslrt_exec *ex, const char *name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *cause = vformat(fmt, ap);
+    char *cause = aslrt_vstrf(fmt, ap);
     va_end(ap);
     aslrt_error_set(ex, name, cause);
     free(cause);
@@ -89,7 +90,7 @@ int aslrt_runtime_error(aslrt_exec *ex, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *detail = vformat(fmt, ap);
+    char *detail = aslrt_vstrf(fmt, ap);
     va_end(ap);
     const char *state = ex->state ? ex->state->name : "";
     aslrt_error_setf(ex, "States.Runtime",

@@ -2,6 +2,7 @@
 #ifndef ASLRT_EXEC_H
 #define ASLRT_EXEC_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "aslrt.h"
@@ -130,8 +131,10 @@ void aslrt_number_format(double d, char *buf);
 /* Out of memory: print one line and abort. */
 void *aslrt_xmalloc(size_t n);
 char *aslrt_xstrdup(const char *s);
-/* A printf-style string, malloc'd (never NULL). */
+/* A printf-style string, malloc'd (never NULL); aslrt_vstrf takes the
+   arguments as a va_list, which it leaves to the caller to va_end. */
 char *aslrt_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *aslrt_vstrf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Checks a cJSON allocation result: aborts on NULL. */
 cJSON *aslrt_xjson(cJSON *v);
 

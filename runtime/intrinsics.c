@@ -28,6 +28,7 @@
 #include "digest.h"
 #include "intrinsics.h"
 #include "jsonpath.h"
+#include "utf8.h"
 
 #define INTRINSIC_FAILURE "States.IntrinsicFailure"
 #define MAX_CALL_DEPTH  16    /* the compiler allows 10; guards hand-made data */
@@ -114,13 +115,9 @@ static const char *call_text(const aslrt_tmpl *t)
 __attribute__((format(printf, 3, 4)))
 static cJSON *failf(ctx *c, const aslrt_tmpl *t, const char *fmt, ...)
 {
-    va_list ap, aq;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    char *detail = aslrt_xmalloc((size_t)n + 1);
-    vsnprintf(detail, (size_t)n + 1, fmt, ap);
+    char *detail = aslrt_vstrf(fmt, ap);
     va_end(ap);
     aslrt_error_setf(c->ex, INTRINSIC_FAILURE, "%s: %s", call_text(t), detail);
     free(detail);
@@ -223,25 +220,11 @@ static int want_int(ctx *c, const aslrt_tmpl *t, const arg *a, int i, double lo,
     return 0;
 }
 
-/* String length as Java counts it (UTF-16 code units): what AWS's
-   10,000-character limits count. */
-static size_t utf16_length(const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p & 0xc0) != 0x80)
-            n++;
-        if (*p >= 0xf0)
-            n++;
-    }
-    return n;
-}
-
 static int want_short_string(ctx *c, const aslrt_tmpl *t, const arg *a, int i)
 {
     if (want_type(c, t, a, i, cJSON_String, "a string") != 0)
         return -1;
-    size_t n = utf16_length(a[i].v->valuestring);
+    size_t n = aslrt_utf8_utf16_len(a[i].v->valuestring);
     if (n > MAX_CHARS) {
         failf(c, t, "argument %d has %zu characters; at most %d are allowed", i + 1, n, MAX_CHARS);
         return -1;

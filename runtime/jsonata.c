@@ -1089,7 +1089,7 @@ static jarr *js_length_items(jctx *c, jval v)
     jarr *a = jx_arr_new(c, 0, JA_SEQ);
     if (v.t == JT_STR)
         for (size_t i = 0; i < v.len;) {
-            size_t e = jx_utf8_next(v.u.s, v.len, i);
+            size_t e = aslrt_utf8_next(v.u.s, v.len, i);
             jx_arr_push(c, a, jx_strc(c, v.u.s + i, e - i));
             i = e;
         }

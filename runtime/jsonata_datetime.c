@@ -584,7 +584,7 @@ static jval parse_datetime(jctx *c, jval ts, jval picture)
             jx_buf_add(c, &re, &rl, &rcap, "[-+][0-9]+", 10);
             if (p->fmt.regular) {
                 char sep[5];
-                size_t sl = jx_utf8_put(sep, p->fmt.group_ch);
+                size_t sl = aslrt_utf8_put(sep, p->fmt.group_ch);
                 sep[sl] = '\0';
                 regex_literal(c, &re, &rl, &rcap, jx_str(sep, sl));
                 jx_buf_add(c, &re, &rl, &rcap, "[0-9]+", 6);

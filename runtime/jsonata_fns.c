@@ -24,74 +24,13 @@
 
 /* ------------------------------------------------------------- Unicode */
 
-unsigned jx_utf8_decode(const char *s, size_t n, size_t *i)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    unsigned c = p[*i];
-    size_t k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    if (*i + k >= n + (k ? 0 : 1) && k) {
-        (*i)++;
-        return 0xFFFD;
-    }
-    unsigned cp = k == 3 ? c & 0x07 : k == 2 ? c & 0x0F : k == 1 ? c & 0x1F : c;
-    for (size_t j = 1; j <= k; j++) {
-        if ((p[*i + j] & 0xC0) != 0x80) {
-            (*i)++;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (p[*i + j] & 0x3F);
-    }
-    *i += k + 1;
-    return cp;
-}
-
-size_t jx_utf8_put(char *buf, unsigned cp)
-{
-    if (cp < 0x80) {
-        buf[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        buf[0] = (char)(0xC0 | (cp >> 6));
-        buf[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        buf[0] = (char)(0xE0 | (cp >> 12));
-        buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        buf[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    buf[0] = (char)(0xF0 | (cp >> 18));
-    buf[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-size_t jx_utf8_next(const char *s, size_t n, size_t i)
-{
-    i++;
-    while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i++;
-    return i;
-}
-
-size_t jx_utf8_len(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
 /* Byte offsets of each code point of s, plus the end: offs[0..len]. */
 static size_t *code_points(jctx *c, jval s, size_t *count)
 {
-    size_t n = jx_utf8_len(s.u.s, s.len);
+    size_t n = aslrt_utf8_len(s.u.s, s.len);
     size_t *offs = jx_alloc(c, sizeof *offs * (n + 1));
     size_t k = 0;
-    for (size_t i = 0; i < s.len; i = jx_utf8_next(s.u.s, s.len, i))
+    for (size_t i = 0; i < s.len; i = aslrt_utf8_next(s.u.s, s.len, i))
         offs[k++] = i;
     offs[k] = s.len;
     *count = n;
@@ -375,7 +314,7 @@ static jval change_case(jctx *c, jval s, int upper)
     char *out = jx_alloc(c, (size_t)s.len * 3 + 4), *o = out;
     unsigned prev = 0;
     for (size_t i = 0; i < s.len;) {
-        unsigned cp = jx_utf8_decode(s.u.s, s.len, &i);
+        unsigned cp = aslrt_utf8_decode(s.u.s, s.len, &i);
         unsigned m = cp;
         const char *special = NULL;
         if (upper) {
@@ -387,7 +326,7 @@ static jval change_case(jctx *c, jval s, int upper)
         } else if (cp == 0x3A3) {
             /* final sigma: after a letter, not before one */
             size_t j = i;
-            unsigned next = j < s.len ? jx_utf8_decode(s.u.s, s.len, &j) : 0;
+            unsigned next = j < s.len ? aslrt_utf8_decode(s.u.s, s.len, &j) : 0;
             if (is_cased(prev) && !is_cased(next))
                 special = "\xCF\x82";
         }
@@ -402,7 +341,7 @@ static jval change_case(jctx *c, jval s, int upper)
             m = upper ? (cp >= 'a' && cp <= 'z' ? cp - 32 : cp) : (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
         else if (utf8_locale)
             m = (unsigned)(upper ? towupper_l((wint_t)cp, utf8_locale) : towlower_l((wint_t)cp, utf8_locale));
-        o += jx_utf8_put(o, m);
+        o += aslrt_utf8_put(o, m);
     }
     *o = '\0';
     return jx_str(out, (size_t)(o - out));
@@ -423,7 +362,7 @@ static jval fn_length(jctx *c, jval *a, int n)
     jval s = ARG(0);
     if (UNDEF(s))
         return s;
-    return jx_num(c, (double)jx_utf8_len(s.u.s, s.len));
+    return jx_num(c, (double)aslrt_utf8_len(s.u.s, s.len));
 }
 
 /* $trim: runs of space, tab, CR, LF become one space; no space at the ends. */
@@ -459,7 +398,7 @@ static jval fn_pad(jctx *c, jval *a, int n)
     if (ch.t != JT_STR || ch.len == 0)
         ch = jx_strz(" ");
     double width = UNDEF(w) ? 0 : trunc(w.u.n);
-    double padlen = fabs(width) - (double)jx_utf8_len(s.u.s, s.len);
+    double padlen = fabs(width) - (double)aslrt_utf8_len(s.u.s, s.len);
     if (padlen <= 0)
         return s;
     if (padlen > 1e8)
@@ -479,6 +418,28 @@ static jval fn_pad(jctx *c, jval *a, int n)
     return width > 0 ? concat3(c, s.u.s, s.len, pad, bytes, "", 0) : concat3(c, pad, bytes, s.u.s, s.len, "", 0);
 }
 
+/* The limit argument of $split, $match and $replace: no limit when it is
+   undefined; negative, the function's error `what` "must evaluate to a
+   positive number". */
+static double limit_arg(jctx *c, jval lim, const char *what)
+{
+    if (UNDEF(lim))
+        return INFINITY;
+    if (lim.u.n < 0)
+        jx_fail(c, "%s must evaluate to a positive number", what);
+    return lim.u.n;
+}
+
+/* The capture groups of match m, in order, as an array ("groups" in the
+   objects $match returns and $replace passes to a function). */
+static jval match_groups(jctx *c, const jmatch *m)
+{
+    jarr *g = jx_arr_new(c, m->ngroups, 0);
+    for (int i = 0; i < m->ngroups; i++)
+        g->v[g->n++] = m->groups[i];
+    return jx_arrv(g);
+}
+
 static jval fn_contains(jctx *c, jval *a, int n)
 {
     jval s = ARG(0), t = ARG(1);
@@ -495,19 +456,17 @@ static jval fn_contains(jctx *c, jval *a, int n)
 
 static jval fn_split(jctx *c, jval *a, int n)
 {
-    jval s = ARG(0), sep = ARG(1), lim = ARG(2);
+    jval s = ARG(0), sep = ARG(1);
     if (UNDEF(s))
         return s;
-    if (!UNDEF(lim) && lim.u.n < 0)
-        jx_fail(c, "D3020: Third argument of split function must evaluate to a positive number");
+    double limit = floor(limit_arg(c, ARG(2), "D3020: Third argument of split function"));
     jarr *r = jx_arr_new(c, 0, 0);
-    double limit = UNDEF(lim) ? INFINITY : floor(lim.u.n);
     if (limit == 0)
         return jx_arrv(r);
     if (sep.t == JT_STR) {
         if (sep.len == 0) {
             for (size_t i = 0; i < s.len && r->n < limit;) {
-                size_t e = jx_utf8_next(s.u.s, s.len, i);
+                size_t e = aslrt_utf8_next(s.u.s, s.len, i);
                 jx_arr_push(c, r, make_str(c, s.u.s + i, e - i));
                 i = e;
             }
@@ -571,13 +530,11 @@ static jval fn_join(jctx *c, jval *a, int n)
 
 static jval fn_match(jctx *c, jval *a, int n)
 {
-    jval s = ARG(0), re = ARG(1), lim = ARG(2);
+    jval s = ARG(0), re = ARG(1);
     if (UNDEF(s))
         return s;
-    if (!UNDEF(lim) && lim.u.n < 0)
-        jx_fail(c, "D3040: Third argument of match function must evaluate to a positive number");
+    double limit = limit_arg(c, ARG(2), "D3040: Third argument of match function");
     jarr *r = jx_arr_new(c, 0, JA_SEQ);
-    double limit = UNDEF(lim) ? INFINITY : lim.u.n;
     if (limit <= 0)
         return jx_arrv(r);
     jmatch m;
@@ -586,10 +543,7 @@ static jval fn_match(jctx *c, jval *a, int n)
         jobj *o = jx_obj_new(c, 3);
         jx_obj_set(c, o, "match", m.match);
         jx_obj_set(c, o, "index", jx_num(c, jx_u16_index(s.u.s, m.start)));
-        jarr *g = jx_arr_new(c, m.ngroups, 0);
-        for (int i = 0; i < m.ngroups; i++)
-            g->v[g->n++] = m.groups[i];
-        jx_obj_set(c, o, "groups", jx_arrv(g));
+        jx_obj_set(c, o, "groups", match_groups(c, &m));
         jx_arr_push(c, r, jx_objv(o));
         jx_match_next(c, re, s, &m);
     }
@@ -643,14 +597,12 @@ static jval expand(jctx *c, jval rep, const jmatch *m)
 
 static jval fn_replace(jctx *c, jval *a, int n)
 {
-    jval s = ARG(0), pat = ARG(1), rep = ARG(2), lim = ARG(3);
+    jval s = ARG(0), pat = ARG(1), rep = ARG(2);
     if (UNDEF(s))
         return s;
     if (pat.t == JT_STR && pat.len == 0)
         jx_fail(c, "D3010: Second argument of replace function cannot be an empty string");
-    if (!UNDEF(lim) && lim.u.n < 0)
-        jx_fail(c, "D3011: Fourth argument of replace function must evaluate to a positive number");
-    double limit = UNDEF(lim) ? INFINITY : lim.u.n;
+    double limit = limit_arg(c, ARG(3), "D3011: Fourth argument of replace function");
     if (limit <= 0)
         return s;
     char *buf = NULL;
@@ -687,10 +639,7 @@ static jval fn_replace(jctx *c, jval *a, int n)
             jx_obj_set(c, o, "match", m.match);
             jx_obj_set(c, o, "start", jx_num(c, jx_u16_index(s.u.s, m.start)));
             jx_obj_set(c, o, "end", jx_num(c, jx_u16_index(s.u.s, m.end)));
-            jarr *g = jx_arr_new(c, m.ngroups, 0);
-            for (int i = 0; i < m.ngroups; i++)
-                g->v[g->n++] = m.groups[i];
-            jx_obj_set(c, o, "groups", jx_arrv(g));
+            jx_obj_set(c, o, "groups", match_groups(c, &m));
             jval mo = jx_objv(o);
             with = jx_apply(c, rep, &mo, 1, jx_null(), "replace");
         }
@@ -719,7 +668,7 @@ static jval fn_base64encode(jctx *c, jval *a, int n)
     unsigned char *bytes = jx_alloc(c, s.len + 1);
     size_t nb = 0;
     for (size_t i = 0; i < s.len;) {
-        unsigned cp = jx_utf8_decode(s.u.s, s.len, &i);
+        unsigned cp = aslrt_utf8_decode(s.u.s, s.len, &i);
         if (cp >= 0x10000) { /* two UTF-16 units */
             unsigned v = cp - 0x10000;
             bytes[nb++] = (unsigned char)((0xD800 + (v >> 10)) & 0xFF);
@@ -762,7 +711,7 @@ static jval fn_base64decode(jctx *c, jval *a, int n)
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            o += jx_utf8_put(o, (acc >> bits) & 0xFF);
+            o += aslrt_utf8_put(o, (acc >> bits) & 0xFF);
         }
     }
     *o = '\0';
@@ -780,7 +729,7 @@ static jval url_encode(jctx *c, jval s, int component, const char *fname)
     char *out = jx_alloc(c, s.len * 3 + 1), *o = out;
     for (size_t i = 0; i < s.len;) {
         size_t st = i;
-        unsigned cp = jx_utf8_decode(s.u.s, s.len, &i);
+        unsigned cp = aslrt_utf8_decode(s.u.s, s.len, &i);
         if (cp == 0xFFFD && !(i - st == 3 && (unsigned char)s.u.s[st] == 0xEF))
             jx_fail(c, "D3140: Malformed URL passed to $%s(): %s", fname, jx_show(c, s));
         unsigned char ch = (unsigned char)s.u.s[st];

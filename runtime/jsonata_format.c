@@ -38,14 +38,14 @@ void jx_cps_from(jctx *c, jcps *out, const char *s, size_t n)
     out->cap = 16;
     out->v = jx_alloc(c, sizeof *out->v * (size_t)out->cap);
     for (size_t i = 0; i < n;)
-        jx_cps_push(c, out, jx_utf8_decode(s, n, &i));
+        jx_cps_push(c, out, aslrt_utf8_decode(s, n, &i));
 }
 
 jval jx_cps_str(jctx *c, const jcps *a)
 {
     char *buf = jx_alloc(c, (size_t)a->n * 4 + 1), *o = buf;
     for (int i = 0; i < a->n; i++)
-        o += jx_utf8_put(o, a->v[i]);
+        o += aslrt_utf8_put(o, a->v[i]);
     *o = '\0';
     return jx_str(buf, (size_t)(o - buf));
 }
@@ -54,7 +54,7 @@ jval jx_cps_str(jctx *c, const jcps *a)
 static void cps_adds(jctx *c, jcps *a, const char *s)
 {
     for (size_t i = 0, n = strlen(s); i < n;)
-        jx_cps_push(c, a, jx_utf8_decode(s, n, &i));
+        jx_cps_push(c, a, aslrt_utf8_decode(s, n, &i));
 }
 
 /* Inserts cp at pos (clamped into the array). */

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "jsonata.h"
+#include "utf8.h" /* the Unicode helpers every file of the engine uses */
 
 /* Value types. JT_UNDEF is JSONata's `undefined` (also "no value"). */
 enum { JT_UNDEF, JT_NULL, JT_BOOL, JT_NUM, JT_STR, JT_ARR, JT_OBJ, JT_FN, JT_TUPLE, JT_HOLE };
@@ -284,11 +285,5 @@ jval jx_fn_now(jctx *c, jval *a, int n);
 jval jx_fn_millis(jctx *c, jval *a, int n);
 jval jx_fn_from_millis(jctx *c, jval *a, int n);
 jval jx_fn_to_millis(jctx *c, jval *a, int n);
-
-/* Unicode helpers (jsonata_fns.c). */
-size_t jx_utf8_len(const char *s, size_t n);         /* code points */
-size_t jx_utf8_next(const char *s, size_t n, size_t i); /* byte index of the next code point */
-unsigned jx_utf8_decode(const char *s, size_t n, size_t *i);
-size_t jx_utf8_put(char *buf, unsigned cp);
 
 #endif

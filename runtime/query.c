@@ -33,24 +33,13 @@
 
 /* ------------------------------------------------------------- errors */
 
-static char *vformat(const char *fmt, va_list ap)
-{
-    va_list aq;
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    char *s = aslrt_xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
 /* §6.4 decorates the cause as it does States.Runtime's; §11 puts the same
    error, cause, field and state into an EvaluationFailed event. */
 int aslrt_query_error(aslrt_exec *ex, const char *location, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *detail = vformat(fmt, ap);
+    char *detail = aslrt_vstrf(fmt, ap);
     va_end(ap);
     const char *state = ex->state ? ex->state->name : "";
     aslrt_error_setf(ex, ASLRT_QUERY_ERROR,

@@ -25,6 +25,17 @@ static const cJSON *input_view(aslrt_exec *ex, const aslrt_state *st, const cJSO
     return aslrt_input_view(ex, st, raw, owned);
 }
 
+/* How Succeed, Choice and Wait begin: the state is entered (history,
+   abort and timeout checks), then its effective input is taken as a view,
+   as input_view says. NULL with the error set when either fails. */
+static const cJSON *enter_state(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw, cJSON **owned)
+{
+    *owned = NULL;
+    if (aslrt_state_enter(ex, st, raw) != 0)
+        return NULL;
+    return input_view(ex, st, raw, owned);
+}
+
 /* Does the end of JSONPath state st (Assign, ResultSelector, ResultPath,
    OutputPath) come down to "the result is the output"? The common case,
    spared the calls of aslrt_state_finish. */
@@ -105,10 +116,8 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 /* Succeed: its output is its input filtered by InputPath and OutputPath. */
 int aslrt_succeed_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    if (aslrt_state_enter(ex, st, *v) != 0)
-        return -1;
     cJSON *owned;
-    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
+    const cJSON *eff = enter_state(ex, st, *v, &owned);
     if (!eff)
         return -1;
     if (aslrt_state_pass_on(ex, st, v, eff, owned, NULL, st->output) != 0)
@@ -181,10 +190,8 @@ int aslrt_choice_leave(aslrt_exec *ex, const aslrt_state *st, cJSON **v, int mat
    effective input through OutputPath. */
 int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    if (aslrt_state_enter(ex, st, *v) != 0)
-        return -1;
     cJSON *owned;
-    const cJSON *eff = input_view(ex, st, *v, &owned);
+    const cJSON *eff = enter_state(ex, st, *v, &owned);
     if (!eff)
         return -1;
     if (st->flags & ASLRT_PLACEHOLDER) { /* Choices is a template placeholder (check warned) */
@@ -295,10 +302,8 @@ static double seconds_until_expr(aslrt_exec *ex, const aslrt_state *st, const cJ
 /* Wait: pauses, then passes its effective input through OutputPath. */
 int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
-    if (aslrt_state_enter(ex, st, *v) != 0)
-        return -1;
     cJSON *owned;
-    const cJSON *eff = aslrt_input_view(ex, st, *v, &owned);
+    const cJSON *eff = enter_state(ex, st, *v, &owned);
     if (!eff)
         return -1;
     double seconds = 0;

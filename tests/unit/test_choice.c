@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "choice.h"
+#include "helpers.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -67,14 +68,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static cJSON *parse(const char *text)
-{
-    cJSON *v = cJSON_Parse(text);
-    if (!v)
-        fail_msg("bad JSON in test: %s", text);
-    return v;
-}
-
 /* Evaluates `Variable: $.v, <op>: operand` on {"v": value}; value NULL
    leaves v out. */
 static int eval_literal(fixture *f, int op, const char *operand, const char *value)
@@ -83,8 +76,8 @@ static int eval_literal(fixture *f, int op, const char *operand, const char *val
     cJSON_Delete(f->operand);
     f->input = cJSON_CreateObject();
     if (value)
-        cJSON_AddItemToObject(f->input, "v", parse(value));
-    f->operand = parse(operand);
+        cJSON_AddItemToObject(f->input, "v", J(value));
+    f->operand = J(operand);
     aslrt_rule r = { .op = op, .variable = &k_v, .operand = f->operand };
     return aslrt_rule_eval(&f->ex, &r, f->input);
 }
@@ -95,9 +88,9 @@ static int eval_path(fixture *f, int op, const char *operand, const char *value)
     cJSON_Delete(f->input);
     f->input = cJSON_CreateObject();
     if (value)
-        cJSON_AddItemToObject(f->input, "v", parse(value));
+        cJSON_AddItemToObject(f->input, "v", J(value));
     if (operand)
-        cJSON_AddItemToObject(f->input, "w", parse(operand));
+        cJSON_AddItemToObject(f->input, "w", J(operand));
     aslrt_rule r = { .op = op, .variable = &k_v, .operand_path = &k_w };
     return aslrt_rule_eval(&f->ex, &r, f->input);
 }
@@ -353,7 +346,7 @@ static void rule_eval_should_test_a_null_value_as_present(void **state)
 static void rule_eval_should_compare_an_indefinite_variable_as_an_array(void **state)
 {
     fixture *f = *state;
-    f->input = parse("{\"arr\": [1, 2]}");
+    f->input = J("{\"arr\": [1, 2]}");
     cJSON *one = cJSON_CreateNumber(1), *yes = cJSON_CreateTrue(), *no = cJSON_CreateFalse();
     aslrt_rule eq = { .op = ASLRT_OP_NUMERIC_EQ, .variable = &k_arr_all, .operand = one };
     aslrt_rule is_num = { .op = ASLRT_OP_IS_NUMERIC, .variable = &k_arr_all, .operand = yes };
@@ -370,8 +363,8 @@ static void rule_eval_should_compare_an_indefinite_variable_as_an_array(void **s
 static void rule_eval_should_read_the_context_object(void **state)
 {
     fixture *f = *state;
-    f->ex.context = parse("{\"Execution\": {\"Name\": \"run-1\"}}");
-    f->input = parse("{}");
+    f->ex.context = J("{\"Execution\": {\"Name\": \"run-1\"}}");
+    f->input = J("{}");
     cJSON *name = cJSON_CreateString("run-1");
     aslrt_rule r = { .op = ASLRT_OP_STRING_EQ, .variable = &k_exec_name, .operand = name };
     assert_int_equal(aslrt_rule_eval(&f->ex, &r, f->input), 1);
@@ -383,7 +376,7 @@ static void rule_eval_should_read_the_context_object(void **state)
 static void rule_eval_should_combine_with_and_or_not(void **state)
 {
     fixture *f = *state;
-    f->input = parse("{\"v\": 5, \"w\": \"x\"}");
+    f->input = J("{\"v\": 5, \"w\": \"x\"}");
     cJSON *five = cJSON_CreateNumber(5), *x = cJSON_CreateString("x");
     const aslrt_rule t[2] = {
         { .op = ASLRT_OP_NUMERIC_EQ, .variable = &k_v, .operand = five },
@@ -413,7 +406,7 @@ static void rule_eval_should_combine_with_and_or_not(void **state)
 static void rule_eval_should_short_circuit_and_or(void **state)
 {
     fixture *f = *state;
-    f->input = parse("{\"v\": 5}");
+    f->input = J("{\"v\": 5}");
     cJSON *five = cJSON_CreateNumber(5), *six = cJSON_CreateNumber(6);
     const aslrt_rule false_then_missing[2] = {
         { .op = ASLRT_OP_NUMERIC_EQ, .variable = &k_v, .operand = six },
@@ -447,7 +440,7 @@ static void rule_eval_should_bound_nesting(void **state)
 {
     fixture *f = *state;
     enum { DEEP = 100000 };
-    f->input = parse("{\"v\": true}");
+    f->input = J("{\"v\": true}");
     cJSON *yes = cJSON_CreateTrue();
     aslrt_rule *chain = calloc(DEEP + 1, sizeof *chain);
     chain[DEEP] = (aslrt_rule){ .op = ASLRT_OP_BOOLEAN_EQ, .variable = &k_v, .operand = yes };

@@ -13,6 +13,7 @@
 
 #include "dataflow.h"
 #include "exec.h"
+#include "helpers.h"
 #include "intrinsics.h"
 #include "path.h"
 
@@ -40,11 +41,7 @@ __attribute__((weak)) cJSON *aslrt_intrinsic_call(aslrt_exec *ex, const aslrt_tm
 /* ------------------------------------------------------------ fixture */
 
 static asl_arena *A;
-static aslrt_program prog = {.abi_version = ASLRT_ABI_VERSION, .name = "Machine"};
 static aslrt_state st;
-static char exec_name[] = "exec1";
-static char exec_id[] = "arn:aws:states:us-east-1:123456789012:execution:Machine:exec1";
-static char sm_id[] = "arn:aws:states:us-east-1:123456789012:stateMachine:Machine";
 static aslrt_run run;
 static aslrt_exec ex;
 static cJSON *keep[64]; /* template JSON the descriptors borrow literals from */
@@ -54,21 +51,10 @@ static int setup(void **ctx)
 {
     (void)ctx;
     A = asl_arena_new();
-    memset(&run, 0, sizeof run);
-    memset(&ex, 0, sizeof ex);
     memset(&st, 0, sizeof st);
     st.name = "S";
     st.type = ASLRT_PASS;
-    run.program = &prog;
-    run.input = cJSON_Parse("{\"input-value\":0}");
-    run.name = exec_name;
-    run.execution_id = exec_id;
-    run.state_machine_id = sm_id;
-    strcpy(run.start_time, "2024-01-01T00:00:00Z");
-    ex.run = &run;
-    ex.state = &st;
-    ex.entered_event_id = 2;
-    ex.retry_count = -1;
+    exec_fixture_init(&run, &ex, &st);
     nkeep = 0;
     return 0;
 }
@@ -76,9 +62,7 @@ static int setup(void **ctx)
 static int teardown(void **ctx)
 {
     (void)ctx;
-    aslrt_error_clear(&ex);
-    cJSON_Delete(ex.context);
-    cJSON_Delete(run.input);
+    exec_fixture_free(&run, &ex);
     for (int i = 0; i < nkeep; i++)
         cJSON_Delete(keep[i]);
     asl_arena_free(A);
@@ -89,32 +73,7 @@ static int teardown(void **ctx)
 
 static const aslrt_path *P(const char *text)
 {
-    const char *err = NULL;
-    const aslrt_path *p = asl_path_parse(A, text, 0, &err);
-    if (!p)
-        fail_msg("parsing %s failed: %s", text, err ? err : "(no message)");
-    return p;
-}
-
-static cJSON *J(const char *text)
-{
-    cJSON *j = cJSON_Parse(text);
-    if (!j)
-        fail_msg("bad JSON in test: %s", text);
-    return j;
-}
-
-static void assert_json(const cJSON *got, const char *expected)
-{
-    assert_non_null(got);
-    cJSON *want = J(expected);
-    char *g = cJSON_PrintUnformatted(got);
-    char *w = cJSON_PrintUnformatted(want);
-    if (strcmp(g, w) != 0)
-        fail_msg("got %s, expected %s", g, w);
-    free(g);
-    free(w);
-    cJSON_Delete(want);
+    return parse_path_or_fail(A, text, 0);
 }
 
 /* The States.Runtime cause for this fixture's state 'S'. */

@@ -12,17 +12,14 @@
 #include <cjson/cJSON.h>
 
 #include "exec.h"
+#include "helpers.h"
 #include "jsonpath.h"
 #include "path.h"
 
 /* ------------------------------------------------------------ fixture */
 
 static asl_arena *A;
-static aslrt_program prog = {.abi_version = ASLRT_ABI_VERSION, .name = "Machine"};
 static aslrt_state state = {.name = "S", .type = ASLRT_PASS};
-static char exec_name[] = "exec1";
-static char exec_id[] = "arn:aws:states:us-east-1:123456789012:execution:Machine:exec1";
-static char sm_id[] = "arn:aws:states:us-east-1:123456789012:stateMachine:Machine";
 static aslrt_run run;
 static aslrt_exec ex;
 
@@ -30,46 +27,24 @@ static int setup(void **ctx)
 {
     (void)ctx;
     A = asl_arena_new();
-    memset(&run, 0, sizeof run);
-    memset(&ex, 0, sizeof ex);
-    run.program = &prog;
-    run.input = cJSON_Parse("{\"input-value\":0}");
-    run.name = exec_name;
-    run.execution_id = exec_id;
-    run.state_machine_id = sm_id;
-    strcpy(run.start_time, "2024-01-01T00:00:00Z");
-    ex.run = &run;
-    ex.state = &state;
-    ex.entered_event_id = 2;
+    exec_fixture_init(&run, &ex, &state);
     ex.entered_at = 1704067201.0; /* 2024-01-01T00:00:01Z */
-    ex.retry_count = -1;
     return 0;
 }
 
 static int teardown(void **ctx)
 {
     (void)ctx;
-    aslrt_error_clear(&ex);
-    cJSON_Delete(ex.context);
-    cJSON_Delete(run.input);
+    exec_fixture_free(&run, &ex);
     asl_arena_free(A);
     return 0;
 }
 
 /* ------------------------------------------------------------ helpers */
 
-static const aslrt_path *parse_flags(const char *text, int flags)
-{
-    const char *err = NULL;
-    const aslrt_path *p = asl_path_parse(A, text, flags, &err);
-    if (!p)
-        fail_msg("parsing %s failed: %s", text, err ? err : "(no message)");
-    return p;
-}
-
 static const aslrt_path *P(const char *text)
 {
-    return parse_flags(text, 0);
+    return parse_path_or_fail(A, text, 0);
 }
 
 /* The error message parsing `text` gives (NULL when it parses). */
@@ -81,28 +56,6 @@ static const char *parse_error(const char *text, int flags)
         return NULL;
     assert_non_null(err);
     return err;
-}
-
-static cJSON *J(const char *text)
-{
-    cJSON *j = cJSON_Parse(text);
-    if (!j)
-        fail_msg("bad JSON in test: %s", text);
-    return j;
-}
-
-/* Asserts that got is the JSON value `expected` (compact text). */
-static void assert_json(const cJSON *got, const char *expected)
-{
-    assert_non_null(got);
-    cJSON *want = J(expected);
-    char *g = cJSON_PrintUnformatted(got);
-    char *w = cJSON_PrintUnformatted(want);
-    if (strcmp(g, w) != 0)
-        fail_msg("got %s, expected %s", g, w);
-    free(g);
-    free(w);
-    cJSON_Delete(want);
 }
 
 /* Evaluates `path` over the JSON `doc` and compares with `expected`
@@ -627,7 +580,7 @@ static void check_set(const char *path, const char *doc, const char *value, cons
 {
     cJSON *d = J(doc);
     cJSON *before = d;
-    int rc = aslrt_path_set(&ex, parse_flags(path, ASL_PATH_REFERENCE | ASL_PATH_NO_CONTEXT | ASL_PATH_NO_VARS),
+    int rc = aslrt_path_set(&ex, parse_path_or_fail(A, path, ASL_PATH_REFERENCE | ASL_PATH_NO_CONTEXT | ASL_PATH_NO_VARS),
                             &d, J(value));
     if (cause) {
         assert_int_equal(rc, -1);

@@ -13,13 +13,13 @@
 #include <cjson/cJSON.h>
 
 #include "exec.h"
+#include "helpers.h"
 #include "jsonpath.h"
 #include "path.h"
 
 /* ------------------------------------------------------------ fixture */
 
 static asl_arena *A;
-static aslrt_program prog = {.abi_version = ASLRT_ABI_VERSION, .name = "Machine"};
 static aslrt_state state = {.name = "S", .type = ASLRT_PASS};
 static aslrt_run run;
 static aslrt_exec ex;
@@ -28,19 +28,14 @@ static int setup(void **ctx)
 {
     (void)ctx;
     A = asl_arena_new();
-    memset(&run, 0, sizeof run);
-    memset(&ex, 0, sizeof ex);
-    run.program = &prog;
-    ex.run = &run;
-    ex.state = &state;
-    ex.retry_count = -1;
+    exec_fixture_init(&run, &ex, &state);
     return 0;
 }
 
 static int teardown(void **ctx)
 {
     (void)ctx;
-    aslrt_error_clear(&ex);
+    exec_fixture_free(&run, &ex);
     asl_arena_free(A);
     return 0;
 }
@@ -48,11 +43,7 @@ static int teardown(void **ctx)
 /* The path, or a test failure naming the parser's message. */
 static const aslrt_path *P(const char *text)
 {
-    const char *err = NULL;
-    const aslrt_path *p = asl_path_parse(A, text, 0, &err);
-    if (!p)
-        fail_msg("parsing \"%s\" failed: %s", text, err ? err : "(no message)");
-    return p;
+    return parse_path_or_fail(A, text, 0);
 }
 
 /* The parser's message for text, which must not parse. */

@@ -19,6 +19,7 @@
 #include "bindings.h"
 #include "exec.h"
 #include "front.h"
+#include "helpers.h"
 #include "signals.h"
 #include "task.h"
 #include "timestamp.h"
@@ -85,27 +86,6 @@ static int teardown(void **state)
     aslrt_bindings_free(run.bindings);
     asl_def_free(def);
     return 0;
-}
-
-static cJSON *J(const char *text)
-{
-    cJSON *j = cJSON_Parse(text);
-    if (!j)
-        fail_msg("bad JSON in test: %s", text);
-    return j;
-}
-
-static void assert_json(const cJSON *got, const char *expected)
-{
-    assert_non_null(got);
-    cJSON *want = J(expected);
-    char *g = cJSON_PrintUnformatted(got);
-    char *w = cJSON_PrintUnformatted(want);
-    if (strcmp(g, w) != 0)
-        fail_msg("got %s, expected %s", g, w);
-    free(g);
-    free(w);
-    cJSON_Delete(want);
 }
 
 /* Runs the definition's first state (a Task) on `input`; returns its status, *out the
