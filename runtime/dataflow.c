@@ -25,23 +25,6 @@
 /* AWS's cause for a path applied to a null document (§3.5). */
 #define NULL_INPUT_CAUSE "Unable to apply Path transformation to null or empty input."
 
-/* Drops the member key an item kept from the object it was in. */
-static void drop_key(cJSON *v)
-{
-    if (v->string && !(v->type & cJSON_StringIsConst))
-        cJSON_free(v->string);
-    v->string = NULL;
-    v->type &= ~cJSON_StringIsConst;
-}
-
-/* A copy of borrowed data (input, definition), with no member key. */
-static cJSON *copy(const cJSON *v)
-{
-    cJSON *c = aslrt_xjson(cJSON_Duplicate(v, 1));
-    drop_key(c);
-    return c;
-}
-
 /* Replaces the caller's document by `with` (taken). */
 static void replace(cJSON **v, cJSON *with)
 {
@@ -80,7 +63,7 @@ static cJSON *select_copy(aslrt_exec *ex, const aslrt_path *p, const cJSON *doc)
         path_miss(ex, p, doc);
         return NULL;
     }
-    return copy(n);
+    return aslrt_json_copy(n);
 }
 
 /* InputPath (§3.1): raw stays the caller's, for ResultPath to merge into, so
@@ -90,7 +73,7 @@ cJSON *aslrt_input_path(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw)
     if (st->flags & ASLRT_INPUT_PATH_NULL)
         return aslrt_xjson(cJSON_CreateObject());
     if (!st->input_path)
-        return copy(raw);
+        return aslrt_json_copy(raw);
     return select_copy(ex, st->input_path, raw);
 }
 
@@ -124,7 +107,7 @@ void aslrt_become(cJSON **v, const cJSON *view, cJSON *owned)
     if (owned)
         replace(v, owned);
     else if (view != *v)
-        replace(v, copy(view));
+        replace(v, aslrt_json_copy(view));
 }
 
 /* ------------------------------------------------------------ templates */
@@ -168,7 +151,7 @@ static inline void set_member(cJSON *obj, const char *key, cJSON *v, int unique)
     if (!unique) {
         cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, key);
         if (old) {
-            drop_key(v);
+            aslrt_json_unkey(v);
             v->string = (char *)key;
             v->type |= cJSON_StringIsConst;
             cJSON_ReplaceItemViaPointer(obj, old, v);
@@ -219,7 +202,7 @@ static cJSON *take_input(mover *mv)
         parent_path.nsteps--;
         cJSON_DetachItemViaPointer((cJSON *)aslrt_path_get(mv->ex, &parent_path, *mv->v), in);
     }
-    drop_key(in);
+    aslrt_json_unkey(in);
     mv->mut = NULL;
     return in;
 }
@@ -248,7 +231,7 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
     switch (t->kind) {
     case ASLRT_T_LITERAL:
         /* definition data stays the definition's: copy it */
-        return t->value ? copy(t->value) : aslrt_xjson(cJSON_CreateNull());
+        return t->value ? aslrt_json_copy(t->value) : aslrt_xjson(cJSON_CreateNull());
     case ASLRT_T_PATH:
         return tmpl_member_path(ex, t, input, mv);
     case ASLRT_T_CALL:
@@ -268,7 +251,7 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
                 return NULL;
             }
             if (unique) { /* the usual case: the key is new, the member goes last */
-                drop_key(v);
+                aslrt_json_unkey(v);
                 v->string = (char *)(it->key ? it->key : "");
                 v->type |= cJSON_StringIsConst;
                 append(obj, v);
@@ -286,7 +269,7 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
                 cJSON_Delete(arr);
                 return NULL;
             }
-            drop_key(v);
+            aslrt_json_unkey(v);
             append(arr, v);
         }
         return arr;

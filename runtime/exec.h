@@ -137,5 +137,10 @@ char *aslrt_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *aslrt_vstrf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Checks a cJSON allocation result: aborts on NULL. */
 cJSON *aslrt_xjson(cJSON *v);
+/* Drops the member key v kept from the object it was in (it is moving, or
+   is a copy of a member): a node in an array or on its own has none. */
+void aslrt_json_unkey(cJSON *v);
+/* A copy of borrowed data (input, definition) with no member key. */
+cJSON *aslrt_json_copy(const cJSON *v);
 
 #endif

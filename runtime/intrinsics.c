@@ -159,15 +159,6 @@ static const char *type_words(const cJSON *v)
     }
 }
 
-/* A copy of a value detached from any parent: a member's key is dropped. */
-static void strip_key(cJSON *j)
-{
-    if (j->string && !(j->type & cJSON_StringIsConst))
-        cJSON_free(j->string);
-    j->string = NULL;
-    j->type &= ~cJSON_StringIsConst;
-}
-
 /* The argument's value, owned by the caller: moved when the call owns it,
    copied when it is borrowed. */
 static cJSON *take(arg *a)
@@ -179,7 +170,7 @@ static cJSON *take(arg *a)
     } else {
         r = aslrt_xjson(cJSON_Duplicate(a->v, 1));
     }
-    strip_key(r);
+    aslrt_json_unkey(r);
     return r;
 }
 
@@ -565,7 +556,7 @@ static cJSON *fn_array_get_item(ctx *c, const aslrt_tmpl *t, arg *a)
         x = cJSON_DetachItemViaPointer(a[0].own, x);
     else
         x = aslrt_xjson(cJSON_Duplicate(x, 1));
-    strip_key(x);
+    aslrt_json_unkey(x);
     return x;
 }
 
@@ -614,7 +605,7 @@ static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a)
         slot[i] = x;
         hash[i] = h;
         cJSON *copy = aslrt_xjson(cJSON_Duplicate(x, 1));
-        strip_key(copy);
+        aslrt_json_unkey(copy);
         cJSON_AddItemToArray(r, copy);
     }
     free(slot);

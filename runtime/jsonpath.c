@@ -383,23 +383,6 @@ static const cJSON *walk(const aslrt_path *p, int nsteps, const cJSON *node)
     return node;
 }
 
-/* Drops the member key an item kept from the object it was in. */
-static void drop_key(cJSON *v)
-{
-    if (v->string && !(v->type & cJSON_StringIsConst))
-        cJSON_free(v->string);
-    v->string = NULL;
-    v->type &= ~cJSON_StringIsConst;
-}
-
-/* A copy that is nobody's member: no key left over from where it was. */
-static cJSON *copy(const cJSON *v)
-{
-    cJSON *c = aslrt_xjson(cJSON_Duplicate(v, 1));
-    drop_key(c);
-    return c;
-}
-
 /* The common case, with no allocation: a walk down .name and [n] steps. */
 const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
 {
@@ -437,7 +420,7 @@ cJSON *aslrt_path_detach(aslrt_exec *ex, const aslrt_path *p, cJSON *doc)
     if (!node)
         return NULL;
     cJSON_DetachItemViaPointer(parent, node);
-    drop_key(node);
+    aslrt_json_unkey(node);
     return node;
 }
 
@@ -446,7 +429,7 @@ cJSON *aslrt_path_eval(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
 {
     if (p->definite) {
         const cJSON *n = aslrt_path_get(ex, p, input);
-        return n ? copy(n) : NULL;
+        return n ? aslrt_json_copy(n) : NULL;
     }
     cJSON *arr = aslrt_xjson(cJSON_CreateArray());
     const cJSON *root = aslrt_path_root(ex, p, input);
@@ -456,7 +439,7 @@ cJSON *aslrt_path_eval(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
     nodes ns = {0};
     select_nodes(&c, p->steps, p->nsteps, root, &ns);
     for (size_t i = 0; i < ns.n; i++)
-        cJSON_AddItemToArray(arr, copy(ns.v[i]));
+        cJSON_AddItemToArray(arr, aslrt_json_copy(ns.v[i]));
     free(ns.v);
     return arr;
 }
@@ -583,7 +566,7 @@ static int place(aslrt_exec *ex, const aslrt_path *p, cJSON *doc, cJSON *value, 
             /* keys point at the path's step names, which outlive every
                document of the run (cJSON_StringIsConst), as templates' do */
             if (last) {
-                drop_key(value);
+                aslrt_json_unkey(value);
                 if (child) {
                     value->string = (char *)st->name;
                     value->type |= cJSON_StringIsConst;
@@ -606,7 +589,7 @@ static int place(aslrt_exec *ex, const aslrt_path *p, cJSON *doc, cJSON *value, 
                 return conflict(ex, p, doc);
             cJSON *child = cJSON_GetArrayItem(node, k);
             if (last && !dry) {
-                drop_key(value);
+                aslrt_json_unkey(value);
                 cJSON_ReplaceItemViaPointer(node, child, value);
             }
             node = child;

@@ -270,10 +270,7 @@ cJSON *aslrt_array_take(cJSON **items, long n)
     for (long i = 0; i < n; i++) {
         cJSON *it = items[i] ? items[i] : aslrt_xjson(cJSON_CreateNull());
         items[i] = NULL;
-        if (it->string && !(it->type & cJSON_StringIsConst))
-            cJSON_free(it->string);
-        it->string = NULL;
-        it->type &= ~cJSON_StringIsConst;
+        aslrt_json_unkey(it);
         it->next = NULL;
         it->prev = last;
         if (last)

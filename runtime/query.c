@@ -125,17 +125,6 @@ static void qs_free(qstates *q)
 
 /* ---------------------------------------------------------- templates */
 
-/* A copy of definition data, without the member key it had there. */
-static cJSON *copy(const cJSON *v)
-{
-    cJSON *c = aslrt_xjson(cJSON_Duplicate(v, 1));
-    if (c->string && !(c->type & cJSON_StringIsConst))
-        cJSON_free(c->string);
-    c->string = NULL;
-    c->type &= ~cJSON_StringIsConst;
-    return c;
-}
-
 /* One "{% %}" expression, with AWS's three causes (§9): an error, a
    function, nothing. */
 static cJSON *eval_leaf(qstates *q, const aslrt_tmpl *t)
@@ -191,7 +180,7 @@ static cJSON *walk(qstates *q, const aslrt_tmpl *t, const cJSON *input, int dept
     }
     switch (t->kind) {
     case ASLRT_T_LITERAL:
-        return t->value ? copy(t->value) : aslrt_xjson(cJSON_CreateNull());
+        return t->value ? aslrt_json_copy(t->value) : aslrt_xjson(cJSON_CreateNull());
     case ASLRT_T_JSONATA:
         return eval_leaf(q, t);
     case ASLRT_T_OBJECT: {
