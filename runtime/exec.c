@@ -36,14 +36,6 @@ cJSON *aslrt_xjson(cJSON *v)
     return v;
 }
 
-void aslrt_json_unkey(cJSON *v)
-{
-    if (v->string && !(v->type & cJSON_StringIsConst))
-        cJSON_free(v->string);
-    v->string = NULL;
-    v->type &= ~cJSON_StringIsConst;
-}
-
 cJSON *aslrt_json_copy(const cJSON *v)
 {
     cJSON *c = aslrt_xjson(cJSON_Duplicate(v, 1));

@@ -139,7 +139,13 @@ char *aslrt_vstrf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 
 cJSON *aslrt_xjson(cJSON *v);
 /* Drops the member key v kept from the object it was in (it is moving, or
    is a copy of a member): a node in an array or on its own has none. */
-void aslrt_json_unkey(cJSON *v);
+static inline void aslrt_json_unkey(cJSON *v)
+{
+    if (v->string && !(v->type & cJSON_StringIsConst))
+        cJSON_free(v->string);
+    v->string = NULL;
+    v->type &= ~cJSON_StringIsConst;
+}
 /* A copy of borrowed data (input, definition) with no member key. */
 cJSON *aslrt_json_copy(const cJSON *v);
 
