@@ -132,7 +132,7 @@ typedef struct jctx {
     max_align_t first[512];  /* the arena's first block: small evaluations need no other */
 } jctx;
 
-#define JX_MAX_DEPTH 500              /* eval() nesting (U1001) */
+#define JX_MAX_DEPTH 100              /* eval() nesting (U1001): AWS fails evaluations deeper than 100 */
 #define JX_MAX_MEMORY (512u << 20)    /* arena bytes (U1002) */
 #define JX_MAX_RANGE 10000000         /* items a range may make (D2014) */
 
