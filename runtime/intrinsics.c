@@ -20,13 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "digest.h"
 #include "intrinsics.h"
+#include "random.h"
 #include "jsonpath.h"
 #include "utf8.h"
 
@@ -265,13 +265,6 @@ static int deep_equal(const cJSON *a, const cJSON *b, int depth)
     }
 }
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
 static uint64_t hash_string(const char *s)
 {
     uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
@@ -293,77 +286,24 @@ static uint64_t hash_value(const cJSON *v, int depth)
         double d = v->valuedouble == 0 ? 0.0 : v->valuedouble; /* -0 == 0 */
         uint64_t bits;
         memcpy(&bits, &d, sizeof bits);
-        return mix64(bits ^ type);
+        return aslrt_mix64(bits ^ type);
     }
     case cJSON_String:
-        return mix64(hash_string(v->valuestring) ^ type);
+        return aslrt_mix64(hash_string(v->valuestring) ^ type);
     case cJSON_Array: {
         uint64_t h = type;
         for (const cJSON *x = v->child; x; x = x->next)
-            h = mix64(h * 31 + hash_value(x, depth + 1));
+            h = aslrt_mix64(h * 31 + hash_value(x, depth + 1));
         return h;
     }
     case cJSON_Object: {
         uint64_t h = 0;
         for (const cJSON *x = v->child; x; x = x->next)
-            h += mix64(hash_string(x->string ? x->string : "") ^ mix64(hash_value(x, depth + 1)));
-        return mix64(h ^ type);
+            h += aslrt_mix64(hash_string(x->string ? x->string : "") ^ aslrt_mix64(hash_value(x, depth + 1)));
+        return aslrt_mix64(h ^ type);
     }
     default:
-        return mix64(type);
-    }
-}
-
-/* ------------------------------------------------------------ randomness */
-
-/* Bytes from the kernel; getrandom() only fails on old kernels or when
-   interrupted, and then the clock is good enough for UUIDs and MathRandom. */
-static void kernel_bytes(void *buf, size_t n)
-{
-    unsigned char *p = buf;
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = getrandom(p + got, n - got, 0);
-        if (r > 0) {
-            got += (size_t)r;
-        } else if (r < 0 && errno == EINTR) {
-            continue;
-        } else {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            uint64_t s = mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ (uintptr_t)buf);
-            for (; got < n; got++)
-                p[got] = (unsigned char)(s = mix64(s + got));
-        }
-    }
-}
-
-/* splitmix64: small, fast and good enough; a seed always gives the same
-   sequence, which is what MathRandom's seed promises. */
-static uint64_t splitmix64(uint64_t *state)
-{
-    return mix64(*state += 0x9e3779b97f4a7c15u);
-}
-
-/* Unpredictable bytes for UUID and unseeded MathRandom: a splitmix64
-   stream per thread, seeded from the kernel on the thread's first use (a
-   system call per value cost more than the rest of the function). Its
-   outputs do not repeat within 2^64 draws. */
-static void random_bytes(void *buf, size_t n)
-{
-    static _Thread_local uint64_t state;
-    static _Thread_local int seeded;
-    if (!seeded) {
-        kernel_bytes(&state, sizeof state);
-        seeded = 1;
-    }
-    unsigned char *p = buf;
-    while (n > 0) {
-        uint64_t x = splitmix64(&state);
-        size_t k = n < sizeof x ? n : sizeof x;
-        memcpy(p, &x, k);
-        p += k;
-        n -= k;
+        return aslrt_mix64(type);
     }
 }
 
@@ -788,10 +728,10 @@ static cJSON *fn_math_random(ctx *c, const aslrt_tmpl *t, arg *a, int n)
     if (n > 2)
         state = (uint64_t)seed;
     else
-        random_bytes(&state, sizeof state);
+        aslrt_random_bytes(&state, sizeof state);
     uint64_t range = (uint64_t)(hi - lo), limit = UINT64_MAX - UINT64_MAX % range, x;
     do
-        x = splitmix64(&state);
+        x = aslrt_splitmix64(&state);
     while (x >= limit);
     return aslrt_xjson(cJSON_CreateNumber((double)(lo + (long long)(x % range))));
 }
@@ -873,19 +813,8 @@ static cJSON *fn_string_split(ctx *c, const aslrt_tmpl *t, arg *a)
 /* States.UUID(): a random version 4 UUID, lowercase. */
 static cJSON *fn_uuid(void)
 {
-    unsigned char b[16];
-    random_bytes(b, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    static const char digits[] = "0123456789abcdef";
-    char s[37], *o = s;
-    for (int i = 0; i < 16; i++) { /* 8-4-4-4-12 hex digits */
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            *o++ = '-';
-        *o++ = digits[b[i] >> 4];
-        *o++ = digits[b[i] & 15];
-    }
-    *o = '\0';
+    char s[37];
+    aslrt_uuid4(s);
     return aslrt_xjson(cJSON_CreateString(s));
 }
 

@@ -26,10 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/time.h>
 
 #include "jsonata_impl.h"
+#include "random.h"
 
 /* ------------------------------------------------------------ scopes */
 
@@ -1533,8 +1533,7 @@ double jx_now(jctx *c)
 uint64_t *jx_rng(jctx *c)
 {
     if (!c->have_rng) {
-        if (getrandom(&c->rng, sizeof c->rng, 0) != (ssize_t)sizeof c->rng)
-            c->rng = (uint64_t)jx_now(c) * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)c;
+        aslrt_random_bytes(&c->rng, sizeof c->rng);
         c->have_rng = 1;
     }
     return &c->rng;

@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <cjson/cJSON.h>
 
+#include "random.h"
 #include "retry.h"
 #include "signals.h"
 
@@ -15,8 +15,7 @@
 static double random_unit(void)
 {
     uint64_t x;
-    if (getrandom(&x, sizeof x, 0) != (ssize_t)sizeof x)
-        x = 0;
+    aslrt_random_bytes(&x, sizeof x);
     return (double)(x >> 11) / 9007199254740992.0;
 }
 

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -21,6 +20,7 @@
 #include "task.h"
 #include "timestamp.h"
 #include "vars.h"
+#include "random.h"
 
 enum { EXIT_SUCCEEDED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_TIMED_OUT = 3, EXIT_ABORTED = 4 };
 
@@ -128,20 +128,6 @@ static cJSON *read_input(const char *prog, const aslrt_options *o, char **text, 
     return in;
 }
 
-/* A random version 4 UUID, as AWS names executions. */
-static void uuid4(char out[37])
-{
-    unsigned char b[16];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
-        for (int i = 0; i < 16; i++)
-            b[i] = (unsigned char)rand();
-    }
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-}
-
 static char *concat(const char *a, const char *b, const char *c)
 {
     size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
@@ -178,7 +164,7 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
     run.input_text = text;
     run.input_len = len;
     char id[37];
-    uuid4(id);
+    aslrt_uuid4(id);
     run.name = aslrt_xstrdup(o->name ? o->name : id);
     run.state_machine_id = concat("arn:aws:states:us-east-1:123456789012:stateMachine:", p->name, "");
     char *prefix = concat("arn:aws:states:us-east-1:123456789012:execution:", p->name, ":");

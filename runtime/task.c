@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -39,6 +38,7 @@
 #include "signals.h"
 #include "task.h"
 #include "timestamp.h"
+#include "random.h"
 
 /* What a Resource asks of its handler. */
 enum {
@@ -222,18 +222,6 @@ int aslrt_task_lambda_error(aslrt_exec *ex, const char *text, size_t len)
 
 /* ------------------------------------------------------- lambda:invoke */
 
-/* A random version 4 UUID: request ids. */
-static void uuid4(char out[37])
-{
-    unsigned char b[16];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-        memset(b, 0x5a, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
-             b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-}
-
 /* Adds name: value to headers (HttpHeaders) and name: [value] to all
    (AllHttpHeaders), as the AWS SDK reports them. */
 static void add_header(cJSON *all, cJSON *headers, const char *name, const char *value)
@@ -254,13 +242,13 @@ static cJSON *lambda_response(cJSON *payload)
     char *text = aslrt_json_text(payload);
     snprintf(length, sizeof length, "%zu", strlen(text));
     free(text);
-    uuid4(id);
+    aslrt_uuid4(id);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     char rnd[37];
-    uuid4(rnd);
+    aslrt_uuid4(rnd);
     snprintf(trace, sizeof trace, "Root=1-%08lx-%.8s%.4s%.4s%.4s%.4s;Sampled=0", (unsigned long)now, rnd, rnd + 9,
              rnd + 14, rnd + 19, rnd + 24);
 
@@ -343,11 +331,7 @@ static int invoke(aslrt_task *t, const cJSON *params, cJSON **result)
 static char *new_token(void)
 {
     unsigned char b[32];
-    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
-        uint64_t x = (uint64_t)(aslrt_now() * 1e6);
-        for (size_t i = 0; i < sizeof b; i++, x = x * 6364136223846793005u + 1442695040888963407u)
-            b[i] = (unsigned char)(x >> 56);
-    }
+    aslrt_random_bytes(b, sizeof b);
     char *s = aslrt_xmalloc(2 * sizeof b + 1);
     for (size_t i = 0; i < sizeof b; i++)
         sprintf(s + 2 * i, "%02x", b[i]);
