@@ -56,6 +56,7 @@ struct aslrt_exec {
     int retry_count;          /* $$.State.RetryCount; -1: absent (Pass, Choice, ...) */
     const cJSON *map_item;    /* $$.Map.Item.Value while evaluating ItemSelector, else NULL */
     long map_index;           /* $$.Map.Item.Index */
+    cJSON map_index_node;     /* the same as a node, for paths that read it (jsonpath.c) */
     cJSON *context;           /* $$, built when first asked for in this state; NULL until then */
     char *task_token;         /* $$.Task.Token in a .waitForTaskToken Task (task.c), else NULL */
     char *error;              /* set when a call returned -1 or NULL */

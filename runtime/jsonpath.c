@@ -74,6 +74,40 @@ static const cJSON *variable_value(aslrt_exec *ex, const char *name)
     return aslrt_var_get(ex, name ? name : "");
 }
 
+/* $$.Map.Item.Value and $$.Map.Item.Index while an ItemSelector runs: a
+   Map reads them once per item, and finding them here spares building $$
+   for each. NULL for any other path (or outside an ItemSelector); else the
+   node, with *rest the steps after the three. */
+static const cJSON *map_item_path(aslrt_exec *ex, const aslrt_path *p, const aslrt_step **rest)
+{
+    const aslrt_step *s = p->steps;
+    if (!ex->map_item || p->nsteps < 3 || s[0].kind != ASLRT_STEP_FIELD || s[1].kind != ASLRT_STEP_FIELD ||
+        s[2].kind != ASLRT_STEP_FIELD || strcmp(s[0].name, "Map") != 0 || strcmp(s[1].name, "Item") != 0)
+        return NULL;
+    if (strcmp(s[2].name, "Value") == 0) {
+        *rest = s + 3;
+        return ex->map_item;
+    }
+    if (strcmp(s[2].name, "Index") != 0)
+        return NULL;
+    *rest = s + 3;
+    cJSON *n = &ex->map_index_node;
+    memset(n, 0, sizeof *n);
+    n->type = cJSON_Number;
+    n->valuedouble = (double)ex->map_index;
+    n->valueint = ex->map_index > 2147483647L ? 2147483647 : (int)ex->map_index;
+    return n;
+}
+
+/* Where a path that does not start at $ starts: *st moves past the steps
+   taken already. Apart from aslrt_path_get, whose common case is $. */
+static __attribute__((noinline)) const cJSON *path_start(aslrt_exec *ex, const aslrt_path *p, const cJSON *input,
+                                                          const aslrt_step **st)
+{
+    const cJSON *n = p->root == ASLRT_ROOT_CONTEXT ? map_item_path(ex, p, st) : NULL;
+    return n ? n : aslrt_path_root(ex, p, input);
+}
+
 /* $ and @ are the input; $$ is built on first use (aslrt_context). */
 const cJSON *aslrt_path_root(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
 {
@@ -390,8 +424,8 @@ const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *in
         return NULL;
     if (p->nsteps == 1 && p->root == ASLRT_ROOT_INPUT && p->steps[0].kind == ASLRT_STEP_FIELD) /* $.name */
         return input && (input->type & 0xff) == cJSON_Object ? member(input, p->steps[0].name) : NULL;
-    const cJSON *node = p->root == ASLRT_ROOT_INPUT ? input : aslrt_path_root(ex, p, input);
     const aslrt_step *st = p->steps, *end = st + p->nsteps;
+    const cJSON *node = p->root == ASLRT_ROOT_INPUT ? input : path_start(ex, p, input, &st);
     for (; node && st < end; st++) /* .name steps inline: most paths are $.a.b */
         node = st->kind != ASLRT_STEP_FIELD ? step_child(st, node)
                : (node->type & 0xff) == cJSON_Object ? member(node, st->name)
