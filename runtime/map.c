@@ -549,7 +549,8 @@ static void run_job(map_run *mr, job *j)
         }
         const aslrt_machine *m = st->branches[0];
         rc = m->run(&cx, m, &in);
-        rec.stop = aslrt_now();
+        if (mr->keep_records)
+            rec.stop = aslrt_now();
     }
     pthread_mutex_lock(&mr->lock);
     int done = finish_locked(mr, j, &cx, rc, rc == 0 ? in : NULL, selected, &rec);
@@ -701,7 +702,7 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
     mr.distributed = (st->flags & ASLRT_DISTRIBUTED) != 0;
     mr.keep_records = st->result_writer != NULL;
     mr.total = -1;
-    pthread_mutex_init(&mr.lock, NULL);
+    aslrt_mutex_init(&mr.lock); /* taken twice an item by every thread at work */
     cJSON *batch_input = NULL;
     cJSON *out = NULL;
     if (tolerance(ex, &mr, eff) != 0 || batcher(ex, &mr, eff, &batch_input) != 0)

@@ -82,7 +82,7 @@ static cJSON *run_branches(aslrt_exec *ex, const aslrt_state *st, const cJSON *i
     pr.input = input;
     size_t size = (size_t)(st->nbranches ? st->nbranches : 1) * sizeof *pr.results;
     pr.results = memset(aslrt_xmalloc(size), 0, size);
-    pthread_mutex_init(&pr.lock, NULL);
+    aslrt_mutex_init(&pr.lock);
     aslrt_pool_run(aslrt_pool_get(ex->run), &pr.g);
     pthread_mutex_destroy(&pr.lock);
 

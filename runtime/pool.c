@@ -256,6 +256,15 @@ void aslrt_branch_done(aslrt_exec *cx)
     aslrt_vars_free(cx); /* the branch's or iteration's variables end with it (§8) */
 }
 
+void aslrt_mutex_init(pthread_mutex_t *m)
+{
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(m, &a);
+    pthread_mutexattr_destroy(&a);
+}
+
 void aslrt_error_move(aslrt_exec *ex, char **error, char **cause)
 {
     *error = ex->error;

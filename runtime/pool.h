@@ -84,6 +84,11 @@ void aslrt_branch_done(aslrt_exec *cx);
 /* Moves ex's error (name and cause) to *error and *cause, leaving ex with
    none. */
 void aslrt_error_move(aslrt_exec *ex, char **error, char **cause);
+
+/* A mutex for a Parallel's or Map's own bookkeeping, which every thread at
+   work takes for a moment per branch or item: it spins briefly before
+   sleeping, since a sleep and a wake-up cost more than the wait. */
+void aslrt_mutex_init(pthread_mutex_t *m);
 /* An array of items[0..n-1] (taken; NULL entries become null), in order,
    made in time linear in n. */
 cJSON *aslrt_array_take(cJSON **items, long n);
