@@ -277,6 +277,10 @@ int aslrt_main(int argc, char **argv, const aslrt_program *p)
         return EXIT_USAGE;
     }
     aslrt_alloc_init(); /* cJSON nodes from here on (alloc.c) */
+    static char out_buffer[1 << 16]; /* a large output to a pipe or file in a few writes, not 4 KiB each
+                                        (glibc ignores the size unless given the buffer) */
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     aslrt_options o;
     int rc = parse_options(prog, argc, argv, &o);
     if (rc != 0)
