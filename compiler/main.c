@@ -28,7 +28,8 @@ static const char usage_text[] =
     "              [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)\n"
     "  ./EXE [run options]                     a built workflow takes the run options\n"
     "run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE\n"
-    "             --trace  --mock-config FILE --test-case NAME  --bindings FILE\n"
+    "             --trace  --mock-config FILE --test-case NAME  --bindings FILE  --threads N\n"
+    "             --s3-root DIR  --check-limits\n"
     "exit status: 0 succeeded, 1 failed, 2 invalid definition or usage, 3 timed out, 4 aborted\n";
 
 static int usage_error(const char *fmt, const char *arg)

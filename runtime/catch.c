@@ -63,7 +63,8 @@ int aslrt_catch(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         /* Assign, then ResultPath or (JSONata) Output; an error there is the state's */
         if (aslrt_catch_finish(ex, st, c, v, out) != 0)
             return -1;
-        aslrt_state_exit(ex, st, *v);
+        if (aslrt_state_exit(ex, st, *v) != 0)
+            return -1; /* the catcher's output is over the payload limit */
         return i;
     }
     return -1;

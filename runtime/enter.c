@@ -82,14 +82,31 @@ int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
     return 0;
 }
 
+/* AWS's payload limit (asl-reference §3.1: after OutputPath, the output's
+   size is checked). Measuring every output costs a walk of it, from twice
+   to many times the work of a small state, so it is asked for with
+   --check-limits rather than done always. */
+static int payload_exceeded(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
+{
+    if (aslrt_json_size(output, ASLRT_PAYLOAD_LIMIT) <= ASLRT_PAYLOAD_LIMIT)
+        return 0;
+    aslrt_error_setf(ex, "States.DataLimitExceeded",
+                     "The state/task '%s' returned a result with a size exceeding the maximum number of bytes "
+                     "service limit.",
+                     st->name);
+    return 1;
+}
+
 /* A state that completes (or whose error a catcher took) calls this with
    its output. Fail states never do: their execution ends instead. Nor does
    a state cut short by an abort or timeout (a Wait woken early): AWS's
    history goes from its StateEntered to ExecutionAborted/TimedOut. */
-void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
+int aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
 {
     if (!aslrt_stop_unlikely(ex->run) && aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
-        return;
+        return 0;
+    if (ex->run->opt.check_limits && output && payload_exceeded(ex, st, output))
+        return -1;
     int t = st->type >= 0 && st->type < NTYPES ? st->type : ASLRT_PASS;
     cJSON *details = NULL;
     if (output && ex->run->history && aslrt_history_enabled(ex))
@@ -97,4 +114,5 @@ void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output
     if (ex->vars)
         aslrt_vars_commit(ex, details); /* §8: the state's Assign is visible from the next state */
     count_event(ex, exited_type[t], details);
+    return 0;
 }

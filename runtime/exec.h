@@ -20,6 +20,7 @@ typedef struct aslrt_options {
     const char *bindings;     /* --bindings */
     int threads;              /* --threads: Parallel/Map worker threads; 0: one per CPU */
     const char *s3_root;      /* --s3-root: s3://bucket/key is DIR/bucket/key (ItemReader, ResultWriter) */
+    int check_limits;         /* --check-limits: AWS's payload limit on every state's output */
 } aslrt_options;
 
 /* What all branches of one execution share. */
@@ -106,9 +107,11 @@ const cJSON *aslrt_context_for(aslrt_exec *ex, const char *field);
 /* Entering and leaving a state: context, history events, trace. `input`
    (borrowed) is the state's raw input, recorded by --history. Entering
    returns -1, with the error set, when the execution is being aborted or
-   has timed out (signals.c): the state must then return -1 at once. */
+   has timed out (signals.c): the state must then return -1 at once.
+   Leaving returns -1 with States.DataLimitExceeded when --check-limits is
+   given and the output is over the payload limit. */
 int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input);
-void aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output);
+int aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output);
 
 /* Waits `seconds` of workflow time, as --no-wait and --time-scale say. */
 void aslrt_sleep(aslrt_exec *ex, double seconds);
@@ -126,6 +129,14 @@ int aslrt_history_enabled(const aslrt_exec *ex);
 char *aslrt_json_text(const cJSON *v);
 /* The same text written to f (no newline). */
 void aslrt_json_write(const cJSON *v, FILE *f);
+/* The length of that text, counted without writing it; past `limit` the
+   count stops soon after, so a large document costs no more than the limit
+   to measure. */
+size_t aslrt_json_size(const cJSON *v, size_t limit);
+
+/* AWS's payload limit (asl-reference §12): a state's output may be this
+   many bytes of text at most, else States.DataLimitExceeded. */
+#define ASLRT_PAYLOAD_LIMIT 262144
 /* One number as aslrt_json_text writes it; buf holds at least 32 bytes. */
 void aslrt_number_format(double d, char *buf);
 

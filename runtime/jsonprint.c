@@ -170,3 +170,64 @@ void aslrt_json_write(const cJSON *v, FILE *f)
         put(&o, "null", 4);
     fwrite(buf, 1, o.len, f);
 }
+
+/* ------------------------------------------------------------ lengths */
+
+/* The length of s written as a JSON string, quotes included. */
+static size_t string_size(const char *s)
+{
+    size_t n = 2;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            n += 1;
+        else
+            n += c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 2 : 6;
+    }
+    return n;
+}
+
+/* n plus the length of v's text, as put_value writes it; once past
+   `limit` it returns without looking further. */
+static size_t add_size(const cJSON *v, size_t n, size_t limit)
+{
+    char num[32];
+    if (n > limit)
+        return n;
+    switch (v->type & 0xff) {
+    case cJSON_False: return n + 5;
+    case cJSON_True: return n + 4;
+    case cJSON_Number: {
+        double d = v->valuedouble;
+        if (d == floor(d) && fabs(d) < 1e17) { /* aslrt_number_format's integers, counted */
+            unsigned long long u = (unsigned long long)fabs(d);
+            n += d < 0;
+            do
+                n++;
+            while ((u /= 10) != 0);
+            return n;
+        }
+        aslrt_number_format(d, num);
+        return n + strlen(num);
+    }
+    case cJSON_String: return n + string_size(v->valuestring ? v->valuestring : "");
+    case cJSON_Raw: return n + strlen(v->valuestring);
+    case cJSON_Array:
+    case cJSON_Object: {
+        int obj = (v->type & 0xff) == cJSON_Object;
+        n += 2;
+        for (const cJSON *c = v->child; c && n <= limit; c = c->next) {
+            if (obj)
+                n += string_size(c->string ? c->string : "") + 1;
+            n = add_size(c, n, limit) + (c->next != NULL);
+        }
+        return n;
+    }
+    default: return n + 4;
+    }
+}
+
+size_t aslrt_json_size(const cJSON *v, size_t limit)
+{
+    return v ? add_size(v, 0, limit ? limit : (size_t)-1) : 4;
+}

@@ -796,6 +796,5 @@ int aslrt_map_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     /* Assign, ResultSelector, ResultPath, OutputPath, or JSONata's Assign and Output */
     if (aslrt_state_finish(ex, st, v, result, st->assign, st->output) != 0)
         return -1;
-    aslrt_state_exit(ex, st, *v);
-    return 0;
+    return aslrt_state_exit(ex, st, *v);
 }

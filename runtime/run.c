@@ -35,7 +35,9 @@ static const char usage_text[] =
     "  --mock-config FILE      AWS Step Functions Local mock file (with --test-case NAME)\n"
     "  --bindings FILE         map Task resources to local handlers\n"
     "  --threads N             run Parallel branches and Map iterations on N threads (default: one per CPU)\n"
-    "  --s3-root DIR           read and write s3://bucket/key as the file DIR/bucket/key (distributed Map)\n";
+    "  --s3-root DIR           read and write s3://bucket/key as the file DIR/bucket/key (distributed Map)\n"
+    "  --check-limits          fail a state whose output is over AWS's 256 KiB payload limit\n"
+    "                          (States.DataLimitExceeded); off by default: it measures every output\n";
 
 /* Parses run options; 0, or 2 after printing what is wrong. */
 static int parse_options(const char *prog, int argc, char **argv, aslrt_options *o)
@@ -51,6 +53,10 @@ static int parse_options(const char *prog, int argc, char **argv, aslrt_options 
         }
         if (strcmp(a, "--trace") == 0) {
             o->trace = 1;
+            continue;
+        }
+        if (strcmp(a, "--check-limits") == 0) {
+            o->check_limits = 1;
             continue;
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

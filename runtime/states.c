@@ -53,8 +53,7 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     if (st->flags & ASLRT_JSONATA) { /* Output, else the input passes through */
         if (aslrt_state_finish(ex, st, v, NULL, st->assign, st->output) != 0)
             return -1;
-        aslrt_state_exit(ex, st, *v);
-        return 0;
+        return aslrt_state_exit(ex, st, *v);
     }
     cJSON *owned;
     const cJSON *eff = input_view(ex, st, *v, &owned);
@@ -73,16 +72,14 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         }
         if (aslrt_output_path(ex, st, v) != 0)
             return -1;
-        aslrt_state_exit(ex, st, *v);
-        return 0;
+        return aslrt_state_exit(ex, st, *v);
     }
     if (!st->parameters && !st->assign && (st->flags & ASLRT_RESULT_PATH_NULL)) {
         /* the result is discarded and nothing reads it: none is made */
         cJSON_Delete(owned);
         if (aslrt_output_path(ex, st, v) != 0)
             return -1;
-        aslrt_state_exit(ex, st, *v);
-        return 0;
+        return aslrt_state_exit(ex, st, *v);
     }
     cJSON *result;
     if (st->parameters) {
@@ -109,8 +106,7 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     } else if (aslrt_state_finish(ex, st, v, result, st->assign, NULL) != 0) { /* Assign, ResultPath, OutputPath */
         return -1;
     }
-    aslrt_state_exit(ex, st, *v);
-    return 0;
+    return aslrt_state_exit(ex, st, *v);
 }
 
 /* Succeed: its output is its input filtered by InputPath and OutputPath. */
@@ -122,8 +118,7 @@ int aslrt_succeed_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         return -1;
     if (aslrt_state_pass_on(ex, st, v, eff, owned, NULL, st->output) != 0)
         return -1;
-    aslrt_state_exit(ex, st, *v);
-    return 0;
+    return aslrt_state_exit(ex, st, *v);
 }
 
 /* The string an ErrorPath/CausePath yields; NULL with the error set otherwise. */
@@ -182,7 +177,8 @@ int aslrt_choice_leave(aslrt_exec *ex, const aslrt_state *st, cJSON **v, int mat
     if ((assign || output || st->output_path || (st->flags & (ASLRT_JSONATA | ASLRT_OUTPUT_PATH_NULL))) &&
         aslrt_state_pass_on(ex, st, v, *v, NULL, assign, output) != 0)
         return -1;
-    aslrt_state_exit(ex, st, *v);
+    if (aslrt_state_exit(ex, st, *v) != 0)
+        return -1;
     return matched;
 }
 
@@ -223,7 +219,8 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
                     !(st->flags & (ASLRT_JSONATA | ASLRT_OUTPUT_PATH_NULL)); /* the input is the output */
     if (!unchanged && aslrt_state_pass_on(ex, st, v, eff, owned, assign, output) != 0)
         return -1;
-    aslrt_state_exit(ex, st, *v);
+    if (aslrt_state_exit(ex, st, *v) != 0)
+        return -1;
     return i;
 }
 
@@ -329,6 +326,5 @@ int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
     aslrt_sleep(ex, seconds);
     if (aslrt_state_pass_on(ex, st, v, eff, owned, st->assign, st->output) != 0)
         return -1;
-    aslrt_state_exit(ex, st, *v);
-    return 0;
+    return aslrt_state_exit(ex, st, *v);
 }

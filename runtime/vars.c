@@ -105,67 +105,6 @@ static size_t visible_bytes(const aslrt_exec *ex)
     return n;
 }
 
-/* Nesting past this is measured by printing (json_size's recursion bound). */
-#define MAX_SIZE_DEPTH 256
-
-/* Bytes of v's compact JSON text, as aslrt_json_text writes it, without
-   writing it: every Assign measures its values (§8 limits). */
-static size_t json_size(const cJSON *v, int depth)
-{
-    if (depth > MAX_SIZE_DEPTH) {
-        char *text = aslrt_json_text(v);
-        size_t n = strlen(text);
-        free(text);
-        return n;
-    }
-    switch (v->type & 0xff) {
-    case cJSON_False:
-        return 5;
-    case cJSON_True:
-    case cJSON_NULL:
-        return 4;
-    case cJSON_Number: {
-        double d = v->valuedouble;
-        if (d == (double)(long long)d && d > -1e15 && d < 1e15) { /* integers: no printf */
-            long long k = (long long)d;
-            size_t n = k <= 0 ? 1 : 0; /* "0" or the sign */
-            for (; k; k /= 10)
-                n++;
-            return n;
-        }
-        char buf[32];
-        aslrt_number_format(d, buf);
-        return strlen(buf);
-    }
-    case cJSON_String: {
-        size_t n = 2;
-        for (const unsigned char *p = (const unsigned char *)(v->valuestring ? v->valuestring : ""); *p; p++)
-            n += *p == '\"' || *p == '\\' || *p == '\b' || *p == '\f' || *p == '\n' || *p == '\r' || *p == '\t'
-                     ? 2
-                     : *p < 0x20 ? 6 : 1;
-        return n;
-    }
-    case cJSON_Array:
-    case cJSON_Object: {
-        size_t n = 2;
-        for (const cJSON *c = v->child; c; c = c->next) {
-            if (c != v->child)
-                n++;
-            if ((v->type & 0xff) == cJSON_Object) {
-                cJSON key = {0};
-                key.type = cJSON_String;
-                key.valuestring = c->string;
-                n += json_size(&key, depth + 1) + 1;
-            }
-            n += json_size(c, depth + 1);
-        }
-        return n;
-    }
-    default:
-        return 4;
-    }
-}
-
 /* A variable limit exceeded: ASLRT_VARS_LIMIT_ERROR, whose cause carries
    AWS's state prefix (§6.4) as States.Runtime's does. `values` is freed
    after the message is made (it may name one of its keys). */
@@ -193,7 +132,7 @@ int aslrt_vars_stage(aslrt_exec *ex, cJSON *values)
     s->has_staged = 0;
     size_t total = 0, grows = 0;
     for (cJSON *m = values ? values->child : NULL; m; m = m->next) {
-        size_t bytes = json_size(m, 0);
+        size_t bytes = aslrt_json_size(m, 0);
         if (bytes > ASLRT_VAR_MAX_BYTES)
             return limit_error(ex, values, "The variable '%s' is %zu bytes long, more than the %d bytes a variable "
                                            "can hold.",
@@ -219,7 +158,7 @@ int aslrt_vars_stage(aslrt_exec *ex, cJSON *values)
             v = list_add(&s->staged);
             v->name = aslrt_xstrdup(name);
         }
-        v->bytes = json_size(m, 0);
+        v->bytes = aslrt_json_size(m, 0);
         v->value = m;
     }
     cJSON_Delete(values);
