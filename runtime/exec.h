@@ -133,6 +133,9 @@ void aslrt_json_write(const cJSON *v, FILE *f);
    count stops soon after, so a large document costs no more than the limit
    to measure. */
 size_t aslrt_json_size(const cJSON *v, size_t limit);
+/* At least that length, sooner: a number other than an integer counts as
+   the longest a number prints. */
+size_t aslrt_json_size_bound(const cJSON *v, size_t limit);
 
 /* AWS's payload limit (asl-reference §12): a state's output may be this
    many bytes of text at most, else States.DataLimitExceeded. */

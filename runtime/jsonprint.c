@@ -188,8 +188,10 @@ static size_t string_size(const char *s)
 }
 
 /* n plus the length of v's text, as put_value writes it; once past
-   `limit` it returns without looking further. */
-static size_t add_size(const cJSON *v, size_t n, size_t limit)
+   `limit` it returns without looking further. Unless `exact`, a number
+   other than an integer counts as the longest a number prints (24 bytes),
+   which spares formatting it. */
+static size_t add_size(const cJSON *v, size_t n, size_t limit, int exact)
 {
     char num[32];
     if (n > limit)
@@ -207,6 +209,8 @@ static size_t add_size(const cJSON *v, size_t n, size_t limit)
             while ((u /= 10) != 0);
             return n;
         }
+        if (!exact)
+            return n + 24; /* "-1.2345678901234567e-308" */
         aslrt_number_format(d, num);
         return n + strlen(num);
     }
@@ -219,7 +223,7 @@ static size_t add_size(const cJSON *v, size_t n, size_t limit)
         for (const cJSON *c = v->child; c && n <= limit; c = c->next) {
             if (obj)
                 n += string_size(c->string ? c->string : "") + 1;
-            n = add_size(c, n, limit) + (c->next != NULL);
+            n = add_size(c, n, limit, exact) + (c->next != NULL);
         }
         return n;
     }
@@ -229,5 +233,10 @@ static size_t add_size(const cJSON *v, size_t n, size_t limit)
 
 size_t aslrt_json_size(const cJSON *v, size_t limit)
 {
-    return v ? add_size(v, 0, limit ? limit : (size_t)-1) : 4;
+    return v ? add_size(v, 0, limit ? limit : (size_t)-1, 1) : 4;
+}
+
+size_t aslrt_json_size_bound(const cJSON *v, size_t limit)
+{
+    return v ? add_size(v, 0, limit ? limit : (size_t)-1, 0) : 4;
 }

@@ -1,6 +1,7 @@
 /* test_jsonprint.c — the runtime's JSON writer (runtime/jsonprint.c): the
    text, the same text written to a stream, and its length counted without
-   writing it (the payload limit and the variable limits rest on it). */
+   writing it, or bounded sooner (the payload limit and the variable limits
+   rest on them). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,7 @@ static void size_should_equal_the_text_length(void **ctx)
         if (n != strlen(text))
             fail_msg("%s: size %zu, text %zu (%s)", k_docs[i], n, strlen(text), text);
         assert_int_equal(aslrt_json_size(v, strlen(text)), strlen(text)); /* at the limit: exact */
+        assert_true(aslrt_json_size_bound(v, 0) >= n); /* a bound never below the length */
         free(text);
         cJSON_Delete(v);
     }
