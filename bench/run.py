@@ -10,8 +10,9 @@ Settings also come from the environment: BENCH_RUNS (default 5), BENCH_PEER_RUNS
 BENCH_PEER_BUDGET (seconds of measured peer runs per workflow, 20), BENCH_ONLY, ALS_DIR
 (where `npm install aws-local-stepfunctions` was run; default /tmp/peer-bench), CC.
 
-Peers and baselines are timed by bench/timeit.c, built into the build directory, so that
-their wall time and peak RSS are measured the way `aslc bench` measures its own runs.
+The hand-written C baselines are timed by `aslc bench --baseline`, in the same rounds as the
+modes; the peer by bench/timeit.c, built into the build directory, so that its wall time and
+peak RSS are measured the way `aslc bench` measures its own runs.
 Every output is checked with ../shared/bench/expected.py. Timings are reported, never
 judged: the exit status is 1 only when an output is wrong or a mode could not run.
 """
@@ -184,9 +185,13 @@ def run_workflow(name, a, tools):
     res = {"name": name, "input_bytes": os.path.getsize(inp), "checks": {}, "problems": []}
 
     # aslc: every mode, outputs compared by aslc bench itself, then against expected.py.
+    # The hand-written C, when there is one, is timed by aslc bench in the same rounds as the
+    # modes (--baseline), so that the machine's drift does not land in aot ÷ hand.
     out = os.path.join(a.work, name + ".aslc.out")
     cmd = [a.aslc, "bench", wf, "--input", inp, "--runs", str(a.runs), "--json", "--no-wait",
            "--save-output", out] + mock
+    if name in tools["hand"]:
+        cmd += ["--baseline", tools["hand"][name]]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode == 0:
         res["aslc"] = json.loads(r.stdout)
@@ -197,15 +202,19 @@ def run_workflow(name, a, tools):
         res["problems"].append("aslc bench: " + (msg[0] if msg else f"exit status {r.returncode}"))
         log("  " + "\n  ".join(msg[:12]))
 
-    # The hand-written C, when there is a baseline for this workflow.
+    # The hand-written C: its output checked (one run), its time the one measured above.
     if name in tools["hand"]:
         out = os.path.join(a.work, name + ".hand.out")
-        h = timeit(tools["timeit"], out, [tools["hand"][name], inp], a.runs)
+        h = timeit(tools["timeit"], out, [tools["hand"][name], inp], 1)
         res["hand"] = h
         if h.get("error"):
             res["problems"].append("hand-written: " + h["error"])
         else:
             res["checks"]["hand"] = check_output(name, inp, out)
+            base = (res.get("aslc") or {}).get("baseline")
+            if base:
+                h["median_ms"] = base["wall_ms"]["median"]
+                h["rss_median_kb"] = base["peak_rss_kb"]
 
     # aws-local-stepfunctions: few runs, within a time budget.
     if tools["peer"]:
@@ -299,9 +308,9 @@ def render(results, info, a, peer_note, hand_note):
     L = []
     L.append(f"Measured {info['date']} on {info['nproc']} × {info['cpu']} (Linux {info['kernel']}), "
              f"load average {info['load']} at the start; aslc {info['revision']}.")
-    L.append(f"aslc: {a.runs} timed runs per mode after one checking run (`aslc bench --json`); "
-             f"hand-written C: {a.runs} runs after one; aws-local-stepfunctions: up to {a.peer_runs} runs, "
-             f"stopping after {a.peer_budget} s of runs. Medians of wall time.")
+    L.append(f"aslc: {a.runs} timed runs per mode after one checking run (`aslc bench --json`), the modes "
+             f"and the hand-written C taken in turn in each round (`--baseline`); aws-local-stepfunctions: up "
+             f"to {a.peer_runs} runs, stopping after {a.peer_budget} s of runs. Medians of wall time.")
     L.append("")
     L.append("| workflow | states entered | interp | jit | aot | hand-written C | aws-local-stepfunctions "
              "| peer ÷ aot | aot ÷ hand | jit ÷ aot | peer ÷ interp | outputs |")

@@ -9,10 +9,12 @@
  * its own and is not part of any run. The front end and the libtcc compile
  * are also timed here, in this process, after the runs.
  *
- * Each mode first makes one unmeasured run that warms the caches; it and
- * every measured run must print the same bytes with the same exit status as
- * the very first run, or bench stops with exit status 1: the modes'
- * agreement is the point of having three of them (design.md).
+ * Each mode first makes one unmeasured run that warms the caches; then the
+ * measured runs go round the modes, one of each at a time, so that the
+ * machine's drift falls on every mode alike. Every run must print the same
+ * bytes with the same exit status as the very first run, or bench stops
+ * with exit status 1: the modes' agreement is the point of having three of
+ * them (design.md).
  *
  * Peak RSS is wait4's ru_maxrss. Linux folds the spawning process's own
  * high-water mark into a child's ru_maxrss at exec, so nothing big is loaded
@@ -60,10 +62,12 @@ static const char *const mode_names[NMODES] = {"interp", "jit", "aot"};
 static const char usage_text[] =
     "usage: aslc bench WF.asl.json [--input FILE] [--runs N] [--modes interp,jit,aot] [--json]\n"
     "                  [--mock-config FILE --test-case NAME] [--no-wait] [--bindings FILE]\n"
-    "                  [--threads N] [--no-count] [--save-output FILE]\n"
+    "                  [--threads N] [--no-count] [--save-output FILE] [--baseline EXE]\n"
     "  runs WF in each mode on the same input, N timed runs each (default 5) after one\n"
     "  checking run, and prints wall time (median, min, max), states entered, states/s,\n"
-    "  compile times, peak RSS and the ratios between modes. Exit 1 if outputs differ.\n";
+    "  compile times, peak RSS and the ratios between modes. Exit 1 if outputs differ.\n"
+    "  --baseline EXE also times `EXE INPUT` (a hand-written program doing the same work)\n"
+    "  in the same rounds; its output is not compared.\n";
 
 typedef struct options {
     const char *wf;
@@ -73,6 +77,7 @@ typedef struct options {
     const char *bindings;
     const char *threads;
     const char *save_output; /* where the agreed output goes */
+    const char *baseline;    /* timed as `baseline INPUT` beside the modes, or NULL */
     int runs;
     int json;
     int no_wait;
@@ -107,6 +112,7 @@ typedef struct bench {
     int ref_status;
     int ref_mode;
     sample *samples[NMODES];
+    sample *baseline;          /* opt.baseline's runs, or NULL */
     double compile_ms[NMODES]; /* jit: libtcc in-process median; aot: cc build; -1: none */
     double front_ms;           /* front end in-process median */
     long states;               /* -1: not counted */
@@ -320,6 +326,8 @@ static int parse_options(int argc, char **argv, options *o)
             value = &o->threads;
         else if (strcmp(a, "--save-output") == 0)
             value = &o->save_output;
+        else if (strcmp(a, "--baseline") == 0)
+            value = &o->baseline;
         else if (strcmp(a, "--runs") != 0 && strcmp(a, "--modes") != 0) {
             if (a[0] == '-' && a[1])
                 return usage_error("unknown option '%s'", a);
@@ -518,23 +526,56 @@ static int check_run(bench *b, int mode, const char *what, int status)
     return same ? 0 : EXIT_DISAGREE;
 }
 
-/* One checking run, then opt.runs measured ones, of `mode`. */
-static int measure(bench *b, int mode)
+/* One run of the baseline: it must exit 0; its output is its own business
+   (make bench checks it against expected.py). */
+static int baseline_run(bench *b, char **argv, sample *s)
 {
-    char **argv = run_argv(b, mode, NULL);
-    b->samples[mode] = asl_xmalloc((size_t)b->opt.runs * sizeof(sample));
-    int rc = 0;
-    for (int i = -1; i < b->opt.runs && rc == 0; i++) {
-        double t0;
-        pid_t pid = spawn(b, argv, -1, &t0);
-        if (pid < 0) {
-            rc = EXIT_DISAGREE;
-            break;
-        }
-        int status = reap(pid, t0, i < 0 ? NULL : &b->samples[mode][i]);
-        rc = check_run(b, mode, i < 0 ? "checking run" : "run", status);
+    double t0;
+    pid_t pid = spawn(b, argv, -1, &t0);
+    if (pid < 0)
+        return EXIT_DISAGREE;
+    int status = reap(pid, t0, s);
+    if (status == 0)
+        return 0;
+    fprintf(stderr, "aslc bench: the baseline %s exited with status %d\n", argv[0], status);
+    show_stderr(b);
+    return EXIT_DISAGREE;
+}
+
+/* One checking run of each mode, then opt.runs rounds of one measured run
+   of each mode (and of the baseline). A machine's speed drifts over seconds
+   (a shared VM's by a third); taking the modes in turn puts the drift into
+   all of them alike instead of into the ratios between them. */
+static int measure(bench *b)
+{
+    const options *o = &b->opt;
+    char *base_argv[] = {(char *)o->baseline, b->input, NULL};
+    if (o->baseline)
+        b->baseline = asl_xmalloc((size_t)o->runs * sizeof(sample));
+    char **argv[NMODES] = {NULL};
+    for (int k = 0; k < o->nmodes; k++) {
+        int m = o->modes[k];
+        argv[m] = run_argv(b, m, NULL);
+        b->samples[m] = asl_xmalloc((size_t)o->runs * sizeof(sample));
     }
-    free(argv);
+    int rc = 0;
+    for (int i = -1; i < o->runs && rc == 0; i++) {
+        for (int k = 0; k < o->nmodes && rc == 0; k++) {
+            int m = o->modes[k];
+            double t0;
+            pid_t pid = spawn(b, argv[m], -1, &t0);
+            if (pid < 0) {
+                rc = EXIT_DISAGREE;
+                break;
+            }
+            int status = reap(pid, t0, i < 0 ? NULL : &b->samples[m][i]);
+            rc = check_run(b, m, i < 0 ? "checking run" : "run", status);
+        }
+        if (rc == 0 && o->baseline)
+            rc = baseline_run(b, base_argv, i < 0 ? NULL : &b->baseline[i]);
+    }
+    for (int m = 0; m < NMODES; m++)
+        free(argv[m]);
     return rc;
 }
 
@@ -734,6 +775,15 @@ static void print_json(const bench *b)
         if (m == MODE_AOT)
             cJSON_AddNumberToObject(r, "build_ms", round3(b->compile_ms[m]));
     }
+    if (o->baseline) {
+        cJSON *r = cJSON_AddObjectToObject(root, "baseline");
+        cJSON_AddStringToObject(r, "command", o->baseline);
+        cJSON_AddItemToObject(r, "wall_ms", stats_json(sample_stats(b->baseline, o->runs, 0)));
+        cJSON *all = cJSON_AddArrayToObject(r, "samples_ms");
+        for (int k = 0; k < o->runs; k++)
+            cJSON_AddItemToArray(all, cJSON_CreateNumber(round3(b->baseline[k].wall_ms)));
+        cJSON_AddNumberToObject(r, "peak_rss_kb", sample_stats(b->baseline, o->runs, 3).median);
+    }
     cJSON *ratios = cJSON_AddObjectToObject(root, "ratios");
     for (int i = 0; i < o->nmodes; i++)
         for (int k = i + 1; k < o->nmodes; k++) {
@@ -742,6 +792,14 @@ static void print_json(const bench *b)
             double den = median_wall(b, o->modes[k]);
             cJSON_AddNumberToObject(ratios, key, den > 0 ? round3(median_wall(b, o->modes[i]) / den) : 0);
         }
+    if (o->baseline) {
+        double den = sample_stats(b->baseline, o->runs, 0).median;
+        for (int i = 0; i < o->nmodes; i++) {
+            char key[32];
+            snprintf(key, sizeof key, "%s/baseline", mode_names[o->modes[i]]);
+            cJSON_AddNumberToObject(ratios, key, den > 0 ? round3(median_wall(b, o->modes[i]) / den) : 0);
+        }
+    }
     cJSON_AddStringToObject(root, "note",
                             "wall times of interp and jit runs include aslc's start-up, the front end and (jit) "
                             "the libtcc compile; aot runs exclude the cc build (build_ms); compile_ms and "
@@ -787,6 +845,14 @@ static void print_text(const bench *b)
         else
             printf("-\n");
     }
+    if (o->baseline) {
+        stats wall = sample_stats(b->baseline, o->runs, 0);
+        fmt_ms(s1, sizeof s1, wall.median);
+        fmt_ms(s2, sizeof s2, wall.min);
+        fmt_ms(s3, sizeof s3, wall.max);
+        printf("%-7s %11s %11s %11s %11s %6.1f MB  %s (in the same rounds)\n", "base", s1, s2, s3, "-",
+               sample_stats(b->baseline, o->runs, 3).median / 1024, o->baseline);
+    }
     fmt_ms(s1, sizeof s1, b->front_ms);
     printf("\ninterp and jit runs are `aslc run`: their times include aslc's start-up and the front end\n"
            "(%s in-process), and jit's its libtcc compile. Compile times are medians measured in-process.\n",
@@ -802,6 +868,13 @@ static void print_text(const bench *b)
                 printf(" %s/%s %.2fx", mode_names[o->modes[i]], mode_names[o->modes[k]],
                        den > 0 ? median_wall(b, o->modes[i]) / den : 0.0);
             }
+        printf("\n");
+    }
+    if (o->baseline) {
+        double den = sample_stats(b->baseline, o->runs, 0).median;
+        printf("ratios to the baseline:");
+        for (int i = 0; i < o->nmodes; i++)
+            printf(" %s/base %.2fx", mode_names[o->modes[i]], den > 0 ? median_wall(b, o->modes[i]) / den : 0.0);
         printf("\n");
     }
 }
@@ -865,6 +938,7 @@ static void cleanup(bench *b)
     free(b->ref);
     for (int i = 0; i < NMODES; i++)
         free(b->samples[i]);
+    free(b->baseline);
 }
 
 /* The order matters for peak RSS (see the top): the definition is loaded
@@ -885,9 +959,8 @@ static int run_bench(bench *b, asl_def *def)
         b->compile_ms[MODE_AOT] = now_ms() - t0;
     }
     b->rss_floor_kb = rss_floor(b);
-    for (int i = 0; i < o->nmodes; i++)
-        if (measure(b, o->modes[i]) != 0)
-            return EXIT_DISAGREE;
+    if (measure(b) != 0)
+        return EXIT_DISAGREE;
     if (o->count) {
         int m = has_mode(o, MODE_AOT) ? MODE_AOT : has_mode(o, MODE_JIT) ? MODE_JIT : MODE_INTERP;
         if (count_states(b, m) != 0)

@@ -153,6 +153,28 @@ else
 	fail "bench says that the outputs differ, and prints no report" "stdout: $(cat "$T/.out"); stderr: $(cat "$T/.err")"
 fi
 
+# --- a baseline timed in the same rounds ---------------------------------------------------
+# A stand-in for hand-written C: prints its input file, whatever aslc printed.
+printf '#!/bin/sh\nexec cat "$1"\n' >base.sh
+chmod +x base.sh
+run bench loop.asl.json --input n3.json --modes interp,aot --runs 3 --no-count --json --baseline ./base.sh
+expect_rc "bench times a baseline" 0
+json_check "the baseline's runs and ratios are reported" \
+	'r["baseline"]["command"] == "./base.sh"' \
+	'len(r["baseline"]["samples_ms"]) == 3' \
+	'r["baseline"]["wall_ms"]["min"] <= r["baseline"]["wall_ms"]["median"] <= r["baseline"]["wall_ms"]["max"]' \
+	'r["baseline"]["peak_rss_kb"] > 0' \
+	'set(r["ratios"]) == {"interp/aot", "interp/baseline", "aot/baseline"}'
+printf '#!/bin/sh\necho broken >&2\nexit 3\n' >badbase.sh
+chmod +x badbase.sh
+run bench loop.asl.json --input n3.json --modes interp --runs 1 --no-count --baseline ./badbase.sh
+expect_rc "a failing baseline fails the bench" 1
+if grep -q "the baseline ./badbase.sh exited with status 3" "$T/.err" && grep -q broken "$T/.err"; then
+	ok "a failing baseline is named, with its stderr"
+else
+	fail "a failing baseline is named, with its stderr" "$(head -c 600 "$T/.err")"
+fi
+
 # --- usage and invalid definitions ----------------------------------------------------------
 run bench
 expect_rc "bench without a definition is a usage error" 2
