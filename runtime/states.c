@@ -166,20 +166,32 @@ int aslrt_choice_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *v)
     return aslrt_state_enter(ex, st, v);
 }
 
-int aslrt_choice_leave(aslrt_exec *ex, const aslrt_state *st, cJSON **v, int matched)
+/* Leaving a Choice by rule `matched` (nrules: the Default): the output is
+   the effective input (eff, *v or a view with its `owned` copy) through the
+   rule's or the state's Assign and Output, or OutputPath. */
+static int leave_choice(aslrt_exec *ex, const aslrt_state *st, cJSON **v, const cJSON *eff, cJSON *owned,
+                        int matched)
 {
-    if (matched >= st->nrules && st->default_next < 0)
+    if (matched >= st->nrules && st->default_next < 0) {
+        cJSON_Delete(owned);
         return aslrt_error_set(ex, "States.NoChoiceMatched",
                                "No Choice Rule matched the input and no Default was specified.");
+    }
     /* a matching rule's Assign and Output replace the state's (§2.3) */
     const aslrt_tmpl *assign = matched < st->nrules ? st->rules[matched].assign : st->assign;
     const aslrt_tmpl *output = matched < st->nrules ? st->rules[matched].output : st->output;
-    if ((assign || output || st->output_path || (st->flags & (ASLRT_JSONATA | ASLRT_OUTPUT_PATH_NULL))) &&
-        aslrt_state_pass_on(ex, st, v, *v, NULL, assign, output) != 0)
+    int unchanged = eff == *v && !assign && !output && !st->output_path &&
+                    !(st->flags & (ASLRT_JSONATA | ASLRT_OUTPUT_PATH_NULL)); /* the input is the output */
+    if (!unchanged && aslrt_state_pass_on(ex, st, v, eff, owned, assign, output) != 0)
         return -1;
     if (aslrt_state_exit(ex, st, *v) != 0)
         return -1;
     return matched;
+}
+
+int aslrt_choice_leave(aslrt_exec *ex, const aslrt_state *st, cJSON **v, int matched)
+{
+    return leave_choice(ex, st, v, *v, NULL, matched);
 }
 
 /* Choice: the first top-level rule that holds decides; its output is the
@@ -205,23 +217,7 @@ int aslrt_choice_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         if (r)
             break;
     }
-    if (eff == *v) /* no InputPath: what generated code does after its conditions */
-        return aslrt_choice_leave(ex, st, v, i);
-    if (i == st->nrules && st->default_next < 0) {
-        cJSON_Delete(owned);
-        return aslrt_error_set(ex, "States.NoChoiceMatched",
-                               "No Choice Rule matched the input and no Default was specified.");
-    }
-    /* a matching rule's Assign and Output replace the state's (§2.3) */
-    const aslrt_tmpl *assign = i < st->nrules ? st->rules[i].assign : st->assign;
-    const aslrt_tmpl *output = i < st->nrules ? st->rules[i].output : st->output;
-    int unchanged = eff == *v && !assign && !output && !st->output_path &&
-                    !(st->flags & (ASLRT_JSONATA | ASLRT_OUTPUT_PATH_NULL)); /* the input is the output */
-    if (!unchanged && aslrt_state_pass_on(ex, st, v, eff, owned, assign, output) != 0)
-        return -1;
-    if (aslrt_state_exit(ex, st, *v) != 0)
-        return -1;
-    return i;
+    return leave_choice(ex, st, v, eff, owned, i);
 }
 
 /* AWS's longest wait: about 24,855 days (2^31 seconds). */
