@@ -86,13 +86,25 @@ void aslrt_number_format(double d, char *buf)
     }
 }
 
+/* How many bytes character c takes inside a JSON string: itself, a
+   two-character escape, or \u00XX. */
+static inline int escaped_size(unsigned char c)
+{
+    if (c >= 0x20 && c != '"' && c != '\\')
+        return 1;
+    switch (c) {
+    case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': return 2;
+    default: return 6;
+    }
+}
+
 static void put_string(out *o, const char *s)
 {
     put(o, "\"", 1);
     const char *run = s;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (escaped_size(c) == 1)
             continue;
         put(o, run, (size_t)(s - run));
         char esc[8];
@@ -177,13 +189,8 @@ void aslrt_json_write(const cJSON *v, FILE *f)
 static size_t string_size(const char *s)
 {
     size_t n = 2;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            n += 1;
-        else
-            n += c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 2 : 6;
-    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (size_t)escaped_size(*p);
     return n;
 }
 
