@@ -187,9 +187,17 @@ int aslrt_test_numeric(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
     cJSON *owned[2];
     if (test_values(ex, r, input, &v, &w, owned) != 0)
         return -1;
-    int result = w && cJSON_IsNumber(v) && cJSON_IsNumber(w) &&
-                 ordered(r->op, ASLRT_OP_NUMERIC_EQ,
-                         v->valuedouble < w->valuedouble ? -1 : v->valuedouble > w->valuedouble ? 1 : 0);
+    int result = 0;
+    if (w && (v->type & 0xff) == cJSON_Number && (w->type & 0xff) == cJSON_Number) {
+        double a = v->valuedouble, b = w->valuedouble; /* JSON has no NaN */
+        switch (r->op) {
+        case ASLRT_OP_NUMERIC_EQ: result = a == b; break;
+        case ASLRT_OP_NUMERIC_LT: result = a < b; break;
+        case ASLRT_OP_NUMERIC_GT: result = a > b; break;
+        case ASLRT_OP_NUMERIC_LE: result = a <= b; break;
+        default: result = a >= b; break;
+        }
+    }
     free_values(owned);
     return result;
 }

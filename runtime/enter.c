@@ -1,10 +1,12 @@
-/* enter.c — entering and leaving states: the bookkeeping every state does
-   (context reset, RetryCount, <T>StateEntered / <T>StateExited, trace). */
+/* enter.c — entering and leaving states when something watches: the
+   bookkeeping (context reset, RetryCount, <T>StateEntered / <T>StateExited,
+   trace) that enter.h's inline paths leave out. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
+#include "enter.h"
 #include "exec.h"
 #include "history.h"
 #include "signals.h"
@@ -50,13 +52,11 @@ static inline long count_event(aslrt_exec *ex, const char *type, cJSON *details)
     return id;
 }
 
-/* Every state calls this first, with its raw input: the StateEntered event
-   must come before anything the state does, and its id is what a
-   States.Runtime cause quotes. Without --history/--trace it only counts:
-   entering a state is on the path of every transition. An execution that
-   is being aborted or has timed out enters no further state: -1 with the
-   stop's error (signals.c). */
-int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
+/* aslrt_state_enter (enter.h) when the state or the execution needs more
+   than an event count: a Task, Parallel or Map (RetryCount, EnteredTime),
+   history or trace, a $$ or variables left by the last state, a branch that
+   may be cancelled, an execution that may be stopping. */
+int aslrt_state_enter_watched(aslrt_exec *ex, const aslrt_state *st, const cJSON *input)
 {
     if ((ex->cancel || !aslrt_stop_unlikely(ex->run)) && aslrt_stop_check(ex) != 0)
         return -1;
@@ -100,11 +100,9 @@ static int payload_exceeded(aslrt_exec *ex, const aslrt_state *st, const cJSON *
     return 1;
 }
 
-/* A state that completes (or whose error a catcher took) calls this with
-   its output. Fail states never do: their execution ends instead. Nor does
-   a state cut short by an abort or timeout (a Wait woken early): AWS's
-   history goes from its StateEntered to ExecutionAborted/TimedOut. */
-int aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
+/* aslrt_state_exit (enter.h) with history or trace, variables to commit,
+   --check-limits, or an execution that may be stopping. */
+int aslrt_state_exit_watched(aslrt_exec *ex, const aslrt_state *st, const cJSON *output)
 {
     if (!aslrt_stop_unlikely(ex->run) && aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
         return 0;

@@ -104,15 +104,6 @@ const cJSON *aslrt_context(aslrt_exec *ex);
    is sure to be built (the others may be missing). */
 const cJSON *aslrt_context_for(aslrt_exec *ex, const char *field);
 
-/* Entering and leaving a state: context, history events, trace. `input`
-   (borrowed) is the state's raw input, recorded by --history. Entering
-   returns -1, with the error set, when the execution is being aborted or
-   has timed out (signals.c): the state must then return -1 at once.
-   Leaving returns -1 with States.DataLimitExceeded when --check-limits is
-   given and the output is over the payload limit. */
-int aslrt_state_enter(aslrt_exec *ex, const aslrt_state *st, const cJSON *input);
-int aslrt_state_exit(aslrt_exec *ex, const aslrt_state *st, const cJSON *output);
-
 /* Waits `seconds` of workflow time, as --no-wait and --time-scale say. */
 void aslrt_sleep(aslrt_exec *ex, double seconds);
 

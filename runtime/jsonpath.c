@@ -379,28 +379,11 @@ static void select_nodes(const evalctx *c, const aslrt_step *steps, int nsteps,
     }
 }
 
-/* Member `name` of object obj, or NULL: cJSON_GetObjectItemCaseSensitive
-   without its calls, on the path of every field step (keys are short, and
-   most differ in their first byte). */
-static const cJSON *member(const cJSON *obj, const char *name)
-{
-    for (const cJSON *c = obj->child; c; c = c->next) {
-        const char *k = c->string, *n = name;
-        if (!k)
-            continue;
-        while (*k && *k == *n)
-            k++, n++;
-        if (*k == *n)
-            return c;
-    }
-    return NULL;
-}
-
 /* The child a definite step (.name or [n]) selects in node, or NULL. */
 static const cJSON *step_child(const aslrt_step *st, const cJSON *node)
 {
     if (st->kind == ASLRT_STEP_FIELD && cJSON_IsObject(node))
-        return member(node, st->name);
+        return aslrt_json_member(node, st->name);
     if (st->kind == ASLRT_STEP_INDEX && cJSON_IsArray(node)) {
         int k = resolve_index(st->index, cJSON_GetArraySize(node));
         return k >= 0 ? cJSON_GetArrayItem(node, k) : NULL;
@@ -417,18 +400,17 @@ static const cJSON *walk(const aslrt_path *p, int nsteps, const cJSON *node)
     return node;
 }
 
-/* The common case, with no allocation: a walk down .name and [n] steps. */
-const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
+/* aslrt_path_get past its inline case: a walk down .name and [n] steps,
+   with no allocation. */
+const cJSON *aslrt_path_walk(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
 {
     if (!p->definite)
         return NULL;
-    if (p->nsteps == 1 && p->root == ASLRT_ROOT_INPUT && p->steps[0].kind == ASLRT_STEP_FIELD) /* $.name */
-        return input && (input->type & 0xff) == cJSON_Object ? member(input, p->steps[0].name) : NULL;
     const aslrt_step *st = p->steps, *end = st + p->nsteps;
     const cJSON *node = p->root == ASLRT_ROOT_INPUT ? input : path_start(ex, p, input, &st);
     for (; node && st < end; st++) /* .name steps inline: most paths are $.a.b */
         node = st->kind != ASLRT_STEP_FIELD ? step_child(st, node)
-               : (node->type & 0xff) == cJSON_Object ? member(node, st->name)
+               : (node->type & 0xff) == cJSON_Object ? aslrt_json_member(node, st->name)
                                                      : NULL;
     return node;
 }
@@ -449,7 +431,7 @@ cJSON *aslrt_path_detach(aslrt_exec *ex, const aslrt_path *p, cJSON *doc)
         return NULL;
     const aslrt_step *last = &p->steps[p->nsteps - 1];
     cJSON *node = (cJSON *)(last->kind == ASLRT_STEP_FIELD && (parent->type & 0xff) == cJSON_Object
-                                ? member(parent, last->name)
+                                ? aslrt_json_member(parent, last->name)
                                 : step_child(last, parent));
     if (!node)
         return NULL;

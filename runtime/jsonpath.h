@@ -8,9 +8,34 @@
    for $$, a variable's value for $name. NULL when a variable is not set. */
 const cJSON *aslrt_path_root(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
 
+/* Member `name` of object obj, or NULL: cJSON_GetObjectItemCaseSensitive
+   without its calls, on the path of every field step (keys are short, and
+   most differ in their first byte). */
+static inline const cJSON *aslrt_json_member(const cJSON *obj, const char *name)
+{
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        const char *k = c->string, *n = name;
+        if (!k)
+            continue;
+        while (*k && *k == *n)
+            k++, n++;
+        if (*k == *n)
+            return c;
+    }
+    return NULL;
+}
+
+const cJSON *aslrt_path_walk(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
+
 /* A definite path's node, borrowed from its root; NULL when nothing matches
-   (no error is set: callers know the cause to give). */
-const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *input);
+   (no error is set: callers know the cause to give). $.name, the most
+   common path of all, is looked up inline. */
+static inline const cJSON *aslrt_path_get(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
+{
+    if (p->nsteps == 1 && p->root == ASLRT_ROOT_INPUT && p->steps[0].kind == ASLRT_STEP_FIELD)
+        return input && (input->type & 0xff) == cJSON_Object ? aslrt_json_member(input, p->steps[0].name) : NULL;
+    return aslrt_path_walk(ex, p, input);
+}
 
 /* The node a definite path rooted at $ selects in doc, detached from it
    (its member key dropped) and owned by the caller; NULL when nothing

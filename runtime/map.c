@@ -39,6 +39,7 @@
 
 #include "dataflow.h"
 #include "digest.h"
+#include "enter.h"
 #include "exec.h"
 #include "history.h"
 #include "itemreader.h"

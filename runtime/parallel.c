@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "dataflow.h"
+#include "enter.h"
 #include "exec.h"
 #include "history.h"
 #include "pool.h"

@@ -9,6 +9,7 @@
 
 #include "choice.h"
 #include "dataflow.h"
+#include "enter.h"
 #include "exec.h"
 #include "jsonpath.h"
 #include "query.h"

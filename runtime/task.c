@@ -29,6 +29,7 @@
 
 #include "bindings.h"
 #include "dataflow.h"
+#include "enter.h"
 #include "exec.h"
 #include "history.h"
 #include "jsonpath.h"

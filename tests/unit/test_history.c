@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "enter.h"
 #include "exec.h"
 #include "history.h"
 
