@@ -149,7 +149,7 @@ static cJSON *tmpl_path(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input)
 static inline void set_member(cJSON *obj, const char *key, cJSON *v, int unique)
 {
     if (!unique) {
-        cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, key);
+        cJSON *old = (cJSON *)aslrt_json_member(obj, key);
         if (old) {
             aslrt_json_unkey(v);
             v->string = (char *)key;

@@ -191,7 +191,7 @@ static void apply_descend(const aslrt_step *st, const cJSON *node, nodes *out)
                 for (const cJSON *e = c->child; e; e = e->next)
                     push(out, e);
             } else if (cJSON_IsObject(c)) {
-                const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, st->name);
+                const cJSON *m = aslrt_json_member(c, st->name);
                 if (m)
                     push(out, m);
             }
@@ -572,7 +572,7 @@ static int place(aslrt_exec *ex, const aslrt_path *p, cJSON *doc, cJSON *value, 
             if (!creating) {
                 if (!cJSON_IsObject(node))
                     return conflict(ex, p, doc);
-                child = cJSON_GetObjectItemCaseSensitive(node, st->name);
+                child = (cJSON *)aslrt_json_member(node, st->name);
             }
             if (dry) {
                 creating = creating || !child;

@@ -13,14 +13,16 @@ const cJSON *aslrt_path_root(aslrt_exec *ex, const aslrt_path *p, const cJSON *i
    most differ in their first byte). */
 static inline const cJSON *aslrt_json_member(const cJSON *obj, const char *name)
 {
+    char first = name[0];
     for (const cJSON *c = obj->child; c; c = c->next) {
-        const char *k = c->string, *n = name;
-        if (!k)
-            continue;
-        while (*k && *k == *n)
-            k++, n++;
-        if (*k == *n)
-            return c;
+        const char *k = c->string;
+        if (k && k[0] == first) {
+            const char *n = name;
+            while (*k && *k == *n)
+                k++, n++;
+            if (*k == *n)
+                return c;
+        }
     }
     return NULL;
 }
