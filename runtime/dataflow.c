@@ -162,23 +162,6 @@ static inline void set_member(cJSON *obj, const char *key, cJSON *v, int unique)
         aslrt_xjson(NULL); /* out of memory */
 }
 
-/* Appends v (taken, in no other list) to container, keeping cJSON's links
-   (the first member's prev is the last): a template builds its result in
-   order, so no walk and no call. */
-static inline void append(cJSON *container, cJSON *v)
-{
-    cJSON *first = container->child;
-    v->next = NULL;
-    if (!first) {
-        container->child = v;
-        v->prev = v;
-    } else {
-        v->prev = first->prev;
-        first->prev->next = v;
-        first->prev = v;
-    }
-}
-
 /* A template whose input dies with the state (ASLRT_MOVE_INPUT). */
 typedef struct mover {
     aslrt_exec *ex;
@@ -254,7 +237,7 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
                 aslrt_json_unkey(v);
                 v->string = (char *)(it->key ? it->key : "");
                 v->type |= cJSON_StringIsConst;
-                append(obj, v);
+                aslrt_json_append(obj, v);
             } else {
                 set_member(obj, it->key ? it->key : "", v, 0);
             }
@@ -270,7 +253,7 @@ static cJSON *tmpl_eval(aslrt_exec *ex, const aslrt_tmpl *t, const cJSON *input,
                 return NULL;
             }
             aslrt_json_unkey(v);
-            append(arr, v);
+            aslrt_json_append(arr, v);
         }
         return arr;
     }

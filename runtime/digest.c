@@ -47,6 +47,14 @@ static uint64_t load_be64(const unsigned char *p)
     return (uint64_t)load_be32(p) << 32 | load_be32(p + 4);
 }
 
+static void store_le32(unsigned char *p, uint32_t x)
+{
+    p[0] = (unsigned char)x;
+    p[1] = (unsigned char)(x >> 8);
+    p[2] = (unsigned char)(x >> 16);
+    p[3] = (unsigned char)(x >> 24);
+}
+
 static void store_be32(unsigned char *p, uint32_t x)
 {
     p[0] = (unsigned char)(x >> 24);
@@ -74,32 +82,89 @@ static const uint32_t k_md5[64] = {
     0x6fa87e4fu, 0xfe2ce6e0u, 0xa3014314u, 0x4e0811a1u, 0xf7537e82u, 0xbd3af235u, 0x2ad7d2bbu, 0xeb86d391u,
 };
 
-/* Per-round left rotations, four for each group of sixteen steps. */
-static const int k_md5_shift[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+/* One step of round r (RFC 1321 §3.4): a = b + ((a + F(b,c,d) + X[k] + T[i]) <<< s),
+   written out for all sixty-four steps so that the boolean function, the
+   message word and the rotation are constants rather than looked up. */
+#define MD5_F(x, y, z) ((z) ^ ((x) & ((y) ^ (z)))) /* (x & y) | (~x & z) */
+#define MD5_G(x, y, z) ((y) ^ ((z) & ((x) ^ (y)))) /* (x & z) | (y & ~z) */
+#define MD5_H(x, y, z) ((x) ^ (y) ^ (z))
+#define MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
+#define MD5_STEP(f, a, b, c, d, k, i, s) (a) = (b) + rol32((a) + f((b), (c), (d)) + m[k] + k_md5[i], s)
 
-/* RFC 1321 §3.4: four rounds of sixteen steps, each with its own boolean
-   function and order of message words. */
 static void md5_block(uint32_t *h, const unsigned char *p)
 {
     uint32_t m[16];
     for (int i = 0; i < 16; i++)
         m[i] = load_le32(p + 4 * i);
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-    for (int i = 0; i < 64; i++) {
-        uint32_t f;
-        int g;
-        switch (i / 16) {
-        case 0: f = (b & c) | (~b & d); g = i; break;
-        case 1: f = (b & d) | (c & ~d); g = (5 * i + 1) % 16; break;
-        case 2: f = b ^ c ^ d; g = (3 * i + 5) % 16; break;
-        default: f = c ^ (b | ~d); g = (7 * i) % 16; break;
-        }
-        uint32_t t = d;
-        d = c;
-        c = b;
-        b = b + rol32(a + f + k_md5[i] + m[g], k_md5_shift[i / 16][i % 4]);
-        a = t;
-    }
+    /* Round 1: F, words in order, rotations 7 12 17 22. */
+    MD5_STEP(MD5_F, a, b, c, d, 0, 0, 7);
+    MD5_STEP(MD5_F, d, a, b, c, 1, 1, 12);
+    MD5_STEP(MD5_F, c, d, a, b, 2, 2, 17);
+    MD5_STEP(MD5_F, b, c, d, a, 3, 3, 22);
+    MD5_STEP(MD5_F, a, b, c, d, 4, 4, 7);
+    MD5_STEP(MD5_F, d, a, b, c, 5, 5, 12);
+    MD5_STEP(MD5_F, c, d, a, b, 6, 6, 17);
+    MD5_STEP(MD5_F, b, c, d, a, 7, 7, 22);
+    MD5_STEP(MD5_F, a, b, c, d, 8, 8, 7);
+    MD5_STEP(MD5_F, d, a, b, c, 9, 9, 12);
+    MD5_STEP(MD5_F, c, d, a, b, 10, 10, 17);
+    MD5_STEP(MD5_F, b, c, d, a, 11, 11, 22);
+    MD5_STEP(MD5_F, a, b, c, d, 12, 12, 7);
+    MD5_STEP(MD5_F, d, a, b, c, 13, 13, 12);
+    MD5_STEP(MD5_F, c, d, a, b, 14, 14, 17);
+    MD5_STEP(MD5_F, b, c, d, a, 15, 15, 22);
+    /* Round 2: G, word (5i + 1) mod 16, rotations 5 9 14 20. */
+    MD5_STEP(MD5_G, a, b, c, d, 1, 16, 5);
+    MD5_STEP(MD5_G, d, a, b, c, 6, 17, 9);
+    MD5_STEP(MD5_G, c, d, a, b, 11, 18, 14);
+    MD5_STEP(MD5_G, b, c, d, a, 0, 19, 20);
+    MD5_STEP(MD5_G, a, b, c, d, 5, 20, 5);
+    MD5_STEP(MD5_G, d, a, b, c, 10, 21, 9);
+    MD5_STEP(MD5_G, c, d, a, b, 15, 22, 14);
+    MD5_STEP(MD5_G, b, c, d, a, 4, 23, 20);
+    MD5_STEP(MD5_G, a, b, c, d, 9, 24, 5);
+    MD5_STEP(MD5_G, d, a, b, c, 14, 25, 9);
+    MD5_STEP(MD5_G, c, d, a, b, 3, 26, 14);
+    MD5_STEP(MD5_G, b, c, d, a, 8, 27, 20);
+    MD5_STEP(MD5_G, a, b, c, d, 13, 28, 5);
+    MD5_STEP(MD5_G, d, a, b, c, 2, 29, 9);
+    MD5_STEP(MD5_G, c, d, a, b, 7, 30, 14);
+    MD5_STEP(MD5_G, b, c, d, a, 12, 31, 20);
+    /* Round 3: H, word (3i + 5) mod 16, rotations 4 11 16 23. */
+    MD5_STEP(MD5_H, a, b, c, d, 5, 32, 4);
+    MD5_STEP(MD5_H, d, a, b, c, 8, 33, 11);
+    MD5_STEP(MD5_H, c, d, a, b, 11, 34, 16);
+    MD5_STEP(MD5_H, b, c, d, a, 14, 35, 23);
+    MD5_STEP(MD5_H, a, b, c, d, 1, 36, 4);
+    MD5_STEP(MD5_H, d, a, b, c, 4, 37, 11);
+    MD5_STEP(MD5_H, c, d, a, b, 7, 38, 16);
+    MD5_STEP(MD5_H, b, c, d, a, 10, 39, 23);
+    MD5_STEP(MD5_H, a, b, c, d, 13, 40, 4);
+    MD5_STEP(MD5_H, d, a, b, c, 0, 41, 11);
+    MD5_STEP(MD5_H, c, d, a, b, 3, 42, 16);
+    MD5_STEP(MD5_H, b, c, d, a, 6, 43, 23);
+    MD5_STEP(MD5_H, a, b, c, d, 9, 44, 4);
+    MD5_STEP(MD5_H, d, a, b, c, 12, 45, 11);
+    MD5_STEP(MD5_H, c, d, a, b, 15, 46, 16);
+    MD5_STEP(MD5_H, b, c, d, a, 2, 47, 23);
+    /* Round 4: I, word 7i mod 16, rotations 6 10 15 21. */
+    MD5_STEP(MD5_I, a, b, c, d, 0, 48, 6);
+    MD5_STEP(MD5_I, d, a, b, c, 7, 49, 10);
+    MD5_STEP(MD5_I, c, d, a, b, 14, 50, 15);
+    MD5_STEP(MD5_I, b, c, d, a, 5, 51, 21);
+    MD5_STEP(MD5_I, a, b, c, d, 12, 52, 6);
+    MD5_STEP(MD5_I, d, a, b, c, 3, 53, 10);
+    MD5_STEP(MD5_I, c, d, a, b, 10, 54, 15);
+    MD5_STEP(MD5_I, b, c, d, a, 1, 55, 21);
+    MD5_STEP(MD5_I, a, b, c, d, 8, 56, 6);
+    MD5_STEP(MD5_I, d, a, b, c, 15, 57, 10);
+    MD5_STEP(MD5_I, c, d, a, b, 6, 58, 15);
+    MD5_STEP(MD5_I, b, c, d, a, 13, 59, 21);
+    MD5_STEP(MD5_I, a, b, c, d, 4, 60, 6);
+    MD5_STEP(MD5_I, d, a, b, c, 11, 61, 10);
+    MD5_STEP(MD5_I, c, d, a, b, 2, 62, 15);
+    MD5_STEP(MD5_I, b, c, d, a, 9, 63, 21);
     h[0] += a;
     h[1] += b;
     h[2] += c;
@@ -338,8 +403,8 @@ size_t aslrt_digest_final(aslrt_digest *d, unsigned char *out)
     }
     memset(d->block + d->fill, 0, bs - d->fill);
     if (d->alg == ASLRT_MD5) {
-        for (int i = 0; i < 8; i++)
-            d->block[bs - 8 + i] = (unsigned char)(bits >> (8 * i));
+        store_le32(d->block + bs - 8, (uint32_t)bits);
+        store_le32(d->block + bs - 4, (uint32_t)(bits >> 32));
     } else {
         store_be64(d->block + bs - 8, bits);
     }
@@ -347,8 +412,7 @@ size_t aslrt_digest_final(aslrt_digest *d, unsigned char *out)
     switch (d->alg) {
     case ASLRT_MD5:
         for (int i = 0; i < 4; i++)
-            for (int k = 0; k < 4; k++)
-                out[4 * i + k] = (unsigned char)(d->h.w32[i] >> (8 * k));
+            store_le32(out + 4 * i, d->h.w32[i]);
         return 16;
     case ASLRT_SHA1:
     case ASLRT_SHA256: {

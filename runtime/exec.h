@@ -118,6 +118,9 @@ int aslrt_history_enabled(const aslrt_exec *ex);
    Numbers print exactly: integers in full, others with the fewest digits
    that read back as the same double. */
 char *aslrt_json_text(const cJSON *v);
+/* The same text in buf (size bytes) when it fits, else malloc'd: free the
+   result unless it is buf. *len gets its length. */
+char *aslrt_json_text_buf(const cJSON *v, char *buf, size_t size, size_t *len);
 /* The same text written to f (no newline). */
 void aslrt_json_write(const cJSON *v, FILE *f);
 /* The length of that text, counted without writing it; past `limit` the
@@ -154,5 +157,26 @@ static inline void aslrt_json_unkey(cJSON *v)
 }
 /* A copy of borrowed data (input, definition) with no member key. */
 cJSON *aslrt_json_copy(const cJSON *v);
+/* The same keeping v's key, for a copy that becomes a member. */
+cJSON *aslrt_json_copy_member(const cJSON *v);
+/* A node of cJSON type `type`, all else zero (cJSON's constructors, less
+   their calls). */
+cJSON *aslrt_json_new(int type);
+/* Appends v (taken, in no list) to container: cJSON's links kept (the
+   first member's prev is the last), with no walk and no call, for
+   documents built in order. */
+static inline void aslrt_json_append(cJSON *container, cJSON *v)
+{
+    cJSON *first = container->child;
+    v->next = NULL;
+    if (!first) {
+        container->child = v;
+        v->prev = v;
+    } else {
+        v->prev = first->prev;
+        first->prev->next = v;
+        first->prev = v;
+    }
+}
 
 #endif

@@ -26,6 +26,7 @@
 
 #include "digest.h"
 #include "intrinsics.h"
+#include "jsonread.h"
 #include "random.h"
 #include "jsonpath.h"
 #include "utf8.h"
@@ -74,25 +75,44 @@ typedef struct arg {
     cJSON *own;
 } arg;
 
-/* A growing NUL-terminated string. */
+/* A growing NUL-terminated string: in `local` while it fits (most results
+   are short), then on the heap. */
 typedef struct sbuf {
     char *s;
     size_t len, cap;
+    char local[256];
 } sbuf;
+
+static void sb_init(sbuf *b)
+{
+    b->s = b->local;
+    b->len = 0;
+    b->cap = sizeof b->local;
+    b->s[0] = '\0';
+}
+
+static void sb_free(sbuf *b)
+{
+    if (b->s != b->local)
+        free(b->s);
+}
+
+static void sb_grow(sbuf *b, size_t n)
+{
+    size_t cap = b->cap;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    char *p = aslrt_xmalloc(cap);
+    memcpy(p, b->s, b->len + 1);
+    sb_free(b);
+    b->s = p;
+    b->cap = cap;
+}
 
 static void sb_add(sbuf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = aslrt_xmalloc(cap);
-        if (b->s)
-            memcpy(p, b->s, b->len);
-        free(b->s);
-        b->s = p;
-        b->cap = cap;
-    }
+    if (b->len + n + 1 > b->cap)
+        sb_grow(b, n);
     memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
@@ -101,6 +121,40 @@ static void sb_add(sbuf *b, const char *s, size_t n)
 static void sb_adds(sbuf *b, const char *s)
 {
     sb_add(b, s, strlen(s));
+}
+
+/* Checks an allocation: aborts on NULL. */
+static void *xmem(void *p)
+{
+    if (!p)
+        aslrt_xjson(NULL);
+    return p;
+}
+
+/* A number node (cJSON's constructor costs no more than new_node here). */
+static cJSON *new_number(double d)
+{
+    return aslrt_xjson(cJSON_CreateNumber(d));
+}
+
+/* A string node holding the n bytes at s (no NUL among them): one
+   allocation for the text, no intermediate copy. */
+static cJSON *new_string(const char *s, size_t n)
+{
+    char *text = xmem(cJSON_malloc(n + 1));
+    memcpy(text, s, n);
+    text[n] = '\0';
+    cJSON *r = aslrt_json_new(cJSON_String);
+    r->valuestring = text;
+    return r;
+}
+
+/* The string node for b's text; frees b. */
+static cJSON *sb_string(sbuf *b)
+{
+    cJSON *r = new_string(b->s, b->len);
+    sb_free(b);
+    return r;
 }
 
 /* ------------------------------------------------------------ errors */
@@ -167,10 +221,10 @@ static cJSON *take(arg *a)
     if (r) {
         a->own = NULL;
         a->v = NULL;
+        aslrt_json_unkey(r);
     } else {
-        r = aslrt_xjson(cJSON_Duplicate(a->v, 1));
+        r = aslrt_json_copy(a->v);
     }
-    aslrt_json_unkey(r);
     return r;
 }
 
@@ -211,11 +265,15 @@ static int want_int(ctx *c, const aslrt_tmpl *t, const arg *a, int i, double lo,
     return 0;
 }
 
-static int want_short_string(ctx *c, const aslrt_tmpl *t, const arg *a, int i)
+/* Argument i as a string of at most MAX_CHARS UTF-16 units; *bytes gets
+   its length in bytes. A UTF-8 string has at most twice as many units as
+   bytes (a stray lead byte counts two), so short ones need no counting. */
+static int want_short_string(ctx *c, const aslrt_tmpl *t, const arg *a, int i, size_t *bytes)
 {
     if (want_type(c, t, a, i, cJSON_String, "a string") != 0)
         return -1;
-    size_t n = aslrt_utf8_utf16_len(a[i].v->valuestring);
+    *bytes = strlen(a[i].v->valuestring);
+    size_t n = *bytes <= MAX_CHARS / 2 ? 0 : aslrt_utf8_utf16_len(a[i].v->valuestring);
     if (n > MAX_CHARS) {
         failf(c, t, "argument %d has %zu characters; at most %d are allowed", i + 1, n, MAX_CHARS);
         return -1;
@@ -251,7 +309,7 @@ static int deep_equal(const cJSON *a, const cJSON *b, int depth)
         if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
             return 0;
         for (const cJSON *x = a->child; x; x = x->next) {
-            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+            const cJSON *y = x->string ? aslrt_json_member(b, x->string) : NULL;
             if (!y)
                 return 0;
             int r = deep_equal(x, y, depth + 1);
@@ -337,6 +395,21 @@ static int render(sbuf *b, const cJSON *v, int depth)
         sb_adds(b, obj ? "}" : "]");
         return 0;
     }
+    case cJSON_Number: {
+        char num[32];
+        aslrt_number_format(v->valuedouble, num);
+        sb_adds(b, num);
+        return 0;
+    }
+    case cJSON_True:
+        sb_add(b, "true", 4);
+        return 0;
+    case cJSON_False:
+        sb_add(b, "false", 5);
+        return 0;
+    case cJSON_NULL:
+        sb_add(b, "null", 4);
+        return 0;
     default: {
         char *s = aslrt_json_text(v);
         sb_adds(b, s);
@@ -365,25 +438,25 @@ static cJSON *fn_format(ctx *c, const aslrt_tmpl *t, arg *a, int n)
     if (holes != n - 1)
         return failf(c, t, "the template has %d placeholder%s {} but %d value%s given", holes,
                      holes == 1 ? "" : "s", n - 1, n - 1 == 1 ? " was" : "s were");
-    sbuf b = {0};
-    sb_add(&b, "", 0);
+    sbuf b;
+    sb_init(&b);
     int k = 1;
+    const char *run = s; /* text not yet copied */
     for (const char *p = s; *p; p++) {
         if (escapes && *p == '\\' && p[1]) {
-            sb_add(&b, ++p, 1);
+            sb_add(&b, run, (size_t)(p - run));
+            run = ++p; /* the escaped character starts the next run */
         } else if (p[0] == '{' && p[1] == '}') {
+            sb_add(&b, run, (size_t)(p - run));
             if (render(&b, a[k++].v, 0) != 0) {
-                free(b.s);
+                sb_free(&b);
                 return failf(c, t, "argument %d is nested more than %d levels deep", k, MAX_VALUE_DEPTH);
             }
-            p++;
-        } else {
-            sb_add(&b, p, 1);
+            run = ++p + 1;
         }
     }
-    cJSON *r = aslrt_xjson(cJSON_CreateString(b.s));
-    free(b.s);
-    return r;
+    sb_adds(&b, run);
+    return sb_string(&b);
 }
 
 /* States.StringToJson(string): the JSON it holds; "" or blanks => null. */
@@ -393,9 +466,11 @@ static cJSON *fn_string_to_json(ctx *c, const aslrt_tmpl *t, arg *a)
         return NULL;
     const char *s = a[0].v->valuestring;
     if (s[strspn(s, " \t\r\n")] == '\0')
-        return aslrt_xjson(cJSON_CreateNull());
+        return aslrt_json_new(cJSON_NULL);
     const char *end = NULL;
-    cJSON *r = cJSON_ParseWithOpts(s, &end, 1);
+    cJSON *r = aslrt_json_parse_plain(s);
+    if (!r)
+        r = cJSON_ParseWithOpts(s, &end, 1);
     if (!r)
         return failf(c, t, "the string is not valid JSON (at offset %ld)", end ? (long)(end - s) : 0L);
     if (cJSON_IsNumber(r) && r->valuedouble == 0)
@@ -406,18 +481,21 @@ static cJSON *fn_string_to_json(ctx *c, const aslrt_tmpl *t, arg *a)
 /* States.JsonToString(value): its compact JSON text. */
 static cJSON *fn_json_to_string(arg *a)
 {
-    char *s = aslrt_json_text(a[0].v);
-    cJSON *r = aslrt_xjson(cJSON_CreateString(s));
-    free(s);
+    char buf[256];
+    size_t len;
+    char *s = aslrt_json_text_buf(a[0].v, buf, sizeof buf, &len);
+    cJSON *r = new_string(s, len);
+    if (s != buf)
+        free(s);
     return r;
 }
 
 /* States.Array(values...): the values, in order. */
 static cJSON *fn_array(arg *a, int n)
 {
-    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    cJSON *r = aslrt_json_new(cJSON_Array);
     for (int i = 0; i < n; i++)
-        cJSON_AddItemToArray(r, take(&a[i]));
+        aslrt_json_append(r, take(&a[i]));
     return r;
 }
 
@@ -428,20 +506,22 @@ static cJSON *fn_array_partition(ctx *c, const aslrt_tmpl *t, arg *a)
     long long size;
     if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0 || want_int(c, t, a, 1, 1, INT_MAX, &size) != 0)
         return NULL;
-    cJSON *arr = take(&a[0]);
-    cJSON *r = aslrt_xjson(cJSON_CreateArray()), *chunk = NULL;
+    cJSON *arr = a[0].own; /* items moved from it, else copied (keys and all) */
+    const cJSON *x = a[0].v->child;
+    cJSON *r = aslrt_json_new(cJSON_Array), *chunk = NULL;
     long long count = 0;
-    while (arr->child) {
-        cJSON *x = cJSON_DetachItemViaPointer(arr, arr->child);
+    while (x) {
+        const cJSON *next = x->next;
+        cJSON *item = arr ? cJSON_DetachItemViaPointer(arr, (cJSON *)x) : aslrt_json_copy_member(x);
         if (!chunk || count == size) {
-            chunk = aslrt_xjson(cJSON_CreateArray());
-            cJSON_AddItemToArray(r, chunk);
+            chunk = aslrt_json_new(cJSON_Array);
+            aslrt_json_append(r, chunk);
             count = 0;
         }
-        cJSON_AddItemToArray(chunk, x);
+        aslrt_json_append(chunk, item);
         count++;
+        x = next;
     }
-    cJSON_Delete(arr);
     return r;
 }
 
@@ -455,9 +535,9 @@ static cJSON *fn_array_contains(ctx *c, const aslrt_tmpl *t, arg *a)
         if (r < 0)
             return failf(c, t, "the values are nested more than %d levels deep", MAX_VALUE_DEPTH);
         if (r)
-            return aslrt_xjson(cJSON_CreateTrue());
+            return aslrt_json_new(cJSON_True);
     }
-    return aslrt_xjson(cJSON_CreateFalse());
+    return aslrt_json_new(cJSON_False);
 }
 
 /* States.ArrayRange(start, end, step): start, start+step, ... up to and
@@ -475,9 +555,9 @@ static cJSON *fn_array_range(ctx *c, const aslrt_tmpl *t, arg *a)
         count = 0;
     if (count > MAX_RANGE)
         return failf(c, t, "the range has %lld items; at most %d are allowed", count, MAX_RANGE);
-    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    cJSON *r = aslrt_json_new(cJSON_Array);
     for (long long i = 0; i < count; i++)
-        cJSON_AddItemToArray(r, aslrt_xjson(cJSON_CreateNumber((double)(v[0] + i * v[2]))));
+        aslrt_json_append(r, new_number((double)(v[0] + i * v[2])));
     return r;
 }
 
@@ -495,7 +575,7 @@ static cJSON *fn_array_get_item(ctx *c, const aslrt_tmpl *t, arg *a)
     if (a[0].own)
         x = cJSON_DetachItemViaPointer(a[0].own, x);
     else
-        x = aslrt_xjson(cJSON_Duplicate(x, 1));
+        x = aslrt_json_copy(x);
     aslrt_json_unkey(x);
     return x;
 }
@@ -505,7 +585,7 @@ static cJSON *fn_array_length(ctx *c, const aslrt_tmpl *t, arg *a)
 {
     if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0)
         return NULL;
-    return aslrt_xjson(cJSON_CreateNumber(cJSON_GetArraySize(a[0].v)));
+    return new_number(cJSON_GetArraySize(a[0].v));
 }
 
 /* States.ArrayUnique(array): first occurrences, in order, by deep equality.
@@ -517,10 +597,12 @@ static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a)
     size_t n = (size_t)cJSON_GetArraySize(a[0].v), cap = 16;
     while (cap < 2 * n)
         cap *= 2;
-    const cJSON **slot = aslrt_xmalloc(cap * sizeof *slot);
-    uint64_t *hash = aslrt_xmalloc(cap * sizeof *hash);
+    const cJSON *local_slot[64]; /* small arrays need no allocation */
+    uint64_t local_hash[64];
+    const cJSON **slot = cap <= 64 ? local_slot : aslrt_xmalloc(cap * sizeof *slot);
+    uint64_t *hash = cap <= 64 ? local_hash : aslrt_xmalloc(cap * sizeof *hash);
     memset(slot, 0, cap * sizeof *slot);
-    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    cJSON *r = aslrt_json_new(cJSON_Array);
     for (const cJSON *x = a[0].v->child; x; x = x->next) {
         uint64_t h = hash_value(x, 0);
         size_t i = (size_t)h & (cap - 1);
@@ -530,8 +612,10 @@ static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a)
                 continue;
             int eq = deep_equal(slot[i], x, 0);
             if (eq < 0) {
-                free(slot);
-                free(hash);
+                if (slot != local_slot) {
+                    free(slot);
+                    free(hash);
+                }
                 cJSON_Delete(r);
                 return failf(c, t, "the elements are nested more than %d levels deep", MAX_VALUE_DEPTH);
             }
@@ -544,12 +628,12 @@ static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a)
             continue;
         slot[i] = x;
         hash[i] = h;
-        cJSON *copy = aslrt_xjson(cJSON_Duplicate(x, 1));
-        aslrt_json_unkey(copy);
-        cJSON_AddItemToArray(r, copy);
+        aslrt_json_append(r, aslrt_json_copy(x));
     }
-    free(slot);
-    free(hash);
+    if (slot != local_slot) {
+        free(slot);
+        free(hash);
+    }
     return r;
 }
 
@@ -558,11 +642,11 @@ static const char k_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 /* States.Base64Encode(string): standard base64, padded, of its UTF-8 bytes. */
 static cJSON *fn_base64_encode(ctx *c, const aslrt_tmpl *t, arg *a)
 {
-    if (want_short_string(c, t, a, 0) != 0)
+    size_t n, k = 0;
+    if (want_short_string(c, t, a, 0, &n) != 0)
         return NULL;
     const unsigned char *s = (const unsigned char *)a[0].v->valuestring;
-    size_t n = strlen((const char *)s), k = 0;
-    char *out = aslrt_xmalloc((n + 2) / 3 * 4 + 1);
+    char local[256], *out = (n + 2) / 3 * 4 < sizeof local ? local : aslrt_xmalloc((n + 2) / 3 * 4 + 1);
     for (size_t i = 0; i < n; i += 3) {
         uint32_t w = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
         out[k++] = k_b64[w >> 18 & 63];
@@ -570,16 +654,29 @@ static cJSON *fn_base64_encode(ctx *c, const aslrt_tmpl *t, arg *a)
         out[k++] = i + 1 < n ? k_b64[w >> 6 & 63] : '=';
         out[k++] = i + 2 < n ? k_b64[w & 63] : '=';
     }
-    out[k] = '\0';
-    cJSON *r = aslrt_xjson(cJSON_CreateString(out));
-    free(out);
+    cJSON *r = new_string(out, k);
+    if (out != local)
+        free(out);
     return r;
 }
 
+/* Each byte's base64 value plus one; 0 for a byte outside the alphabet. */
+static const signed char k_b64_value[256] = {
+    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+    ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
+    ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+    ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+    ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+    ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
+/* A byte's base64 value; -1 outside the alphabet (the table holds value + 1,
+   so that the bytes it leaves out read 0). */
 static int b64_digit(unsigned char ch)
 {
-    const char *p = ch ? strchr(k_b64, ch) : NULL;
-    return p ? (int)(p - k_b64) : -1;
+    return k_b64_value[ch] - 1;
 }
 
 /* Whether s (n bytes) is UTF-8 a JSON string can hold: well-formed, no NUL,
@@ -622,22 +719,24 @@ static int valid_utf8(const unsigned char *s, size_t n)
    the base64 alphabet only, padding optional but correct when present. */
 static cJSON *fn_base64_decode(ctx *c, const aslrt_tmpl *t, arg *a)
 {
-    if (want_short_string(c, t, a, 0) != 0)
+    size_t n, pad = 0;
+    if (want_short_string(c, t, a, 0, &n) != 0)
         return NULL;
     const unsigned char *s = (const unsigned char *)a[0].v->valuestring;
-    size_t n = strlen((const char *)s), pad = 0;
     while (pad < n && pad < 3 && s[n - 1 - pad] == '=')
         pad++;
     size_t body = n - pad;
     if (pad > 2 || body % 4 == 1 || (pad > 0 && (body + pad) % 4 != 0))
         return failf(c, t, "the string is not valid base64");
-    unsigned char *out = aslrt_xmalloc(body / 4 * 3 + 3);
+    unsigned char local[256];
+    unsigned char *out = body / 4 * 3 + 3 <= sizeof local ? local : aslrt_xmalloc(body / 4 * 3 + 3);
     size_t k = 0;
     uint32_t w = 0;
     for (size_t i = 0; i < body; i++) {
         int d = b64_digit(s[i]);
         if (d < 0) {
-            free(out);
+            if (out != local)
+                free(out);
             return failf(c, t, "the string is not valid base64 (character %zu)", i + 1);
         }
         w = w << 6 | (uint32_t)d;
@@ -654,21 +753,18 @@ static cJSON *fn_base64_decode(ctx *c, const aslrt_tmpl *t, arg *a)
         out[k++] = (unsigned char)(w >> 10);
         out[k++] = (unsigned char)(w >> 2);
     }
-    if (!valid_utf8(out, k)) {
+    cJSON *r = valid_utf8(out, k) ? new_string((const char *)out, k) : NULL;
+    if (out != local)
         free(out);
-        return failf(c, t, "the decoded data is not UTF-8 text");
-    }
-    out[k] = '\0';
-    cJSON *r = aslrt_xjson(cJSON_CreateString((const char *)out));
-    free(out);
-    return r;
+    return r ? r : failf(c, t, "the decoded data is not UTF-8 text");
 }
 
 /* States.Hash(data, algorithm): lowercase hex digest of data's UTF-8 bytes;
    the algorithm is MD5, SHA-1, SHA-256, SHA-384 or SHA-512, spelled so. */
 static cJSON *fn_hash(ctx *c, const aslrt_tmpl *t, arg *a)
 {
-    if (want_short_string(c, t, a, 0) != 0 || want_type(c, t, a, 1, cJSON_String, "a string") != 0)
+    size_t n;
+    if (want_short_string(c, t, a, 0, &n) != 0 || want_type(c, t, a, 1, cJSON_String, "a string") != 0)
         return NULL;
     const char *alg = a[1].v->valuestring;
     int md = aslrt_digest_alg(alg);
@@ -676,15 +772,14 @@ static cJSON *fn_hash(ctx *c, const aslrt_tmpl *t, arg *a)
         return failf(c, t, "unknown hash algorithm '%s' (use MD5, SHA-1, SHA-256, SHA-384 or SHA-512)", alg);
     const char *data = a[0].v->valuestring;
     unsigned char dig[ASLRT_DIGEST_MAX];
-    size_t len = aslrt_digest_once(md, data, strlen(data), dig);
+    size_t len = aslrt_digest_once(md, data, n, dig);
     static const char digits[] = "0123456789abcdef";
     char hex[2 * ASLRT_DIGEST_MAX + 1];
     for (size_t i = 0; i < len; i++) {
         hex[2 * i] = digits[dig[i] >> 4];
         hex[2 * i + 1] = digits[dig[i] & 15];
     }
-    hex[2 * len] = '\0';
-    return aslrt_xjson(cJSON_CreateString(hex));
+    return new_string(hex, 2 * len);
 }
 
 /* States.JsonMerge(a, b, false): a's members with b's added, b winning on
@@ -697,17 +792,33 @@ static cJSON *fn_json_merge(ctx *c, const aslrt_tmpl *t, arg *a)
         return NULL;
     if (cJSON_IsTrue(a[2].v))
         return failf(c, t, "deep merging is not supported: the third argument must be false");
-    cJSON *r = take(&a[0]);
+    cJSON *r;
+    if (a[0].own) {
+        r = take(&a[0]);
+    } else {
+        /* A copy of the first object, except that members the loop below
+           replaces (the first of each key the second object has) start as
+           null rather than as copies thrown away. */
+        r = aslrt_json_new(cJSON_Object);
+        for (const cJSON *x = a[0].v->child; x; x = x->next) {
+            if (x->string && aslrt_json_member(a[1].v, x->string) && !aslrt_json_member(r, x->string)) {
+                if (!cJSON_AddNullToObject(r, x->string))
+                    aslrt_xjson(NULL); /* out of memory */
+            } else {
+                aslrt_json_append(r, aslrt_json_copy_member(x));
+            }
+        }
+    }
     cJSON *src = a[1].own;
     const cJSON *x = a[1].v->child;
     while (x) {
         const cJSON *next = x->next;
-        cJSON *item = src ? cJSON_DetachItemViaPointer(src, (cJSON *)x) : aslrt_xjson(cJSON_Duplicate(x, 1));
-        cJSON *old = item->string ? cJSON_GetObjectItemCaseSensitive(r, item->string) : NULL;
+        cJSON *item = src ? cJSON_DetachItemViaPointer(src, (cJSON *)x) : aslrt_json_copy_member(x);
+        cJSON *old = item->string ? (cJSON *)aslrt_json_member(r, item->string) : NULL;
         if (old)
             cJSON_ReplaceItemViaPointer(r, old, item);
         else
-            cJSON_AddItemToArray(r, item); /* keeps item's key */
+            aslrt_json_append(r, item); /* keeps item's key */
         x = next;
     }
     return r;
@@ -733,7 +844,7 @@ static cJSON *fn_math_random(ctx *c, const aslrt_tmpl *t, arg *a, int n)
     do
         x = aslrt_splitmix64(&state);
     while (x >= limit);
-    return aslrt_xjson(cJSON_CreateNumber((double)(lo + (long long)(x % range))));
+    return new_number((double)(lo + (long long)(x % range)));
 }
 
 /* States.MathAdd(a, b): the integer sum; arguments rounded as Java's
@@ -746,7 +857,7 @@ static cJSON *fn_math_add(ctx *c, const aslrt_tmpl *t, arg *a)
     long long sum = x + y;
     if (sum < INT_MIN || sum > INT_MAX)
         return failf(c, t, "the sum %lld is outside the 32-bit integer range", sum);
-    return aslrt_xjson(cJSON_CreateNumber((double)sum));
+    return new_number((double)sum);
 }
 
 /* Bytes in the UTF-8 character at p (1 for a stray byte). */
@@ -789,18 +900,21 @@ static cJSON *fn_string_split(ctx *c, const aslrt_tmpl *t, arg *a)
             ascii[*d] = 1;
         d += dl;
     }
-    cJSON *r = aslrt_xjson(cJSON_CreateArray());
+    cJSON *r = aslrt_json_new(cJSON_Array);
     const unsigned char *piece = s;
     for (const unsigned char *p = s;;) {
-        size_t len = *p ? char_len(p) : 0;
-        if (!*p || is_delim(p, len, delims, ascii)) {
-            if (p > piece) {
-                char *str = aslrt_xmalloc((size_t)(p - piece) + 1);
-                memcpy(str, piece, (size_t)(p - piece));
-                str[p - piece] = '\0';
-                cJSON_AddItemToArray(r, aslrt_xjson(cJSON_CreateString(str)));
-                free(str);
-            }
+        size_t len;
+        int cut;
+        if (*p < 0x80) { /* ASCII, or the end */
+            len = *p != 0;
+            cut = !*p || ascii[*p];
+        } else {
+            len = char_len(p);
+            cut = is_delim(p, len, delims, ascii);
+        }
+        if (cut) {
+            if (p > piece)
+                aslrt_json_append(r, new_string((const char *)piece, (size_t)(p - piece)));
             if (!*p)
                 break;
             piece = p + len;
@@ -815,7 +929,7 @@ static cJSON *fn_uuid(void)
 {
     char s[37];
     aslrt_uuid4(s);
-    return aslrt_xjson(cJSON_CreateString(s));
+    return new_string(s, 36);
 }
 
 /* ------------------------------------------------------------ evaluation */
@@ -826,7 +940,8 @@ static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth);
 static void free_args(arg *a, int n, arg *local)
 {
     for (int i = 0; i < n; i++)
-        cJSON_Delete(a[i].own);
+        if (a[i].own)
+            cJSON_Delete(a[i].own);
     if (a != local)
         free(a);
 }
@@ -907,7 +1022,7 @@ static cJSON *quick_math_add(const ctx *c, const aslrt_tmpl *t)
     long long sum = (long long)x + y;
     if (sum < INT_MIN || sum > INT_MAX)
         return NULL;
-    return aslrt_xjson(cJSON_CreateNumber((double)sum));
+    return new_number((double)sum);
 }
 
 /* One call: its arguments, then the function. */
@@ -935,7 +1050,8 @@ static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth)
         return failf(c, t, "wrong number of arguments (%d)", n);
     arg local[4]; /* most calls take a few arguments: no allocation for them */
     arg *a = n <= 4 ? local : aslrt_xmalloc(sizeof *a * (size_t)n);
-    memset(a, 0, sizeof *a * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++)
+        a[i] = (arg){NULL, NULL};
     if (eval_args(c, t, a, depth) != 0) {
         free_args(a, n, local);
         return NULL;

@@ -18,7 +18,8 @@
 typedef struct out {
     char *s;
     size_t len, cap;
-    FILE *f; /* set: s is a fixed buffer, written to f whenever it is full */
+    FILE *f;     /* set: s is a fixed buffer, written to f whenever it is full */
+    char *fixed; /* s while it is the caller's buffer (not malloc'd) */
 } out;
 
 static void grow(out *o, size_t n)
@@ -27,17 +28,20 @@ static void grow(out *o, size_t n)
         return;
     while (o->len + n + 1 > o->cap)
         o->cap = o->cap ? 2 * o->cap : 256;
-    char *s = realloc(o->s, o->cap);
+    char *s = o->s == o->fixed ? malloc(o->cap) : realloc(o->s, o->cap);
     if (!s) {
         fputs("aslrt: error: cannot allocate memory\n", stderr);
         abort();
     }
+    if (o->s == o->fixed && o->len)
+        memcpy(s, o->s, o->len);
     o->s = s;
 }
 
-static void put(out *o, const char *s, size_t n)
+/* put() when the buffer is full: flush it to the file, or grow it. */
+static void put_slow(out *o, const char *s, size_t n)
 {
-    if (o->f && o->len + n + 1 > o->cap) {
+    if (o->f) {
         fwrite(o->s, 1, o->len, o->f);
         o->len = 0;
         if (n + 1 > o->cap) {
@@ -50,40 +54,63 @@ static void put(out *o, const char *s, size_t n)
     o->len += n;
 }
 
-void aslrt_number_format(double d, char *buf)
+static inline void put(out *o, const char *s, size_t n)
+{
+    if (o->len + n + 1 > o->cap) {
+        put_slow(o, s, n);
+        return;
+    }
+    memcpy(o->s + o->len, s, n);
+    o->len += n;
+}
+
+static inline void put_char(out *o, char c)
+{
+    if (o->len + 2 > o->cap) {
+        put_slow(o, &c, 1);
+        return;
+    }
+    o->s[o->len++] = c;
+}
+
+/* aslrt_number_format, returning the length of the text. */
+static size_t number_text(double d, char *buf)
 {
     if (!isfinite(d)) { /* JSON has no NaN or infinities; cJSON writes null too */
-        strcpy(buf, "null");
-        return;
+        memcpy(buf, "null", 5);
+        return 4;
     }
     if (d == 0) { /* -0 prints as 0, as JavaScript and Java's JSON writers do */
-        strcpy(buf, "0");
-        return;
+        memcpy(buf, "0", 2);
+        return 1;
     }
-    if (d == floor(d) && fabs(d) < 1e17) {
+    if (d > -1e17 && d < 1e17 && d == (double)(long long)d) {
         /* An integer below 10^17 converts to long long exactly; writing its
            digits directly is several times faster than "%.0f", and output
            documents (a Map's 10,000 results) are mostly such numbers. */
         long long n = (long long)d;
-        char digits[24];
-        int k = 0;
         unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
-        do
-            digits[k++] = (char)('0' + u % 10);
-        while ((u /= 10) != 0);
-        char *p = buf;
-        if (n < 0)
-            *p++ = '-';
-        while (k > 0)
-            *p++ = digits[--k];
-        *p = '\0';
-        return;
+        size_t len = 1;
+        for (unsigned long long x = u; x >= 10; x /= 10)
+            len++;
+        char *p = buf + (n < 0);
+        buf[0] = '-';
+        p[len] = '\0';
+        for (size_t i = len; i > 0; u /= 10)
+            p[--i] = (char)('0' + u % 10);
+        return len + (n < 0);
     }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
-            return;
+            break;
     }
+    return strlen(buf);
+}
+
+void aslrt_number_format(double d, char *buf)
+{
+    number_text(d, buf);
 }
 
 /* How many bytes character c takes inside a JSON string: itself, a
@@ -100,13 +127,14 @@ static inline int escaped_size(unsigned char c)
 
 static void put_string(out *o, const char *s)
 {
-    put(o, "\"", 1);
+    put_char(o, '"');
     const char *run = s;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (escaped_size(c) == 1)
             continue;
-        put(o, run, (size_t)(s - run));
+        if (s > run)
+            put(o, run, (size_t)(s - run));
         char esc[8];
         switch (c) {
         case '"': put(o, "\\\"", 2); break;
@@ -123,7 +151,7 @@ static void put_string(out *o, const char *s)
         run = s + 1;
     }
     put(o, run, (size_t)(s - run));
-    put(o, "\"", 1);
+    put_char(o, '"');
 }
 
 static void put_value(out *o, const cJSON *v)
@@ -133,25 +161,24 @@ static void put_value(out *o, const cJSON *v)
     case cJSON_False: put(o, "false", 5); break;
     case cJSON_True: put(o, "true", 4); break;
     case cJSON_Number:
-        aslrt_number_format(v->valuedouble, num);
-        put(o, num, strlen(num));
+        put(o, num, number_text(v->valuedouble, num));
         break;
     case cJSON_String: put_string(o, v->valuestring ? v->valuestring : ""); break;
     case cJSON_Raw: put(o, v->valuestring, strlen(v->valuestring)); break;
     case cJSON_Array:
     case cJSON_Object: {
         int obj = (v->type & 0xff) == cJSON_Object;
-        put(o, obj ? "{" : "[", 1);
+        put_char(o, obj ? '{' : '[');
         for (const cJSON *c = v->child; c; c = c->next) {
             if (obj) {
                 put_string(o, c->string ? c->string : "");
-                put(o, ":", 1);
+                put_char(o, ':');
             }
             put_value(o, c);
             if (c->next)
-                put(o, ",", 1);
+                put_char(o, ',');
         }
-        put(o, obj ? "}" : "]", 1);
+        put_char(o, obj ? '}' : ']');
         break;
     }
     default: put(o, "null", 4); break;
@@ -160,13 +187,20 @@ static void put_value(out *o, const cJSON *v)
 
 char *aslrt_json_text(const cJSON *v)
 {
-    out o = {NULL, 0, 0, NULL};
-    grow(&o, 64);
+    size_t len;
+    return aslrt_json_text_buf(v, NULL, 0, &len); /* the first put allocates */
+}
+
+/* Every value puts at least one byte, and put() leaves room for the NUL. */
+char *aslrt_json_text_buf(const cJSON *v, char *buf, size_t size, size_t *len)
+{
+    out o = {buf, 0, size, NULL, buf};
     if (v)
         put_value(&o, v);
     else
         put(&o, "null", 4);
     o.s[o.len] = '\0';
+    *len = o.len;
     return o.s;
 }
 
@@ -175,7 +209,7 @@ char *aslrt_json_text(const cJSON *v)
 void aslrt_json_write(const cJSON *v, FILE *f)
 {
     char buf[8192];
-    out o = {buf, 0, sizeof buf, f};
+    out o = {buf, 0, sizeof buf, f, buf};
     if (v)
         put_value(&o, v);
     else

@@ -33,6 +33,14 @@ static void digest_should_match_the_standard_vectors(void **state)
     } cases[] = {
         {"", ASLRT_MD5, "d41d8cd98f00b204e9800998ecf8427e"},
         {"abc", ASLRT_MD5, "900150983cd24fb0d6963f7d28e17f72"},
+        /* The rest of RFC 1321's test suite (A.5). */
+        {"a", ASLRT_MD5, "0cc175b9c0f1b6a831c399e269772661"},
+        {"message digest", ASLRT_MD5, "f96b697d7cb7938d525a2f31aaf161d0"},
+        {"abcdefghijklmnopqrstuvwxyz", ASLRT_MD5, "c3fcd3d76192e4007dfb496cca67e13b"},
+        {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", ASLRT_MD5,
+         "d174ab98d277d9f5a5611c2c9f419d9f"},
+        {"12345678901234567890123456789012345678901234567890123456789012345678901234567890", ASLRT_MD5,
+         "57edf4a22be3c955ac49da2e2107b67a"},
         {"", ASLRT_SHA1, "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
         {"abc", ASLRT_SHA1, "a9993e364706816aba3e25717850c26c9cd0d89d"},
         {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", ASLRT_SHA1,

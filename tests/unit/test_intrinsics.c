@@ -413,6 +413,140 @@ static void string_to_json_should_parse_and_give_null_for_blank(void **state)
     expect_error("States.StringToJson($.s)", "{\"s\":[]}", "States.IntrinsicFailure", "must be a string");
 }
 
+/* Whether two trees are the same node for node: types and flags, keys,
+   numbers (bit for bit, valueint too), strings, and cJSON's links (a first
+   child's prev is the last one). */
+static int same_tree(const cJSON *a, const cJSON *b)
+{
+    if (a->type != b->type || a->valueint != b->valueint ||
+        memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble) != 0)
+        return 0;
+    if (!a->string != !b->string || (a->string && strcmp(a->string, b->string) != 0))
+        return 0;
+    if (!a->valuestring != !b->valuestring || (a->valuestring && strcmp(a->valuestring, b->valuestring) != 0))
+        return 0;
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next)
+        if (!same_tree(x, y) || (x->next && x->next->prev != x))
+            return 0;
+    if (x || y)
+        return 0;
+    if (a->child) {
+        const cJSON *last = a->child;
+        while (last->next)
+            last = last->next;
+        if (a->child->prev != last)
+            return 0;
+    }
+    return 1;
+}
+
+/* StringToJson reads common text itself and leaves the rest to cJSON: either
+   way the tree is the one cJSON_Parse builds (top-level -0 aside), and text
+   cJSON rejects is an error. */
+static void string_to_json_should_build_the_tree_cjson_builds(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{\"a\":1,\"b\":[true,null,\"x\"],\"c\":{\"d\":2.5}}", "[]", "{}", " [ 1 , 2 ] ", "\t{\r\n}\n",
+        "true", "false", "null", "0", "-0.0", "[-0]", "0.1", "1e22", "1e23", "-1e-22", "1E+5", "123456789012345",
+        "9007199254740993", "12345678901234567890", "0.000000000000000000001", "1.7976931348623157e308", "1e309",
+        "5e-324", "[0.1,0.2,0.30000000000000004]", "2147483647", "2147483648", "-2147483649", "1.5e3",
+        "\"plain\"", "\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t\"", "\"\\u00e9\\ud83d\\ude00\"",
+        "\"raw \x01 ctl\"", "\"caf\xc3\xa9\"", "{\"a\":1,\"a\":2}", "{\"\":0}", "{\"k\\n\":[{}]}",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "\xef\xbb\xbf[1]",
+        "\x0b1", "01", "1.", ".5", "+1", "-", "1e", "1.5.3", "0x10", "NaN", "nul", "truex", "[1,]", "[1 2]",
+        "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "\"\\x\"", "\"\\u12\"", "\"open", "[", "1 2", "123abc",
+        "1111111111111111111111111111111111111111111111111111111111111111111111",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        cJSON *in = cJSON_CreateObject();
+        cJSON_AddStringToObject(in, "s", texts[i]);
+        aslrt_tmpl t = *parse_ok("States.StringToJson($.s)");
+        aslrt_exec ex;
+        memset(&ex, 0, sizeof ex);
+        ex.state = &k_state;
+        cJSON *got = aslrt_intrinsic_call(&ex, &t, in);
+        const char *end = NULL;
+        cJSON *want = cJSON_ParseWithOpts(texts[i], &end, 1);
+        if (want && cJSON_IsNumber(want) && want->valuedouble == 0)
+            want->valuedouble = 0;
+        if (!want) {
+            if (got)
+                fail_msg("%s: parsed, but cJSON rejects it", texts[i]);
+            assert_string_equal(ex.error, "States.IntrinsicFailure");
+            char offset[64];
+            snprintf(offset, sizeof offset, "(at offset %ld)", end ? (long)(end - texts[i]) : 0L);
+            assert_non_null(strstr(ex.cause, offset));
+        } else if (!got || !same_tree(got, want)) {
+            fail_msg("%s: not the tree cJSON builds", texts[i]);
+        }
+        aslrt_error_clear(&ex);
+        cJSON_Delete(got);
+        cJSON_Delete(want);
+        cJSON_Delete(in);
+    }
+}
+
+/* Numbers come out as the nearest double, exactly; -0 stays -0 inside. */
+static void string_to_json_should_read_numbers_exactly(void **state)
+{
+    (void)state;
+    aslrt_exec ex;
+    memset(&ex, 0, sizeof ex);
+    ex.state = &k_state;
+    aslrt_tmpl t = *parse_ok("States.StringToJson('[0.1, 2.5e-3, -0, 1e22, 4.35, 9007199254740993, -12.5E2]')");
+    cJSON *r = aslrt_intrinsic_call(&ex, &t, NULL);
+    assert_non_null(r);
+    const double want[] = {0.1, 2.5e-3, -0.0, 1e22, 4.35, 9007199254740992.0, -1250};
+    const cJSON *x = r->child;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++, x = x->next) {
+        assert_non_null(x);
+        assert_true(cJSON_IsNumber(x));
+        assert_memory_equal(&x->valuedouble, &want[i], sizeof want[i]);
+    }
+    assert_null(x);
+    cJSON_Delete(r);
+}
+
+/* Numbers of every shape (up to 19 digits, exponents either side of +-22,
+   signs) read as strtod() reads them: the nearest double. */
+static void string_to_json_should_read_numbers_as_strtod_does(void **state)
+{
+    (void)state;
+    uint64_t seed = 12345;
+    for (int i = 0; i < 5000; i++) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u; /* an LCG: reproducible */
+        uint64_t r = seed >> 11;
+        char text[64];
+        unsigned long long mant = (r % 10000000000000000000u) >> (r % 40); /* 1 to 19 digits */
+        int frac = (int)((r >> 8) % 20), exp = (int)((r >> 16) % 60) - 30;
+        char digits[32];
+        snprintf(digits, sizeof digits, "%llu", mant);
+        size_t nd = strlen(digits);
+        int point = frac < (int)nd ? (int)nd - frac : 0; /* digits before the point */
+        snprintf(text, sizeof text, "%s%.*s%s%s%s", r & 1 ? "-" : "", point ? point : 1, point ? digits : "0",
+                 point < (int)nd ? "." : "", digits + point, "");
+        if (r & 2)
+            snprintf(text + strlen(text), sizeof text - strlen(text), "e%d", exp);
+        cJSON *in = cJSON_CreateObject();
+        cJSON_AddStringToObject(in, "s", text);
+        aslrt_tmpl t = *parse_ok("States.StringToJson($.s)");
+        aslrt_exec ex;
+        memset(&ex, 0, sizeof ex);
+        cJSON *got = aslrt_intrinsic_call(&ex, &t, in);
+        if (!got || !cJSON_IsNumber(got))
+            fail_msg("%s: not a number", text);
+        double want = strtod(text, NULL);
+        if (want == 0)
+            want = 0; /* -0 => 0 */
+        if (memcmp(&got->valuedouble, &want, sizeof want) != 0)
+            fail_msg("%s: read as %.17g, not %.17g", text, got->valuedouble, want);
+        cJSON_Delete(got);
+        cJSON_Delete(in);
+    }
+}
+
 static void json_to_string_should_give_compact_json(void **state)
 {
     (void)state;
@@ -592,6 +726,67 @@ static void json_merge_should_be_shallow_with_second_winning(void **state)
                  "deep merging is not supported");
     expect_error("States.JsonMerge($.a, $.b, false)", "{\"a\":{},\"b\":[]}", "States.IntrinsicFailure",
                  "argument 2 must be an object, not an array");
+}
+
+/* Members of the first object that the second has are replaced in place
+   (the first of a repeated key), the rest of the second's appended; the
+   last of a key repeated in the second wins. */
+static void json_merge_should_replace_the_first_of_repeated_keys(void **state)
+{
+    (void)state;
+    expect_json("States.JsonMerge($.a, $.b, false)", "{\"a\":{\"a\":1,\"a\":2,\"b\":3},\"b\":{\"a\":9}}",
+                "{\"a\":9,\"a\":2,\"b\":3}");
+    expect_json("States.JsonMerge($.a, $.b, false)", "{\"a\":{\"a\":1,\"b\":3},\"b\":{\"a\":9,\"a\":8}}",
+                "{\"a\":8,\"b\":3}");
+    expect_json("States.JsonMerge($.a, $.b, false)",
+                "{\"a\":{\"a\":1,\"a\":2},\"b\":{\"a\":9,\"c\":1,\"a\":8,\"c\":2}}",
+                "{\"a\":8,\"a\":2,\"c\":2}");
+    expect_json("States.JsonMerge(States.StringToJson($.t), $.b, false)",
+                "{\"t\":\"{\\\"a\\\":1,\\\"a\\\":2}\",\"b\":{\"a\":9,\"c\":1,\"a\":8,\"c\":2}}",
+                "{\"a\":8,\"a\":2,\"c\":2}");
+    expect_json("States.JsonMerge($.a, $.a, false)", "{\"a\":{\"k\":[1,{\"x\":2}],\"j\":{}}}",
+                "{\"k\":[1,{\"x\":2}],\"j\":{}}");
+}
+
+/* Results longer than the buffers on the stack (256 bytes) come out whole. */
+static void results_should_not_depend_on_their_length(void **state)
+{
+    (void)state;
+    char s[301], in[400], want[700];
+    memset(s, 'x', 300);
+    s[300] = '\0';
+    snprintf(in, sizeof in, "{\"s\":\"%s\",\"n\":12}", s);
+    snprintf(want, sizeof want, "\"%s=12=%s\"", s, s);
+    expect_json("States.Format('{}={}={}', $.s, $.n, $.s)", in, want);
+    snprintf(want, sizeof want, "\"\\\"%s\\\"\"", s);
+    expect_json("States.JsonToString($.s)", in, want);
+    snprintf(want, sizeof want, "\"%s\"", s);
+    expect_json("States.Base64Decode(States.Base64Encode($.s))", in, want);
+    memset(s, 'e', 300); /* 300 'e': 0x65 repeated; base64 "ZWVl" per three */
+    snprintf(in, sizeof in, "{\"s\":\"%s\"}", s);
+    char *out = want;
+    *out++ = '"';
+    for (int i = 0; i < 100; i++, out += 4)
+        memcpy(out, "ZWVl", 4);
+    strcpy(out, "\"");
+    expect_json("States.Base64Encode($.s)", in, want);
+}
+
+/* Copies of values nested deeper than the copier recurses are whole too. */
+static void copies_should_keep_deeply_nested_values(void **state)
+{
+    (void)state;
+    char deep[256], in[600], want[600];
+    memset(deep, '[', 100);
+    deep[100] = '1';
+    memset(deep + 101, ']', 100);
+    deep[201] = '\0';
+    snprintf(in, sizeof in, "{\"a\":[%s,2]}", deep);
+    snprintf(want, sizeof want, "[[%s],[2]]", deep);
+    expect_json("States.ArrayPartition($.a, 1)", in, want);
+    snprintf(want, sizeof want, "[%s,2]", deep);
+    expect_json("States.ArrayUnique($.a)", in, want);
+    expect_json("States.ArrayGetItem($.a, 0)", in, deep);
 }
 
 static void math_add_should_round_as_java_does(void **state)
@@ -781,6 +976,9 @@ int main(void)
         cmocka_unit_test(format_should_treat_escaped_braces_as_text),
         cmocka_unit_test(format_should_fail_when_values_and_placeholders_differ),
         cmocka_unit_test(string_to_json_should_parse_and_give_null_for_blank),
+        cmocka_unit_test(string_to_json_should_build_the_tree_cjson_builds),
+        cmocka_unit_test(string_to_json_should_read_numbers_exactly),
+        cmocka_unit_test(string_to_json_should_read_numbers_as_strtod_does),
         cmocka_unit_test(json_to_string_should_give_compact_json),
         cmocka_unit_test(array_should_collect_arguments_in_order),
         cmocka_unit_test(array_partition_should_chunk),
@@ -794,6 +992,9 @@ int main(void)
         cmocka_unit_test(base64_and_hash_should_limit_input_to_10000_characters),
         cmocka_unit_test(hash_should_match_the_reference_vectors),
         cmocka_unit_test(json_merge_should_be_shallow_with_second_winning),
+        cmocka_unit_test(json_merge_should_replace_the_first_of_repeated_keys),
+        cmocka_unit_test(results_should_not_depend_on_their_length),
+        cmocka_unit_test(copies_should_keep_deeply_nested_values),
         cmocka_unit_test(math_add_should_round_as_java_does),
         cmocka_unit_test(math_random_should_stay_in_range_and_repeat_with_a_seed),
         cmocka_unit_test(string_split_should_drop_empty_pieces),

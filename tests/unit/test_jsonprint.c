@@ -99,12 +99,66 @@ static void write_should_give_the_text(void **ctx)
     cJSON_Delete(arr);
 }
 
+/* aslrt_json_text_buf gives aslrt_json_text's text and length, in the
+   caller's buffer when it fits (NUL included), else malloc'd. */
+static void text_buf_should_give_the_text_in_or_out_of_the_buffer(void **ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < sizeof k_docs / sizeof k_docs[0]; i++) {
+        cJSON *v = cJSON_Parse(k_docs[i]);
+        assert_non_null(v);
+        char *want = aslrt_json_text(v);
+        size_t sizes[] = {1, 8, strlen(want), strlen(want) + 1, 4096};
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            char buf[4096];
+            size_t len = 0;
+            char *got = aslrt_json_text_buf(v, buf, sizes[k], &len);
+            assert_string_equal(got, want);
+            assert_int_equal(len, strlen(want));
+            if (sizes[k] > strlen(want))
+                assert_ptr_equal(got, buf);
+            else
+                assert_ptr_not_equal(got, buf);
+            if (got != buf)
+                free(got);
+        }
+        free(want);
+        cJSON_Delete(v);
+    }
+    char buf[16];
+    size_t len;
+    assert_string_equal(aslrt_json_text_buf(NULL, buf, sizeof buf, &len), "null");
+    assert_int_equal(len, 4);
+}
+
+/* Integers print in full, whatever their digits (the writer counts them
+   before writing); -0 as 0; from 10^17 on, the shortest round-trip form. */
+static void number_format_should_print_integers_in_full(void **ctx)
+{
+    (void)ctx;
+    static const struct {
+        double d;
+        const char *text;
+    } cases[] = {
+        {0, "0"}, {-0.0, "0"}, {7, "7"}, {-7, "-7"}, {9, "9"}, {10, "10"}, {99, "99"}, {100, "100"},
+        {-123456789, "-123456789"}, {1e16, "10000000000000000"}, {4503599627370496.0, "4503599627370496"},
+        {1e17, "1e+17"}, {0.5, "0.5"}, {1e15 + 0.5, "1000000000000000.5"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        aslrt_number_format(cases[i].d, buf);
+        assert_string_equal(buf, cases[i].text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(size_should_equal_the_text_length),
         cmocka_unit_test(size_should_stop_soon_after_the_limit),
         cmocka_unit_test(write_should_give_the_text),
+        cmocka_unit_test(text_buf_should_give_the_text_in_or_out_of_the_buffer),
+        cmocka_unit_test(number_format_should_print_integers_in_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
