@@ -36,11 +36,17 @@ cJSON *aslrt_xjson(cJSON *v)
     return v;
 }
 
+void *aslrt_json_alloc(size_t n)
+{
+    void *p = cJSON_malloc(n);
+    if (!p)
+        aslrt_xjson(NULL);
+    return p;
+}
+
 cJSON *aslrt_json_new(int type)
 {
-    cJSON *r = cJSON_malloc(sizeof *r);
-    if (!r)
-        aslrt_xjson(NULL);
+    cJSON *r = aslrt_json_alloc(sizeof *r);
     memset(r, 0, sizeof *r);
     r->type = type;
     return r;
@@ -50,10 +56,7 @@ cJSON *aslrt_json_new(int type)
 static char *copy_text(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *r = cJSON_malloc(n);
-    if (!r)
-        aslrt_xjson(NULL);
-    return memcpy(r, s, n);
+    return memcpy(aslrt_json_alloc(n), s, n);
 }
 
 #define COPY_DEPTH 64 /* deeper values are copied by cJSON_Duplicate */

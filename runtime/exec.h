@@ -159,6 +159,9 @@ static inline void aslrt_json_unkey(cJSON *v)
 cJSON *aslrt_json_copy(const cJSON *v);
 /* The same keeping v's key, for a copy that becomes a member. */
 cJSON *aslrt_json_copy_member(const cJSON *v);
+/* n bytes allocated as cJSON allocates (for text a node will own);
+   aborts when out of memory. */
+void *aslrt_json_alloc(size_t n);
 /* A node of cJSON type `type`, all else zero (cJSON's constructors, less
    their calls). */
 cJSON *aslrt_json_new(int type);

@@ -123,14 +123,6 @@ static void sb_adds(sbuf *b, const char *s)
     sb_add(b, s, strlen(s));
 }
 
-/* Checks an allocation: aborts on NULL. */
-static void *xmem(void *p)
-{
-    if (!p)
-        aslrt_xjson(NULL);
-    return p;
-}
-
 /* A number node (cJSON's constructor costs no more than new_node here). */
 static cJSON *new_number(double d)
 {
@@ -141,7 +133,7 @@ static cJSON *new_number(double d)
    allocation for the text, no intermediate copy. */
 static cJSON *new_string(const char *s, size_t n)
 {
-    char *text = xmem(cJSON_malloc(n + 1));
+    char *text = aslrt_json_alloc(n + 1);
     memcpy(text, s, n);
     text[n] = '\0';
     cJSON *r = aslrt_json_new(cJSON_String);

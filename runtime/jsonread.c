@@ -19,15 +19,6 @@
 
 #define QUICK_DEPTH 32
 
-/* n bytes allocated as cJSON allocates (it frees them); aborts when out of memory. */
-static char *alloc_text(size_t n)
-{
-    char *p = cJSON_malloc(n);
-    if (!p)
-        aslrt_xjson(NULL);
-    return p;
-}
-
 static const char *skip_blanks(const char *p)
 {
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
@@ -58,7 +49,7 @@ static char *quick_string(const char **pp)
             escapes++;
         }
     }
-    char *out = alloc_text((size_t)(q - p) - escapes + 1);
+    char *out = aslrt_json_alloc((size_t)(q - p) - escapes + 1);
     char *o = out;
     if (!escapes) {
         memcpy(o, p, (size_t)(q - p));
