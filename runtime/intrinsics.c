@@ -123,7 +123,7 @@ static void sb_adds(sbuf *b, const char *s)
     sb_add(b, s, strlen(s));
 }
 
-/* A number node (cJSON's constructor costs no more than new_node here). */
+/* A number node (cJSON's constructor costs no more than aslrt_json_new here). */
 static cJSON *new_number(double d)
 {
     return aslrt_xjson(cJSON_CreateNumber(d));
