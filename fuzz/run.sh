@@ -3,11 +3,12 @@
 # libraries, seeds them, and runs each for SECONDS.  `make fuzz FUZZ_SECONDS=N` calls it after
 # building BUILD_DIR/libaslc.a and BUILD_DIR/libaslrt.a with clang and -fsanitize=fuzzer-no-link.
 #
-#   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]     TARGET: definition, path, intrinsic, jsonata (default: all)
+#   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]     TARGET: NAME of a fuzz/fuzz_NAME.c (default: all)
 #   environment: LIBS (the libraries aslc links with), FUZZ_CC (default clang)
 #
-# Seeds come from the repository's own definitions and, when it exists, ../shared (conformance
-# cases and the real-world corpus); they are copied into BUILD_DIR/seeds, never into the tree.
+# Seeds come from fuzz/seeds/TARGET (small hand-made corpora kept in the tree), the repository's
+# own definitions and, when it exists, ../shared (conformance cases and the real-world corpus);
+# they are gathered in BUILD_DIR/seeds.  A target's dictionary is fuzz/TARGET.dict when it exists.
 # New inputs the fuzzer finds go to BUILD_DIR/corpus/TARGET, crashes to BUILD_DIR/crash-TARGET-*.
 # Exits 1 when a target found something.
 set -u
@@ -17,8 +18,8 @@ if [ $# -lt 2 ]; then
 fi
 B=$1 secs=$2
 shift 2
-targets=${*:-definition path intrinsic jsonata}
 here=$(cd "$(dirname "$0")" && pwd)
+targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 root=$(cd "$here/.." && pwd)
 shared=$(cd "$root/.." && pwd)/shared
 cc=${FUZZ_CC:-clang}
@@ -98,7 +99,12 @@ for f in glob.glob(os.path.join(shared, "jsonata/cases/*.json")):
     for s in strings(d):
         if s.startswith("{%") and s.endswith("%}"):
             save("jsonata", s[2:-2].strip().encode("utf-8", "surrogatepass"))
-for t in ("definition", "path", "intrinsic", "jsonata"):
+for t in os.listdir(os.path.join(root, "fuzz", "seeds")) if os.path.isdir(os.path.join(root, "fuzz", "seeds")) else ():
+    os.makedirs(os.path.join(out, t), exist_ok=True)
+    for f in glob.glob(os.path.join(root, "fuzz", "seeds", t, "*")):
+        with open(f, "rb") as fh:
+            save(t, fh.read())
+for t in sorted(os.listdir(out)):
     print("seeds for %s: %d" % (t, len(os.listdir(os.path.join(out, t)))))
 PY
 
@@ -110,8 +116,12 @@ for t in $targets; do
 	*) max=4096 ;;
 	esac
 	echo "== fuzzing $t for $secs s"
+	dict=
+	[ -f "$here/$t.dict" ] && dict=-dict="$here/$t.dict"
+	mkdir -p "$B/seeds/$t"
+	# shellcheck disable=SC2086
 	"$B/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="$max" \
-		-dict="$here/$t.dict" -artifact_prefix="$B/crash-$t-" -print_final_stats=1 \
+		$dict -artifact_prefix="$B/crash-$t-" -print_final_stats=1 \
 		"$B/corpus/$t" "$B/seeds/$t" 2>"$B/fuzz_$t.log"
 	rc=$?
 	grep -E '^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+ *DONE)' "$B/fuzz_$t.log"

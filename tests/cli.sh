@@ -10,71 +10,10 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
 	exit 2
 fi
 ASLC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/aslc-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 2
-
-passed=0 failed=0 skipped=0
-ok()   { passed=$((passed + 1)); [ -z "${VERBOSE:-}" ] || echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
-skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
-
-# collect: reads the last command's stdout and stderr into out and err.  A sanitizer report
-# turns rc into 86 and puts the report first, so it can never pass as an ASL failure (exit 1).
-collect() {
-	local report
-	out=$(cat "$T/.out")
-	err=$(cat "$T/.err")
-	report=$(grep -m 1 -E 'ERROR: (Address|Leak|Thread)Sanitizer|: runtime error: ' "$T/.err")
-	if [ -n "$report" ]; then
-		rc=86
-		err="sanitizer: $report"
-	fi
-}
-# run CMD...: runs with a time limit; sets rc, out (stdout) and err (stderr).
-run() {
-	timeout -k 5 60 "$@" >"$T/.out" 2>"$T/.err" </dev/null
-	rc=$?
-	collect
-}
-# run_stdin TEXT CMD...: the same with TEXT on stdin.
-run_stdin() {
-	local text=$1
-	shift
-	printf '%s' "$text" | timeout -k 5 60 "$@" >"$T/.out" 2>"$T/.err"
-	rc=$?
-	collect
-}
-# json_eq EXPECTED ACTUAL: true when both are the same JSON value (1 == 1.0, key order ignored).
-json_eq() {
-	python3 -c 'import json, sys; sys.exit(0 if json.loads(sys.argv[1]) == json.loads(sys.argv[2]) else 1)' \
-		"$1" "$2" 2>/dev/null
-}
-firstline() { printf '%s' "$1" | head -n 1 | cut -c1-200; }
-# expect NAME EXIT EXPECTED_JSON: checks the last run's exit status and stdout.
-expect() {
-	if [ "$rc" -ne "$2" ]; then
-		fail "$1" "exit $rc, expected $2; stdout: $(firstline "$out"); stderr: $(firstline "$err")"
-	elif ! json_eq "$3" "$out"; then
-		fail "$1" "stdout $(firstline "$out"), expected $3"
-	else
-		ok "$1"
-	fi
-}
-# expect_usage NAME [TEXT]: exit 2, nothing on stdout, a diagnostic (containing TEXT) on stderr.
-expect_usage() {
-	if [ "$rc" -ne 2 ]; then
-		fail "$1" "exit $rc, expected 2; stderr: $(firstline "$err")"
-	elif [ -n "$out" ]; then
-		fail "$1" "exit 2 but stdout is not empty: $(firstline "$out")"
-	elif [ -z "$err" ]; then
-		fail "$1" "exit 2 without a diagnostic on stderr"
-	elif [ $# -gt 1 ] && [[ $err != *"$2"* ]]; then
-		fail "$1" "stderr does not contain '$2': $(firstline "$err")"
-	else
-		ok "$1"
-	fi
-}
 
 # ---------------------------------------------------------------- definitions
 cat >echo.asl.json <<'EOF'
@@ -249,7 +188,4 @@ else ok emit_c_writes_file; fi
 run "$ASLC" emit-c two-errors.asl.json
 expect_usage emit_c_rejects_invalid_definition_with_exit_2 "/States/A/Next"
 
-line="$passed passed, $failed failed"
-[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
-echo "$line"
-[ "$failed" -eq 0 ]
+summary
