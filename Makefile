@@ -22,19 +22,33 @@ SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings
-CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Iruntime -Icompiler -I$(B)
+CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP $(INC)
+
+# The layers, lowest first (ARCHITECTURE.md). A file sees the headers of its own layer and of
+# the layers below it, never above: each layer's objects are compiled with only those include
+# paths, so an upward #include does not build. tests/layers.sh proves it with a probe.
+json_INC := -Ijson
+jsonata_INC := $(json_INC) -Ijsonata
+runtime_INC := $(jsonata_INC) -Iruntime -Iruntime/task -Iruntime/map
+compiler_INC := $(runtime_INC) -Icompiler -I$(B)
+$(B)/json/%.o: INC = $(json_INC)
+$(B)/jsonata/%.o: INC = $(jsonata_INC)
+$(B)/runtime/%.o: INC = $(runtime_INC)
+INC ?= $(compiler_INC)
 LDFLAGS += $(SANFLAGS)
 # What a workflow loads at start-up is what it waits for: libcurl (and the thirty libraries it
-# needs) is dlopen'd by the first HTTP task (runtime/http_handler.c), digests are computed in
-# runtime/digest.c, and pcre2 and zlib are linked from their static archives when installed.
+# needs) is dlopen'd by the first HTTP task (runtime/task/http_handler.c), digests are computed in
+# json/digest.c, and pcre2 and zlib are linked from their static archives when installed.
 static_lib = $(or $(abspath $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))),-l$(1))
 RT_LIBS := -lcjson $(call static_lib,pcre2-8) $(call static_lib,z) -lm -lpthread -ldl
 LIBS := $(RT_LIBS) -ltcc -ldl
 
-RT_SRC := $(wildcard runtime/*.c)
-RT_OBJ := $(RT_SRC:%.c=$(B)/%.o)
+JSON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard json/*.c))
+JSONATA_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard jsonata/*.c))
+RT_SRC := $(wildcard runtime/*.c runtime/*/*.c)
+RT_OBJ := $(JSON_OBJ) $(JSONATA_OBJ) $(RT_SRC:%.c=$(B)/%.o)
 CC_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
-CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o $(B)/gen/aslrt_handler_h.o
+CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o $(B)/gen/aslrt_handler_h.o $(B)/gen/jsonata_ast_h.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -44,9 +58,10 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-# The public runtime headers, embedded in aslc so that `aslc run` and `aslc build`
-# need nothing installed: runtime/NAME.h becomes asl_NAME_h[] and asl_NAME_h_len.
-$(B)/gen/%_h.c: runtime/%.h
+# The headers generated programs include, embedded in aslc so that `aslc run` and `aslc build`
+# need nothing installed: runtime/NAME.h (or jsonata/NAME.h) becomes asl_NAME_h[] and asl_NAME_h_len.
+vpath %.h runtime jsonata
+$(B)/gen/%_h.c: %.h
 	@mkdir -p $(@D)
 	{ echo '/* Generated from $<; do not edit. */'; \
 	  echo 'const char asl_$*_h[] = {'; od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
@@ -67,7 +82,7 @@ $(B)/aslc: $(B)/compiler/main.o $(B)/libaslc.a $(B)/libaslrt.a
 
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libaslc.a $(B)/libaslrt.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ -lcmocka $(LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(filter-out %.h,$^) -lcmocka $(LIBS) -o $@
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done

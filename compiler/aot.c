@@ -25,6 +25,8 @@ extern const char asl_aslrt_h[];
 extern const unsigned long asl_aslrt_h_len;
 extern const char asl_aslrt_handler_h[];
 extern const unsigned long asl_aslrt_handler_h_len;
+extern const char asl_jsonata_ast_h[];
+extern const unsigned long asl_jsonata_ast_h_len;
 
 static int write_file(const char *path, const char *data, size_t n, asl_diag *d)
 {
@@ -144,7 +146,7 @@ static char *make_temp_dir(void)
     return mkdtemp(tmpl) ? strdup(tmpl) : NULL;
 }
 
-static const char *const temp_files[] = {"aslrt.h", "aslrt_handler.h", "aslg.c", "exe"};
+static const char *const temp_files[] = {"aslrt.h", "jsonata_ast.h", "aslrt_handler.h", "aslg.c", "exe"};
 
 int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o, asl_diag *d)
 {
@@ -159,14 +161,16 @@ int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o,
         free(lib);
         return -1;
     }
-    char header[PATH_MAX], handler_header[PATH_MAX], source[PATH_MAX], include[PATH_MAX + 2];
+    char header[PATH_MAX], ast_header[PATH_MAX], handler_header[PATH_MAX], source[PATH_MAX], include[PATH_MAX + 2];
     snprintf(header, sizeof header, "%s/aslrt.h", dir);
+    snprintf(ast_header, sizeof ast_header, "%s/jsonata_ast.h", dir);
     snprintf(handler_header, sizeof handler_header, "%s/aslrt_handler.h", dir); /* for --handlers files */
     snprintf(source, sizeof source, "%s/aslg.c", dir);
     snprintf(include, sizeof include, "-I%s", dir);
     char *code = asl_emit_c(def, 1);
     int rc = -1;
     if (write_file(header, asl_aslrt_h, asl_aslrt_h_len, d) == 0 &&
+        write_file(ast_header, asl_jsonata_ast_h, asl_jsonata_ast_h_len, d) == 0 &&
         write_file(handler_header, asl_aslrt_handler_h, asl_aslrt_handler_h_len, d) == 0 &&
         write_file(source, code, strlen(code), d) == 0) {
         const char *cc = o && o->cc ? o->cc : getenv("CC");

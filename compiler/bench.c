@@ -806,7 +806,7 @@ static void print_json(const bench *b)
                             "front_end_ms are medians measured in-process; peak RSS includes rss_floor_kb");
     char *text = cJSON_Print(root);
     puts(text);
-    cJSON_free(text); /* cJSON's memory goes back to cJSON (runtime/alloc.c) */
+    cJSON_free(text); /* cJSON's memory goes back to cJSON (json/alloc.c) */
     cJSON_Delete(root);
 }
 

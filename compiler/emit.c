@@ -320,17 +320,17 @@ static int emit_path(emitter *e, const aslrt_path *p)
 
 #define NAME(x) [x] = #x
 static const char *const jx_kind[] = {
-    NAME(ASLRT_JX_NUM), NAME(ASLRT_JX_STR), NAME(ASLRT_JX_BOOL), NAME(ASLRT_JX_NULL), NAME(ASLRT_JX_REGEX),
-    NAME(ASLRT_JX_NAME), NAME(ASLRT_JX_VAR), NAME(ASLRT_JX_WILDCARD), NAME(ASLRT_JX_DESCEND), NAME(ASLRT_JX_PARENT),
-    NAME(ASLRT_JX_PATH), NAME(ASLRT_JX_BINARY), NAME(ASLRT_JX_NEG), NAME(ASLRT_JX_ARRAY), NAME(ASLRT_JX_OBJECT),
-    NAME(ASLRT_JX_COND), NAME(ASLRT_JX_BLOCK), NAME(ASLRT_JX_BIND), NAME(ASLRT_JX_CALL), NAME(ASLRT_JX_PARTIAL),
-    NAME(ASLRT_JX_HOLE), NAME(ASLRT_JX_LAMBDA), NAME(ASLRT_JX_APPLY), NAME(ASLRT_JX_TRANSFORM), NAME(ASLRT_JX_SORT),
-    NAME(ASLRT_JX_TERM), NAME(ASLRT_JX_FILTER), NAME(ASLRT_JX_INDEX)};
+    NAME(JSONATA_N_NUM), NAME(JSONATA_N_STR), NAME(JSONATA_N_BOOL), NAME(JSONATA_N_NULL), NAME(JSONATA_N_REGEX),
+    NAME(JSONATA_N_NAME), NAME(JSONATA_N_VAR), NAME(JSONATA_N_WILDCARD), NAME(JSONATA_N_DESCEND), NAME(JSONATA_N_PARENT),
+    NAME(JSONATA_N_PATH), NAME(JSONATA_N_BINARY), NAME(JSONATA_N_NEG), NAME(JSONATA_N_ARRAY), NAME(JSONATA_N_OBJECT),
+    NAME(JSONATA_N_COND), NAME(JSONATA_N_BLOCK), NAME(JSONATA_N_BIND), NAME(JSONATA_N_CALL), NAME(JSONATA_N_PARTIAL),
+    NAME(JSONATA_N_HOLE), NAME(JSONATA_N_LAMBDA), NAME(JSONATA_N_APPLY), NAME(JSONATA_N_TRANSFORM), NAME(JSONATA_N_SORT),
+    NAME(JSONATA_N_TERM), NAME(JSONATA_N_FILTER), NAME(JSONATA_N_INDEX)};
 static const char *const jx_op[] = {
-    NAME(ASLRT_JXOP_ADD), NAME(ASLRT_JXOP_SUB), NAME(ASLRT_JXOP_MUL), NAME(ASLRT_JXOP_DIV), NAME(ASLRT_JXOP_MOD),
-    NAME(ASLRT_JXOP_EQ), NAME(ASLRT_JXOP_NE), NAME(ASLRT_JXOP_LT), NAME(ASLRT_JXOP_LE), NAME(ASLRT_JXOP_GT),
-    NAME(ASLRT_JXOP_GE), NAME(ASLRT_JXOP_CONCAT), NAME(ASLRT_JXOP_AND), NAME(ASLRT_JXOP_OR), NAME(ASLRT_JXOP_IN),
-    NAME(ASLRT_JXOP_RANGE)};
+    NAME(JSONATA_OP_ADD), NAME(JSONATA_OP_SUB), NAME(JSONATA_OP_MUL), NAME(JSONATA_OP_DIV), NAME(JSONATA_OP_MOD),
+    NAME(JSONATA_OP_EQ), NAME(JSONATA_OP_NE), NAME(JSONATA_OP_LT), NAME(JSONATA_OP_LE), NAME(JSONATA_OP_GT),
+    NAME(JSONATA_OP_GE), NAME(JSONATA_OP_CONCAT), NAME(JSONATA_OP_AND), NAME(JSONATA_OP_OR), NAME(JSONATA_OP_IN),
+    NAME(JSONATA_OP_RANGE)};
 #undef NAME
 
 /* How a template refers to an emitted expression (emit_jsonata's id). */
@@ -338,10 +338,10 @@ static const char *const jx_op[] = {
 
 /* A JSONata expression tree (compiler/jsonata_parse.c) as static data,
    children first: each node array (a node's kids, its stages, the root and
-   a group-by node as arrays of one) becomes `static const aslrt_jx
+   a group-by node as arrays of one) becomes `static const jsonata_node
    k_jx_N[]`; returns N. Nesting is bounded by the parser
-   (ASL_JSONATA_MAX_NESTING), so the recursion is too. */
-static int emit_jx_nodes(emitter *e, const aslrt_jx *x, int n)
+   (JSONATA_MAX_NESTING), so the recursion is too. */
+static int emit_jx_nodes(emitter *e, const jsonata_node *x, int n)
 {
     int id = lookup(e, x, K_JX);
     if (id >= 0)
@@ -353,13 +353,13 @@ static int emit_jx_nodes(emitter *e, const aslrt_jx *x, int n)
         sub[3 * i + 2] = x[i].group ? emit_jx_nodes(e, x[i].group, 1) : -1;
     }
     id = remember(e, x, K_JX);
-    asl_buf_printf(e->out, "static const aslrt_jx k_jx_%d[] = {\n", id);
+    asl_buf_printf(e->out, "static const jsonata_node k_jx_%d[] = {\n", id);
     for (int i = 0; i < n; i++) {
-        const aslrt_jx *j = &x[i];
+        const jsonata_node *j = &x[i];
         asl_buf_puts(e->out, "    { ");
         PUT_ENUM(e->out, jx_kind, j->kind);
         asl_buf_puts(e->out, ", ");
-        if (j->kind == ASLRT_JX_BINARY)
+        if (j->kind == JSONATA_N_BINARY)
             PUT_ENUM(e->out, jx_op, j->op);
         else
             asl_buf_printf(e->out, "%d", j->op);
@@ -401,7 +401,7 @@ static int emit_jx_nodes(emitter *e, const aslrt_jx *x, int n)
 }
 
 /* A parsed "{% %}" expression; returns the id JX_REF_FMT names. */
-static int emit_jsonata(emitter *e, const aslrt_jx *x)
+static int emit_jsonata(emitter *e, const jsonata_node *x)
 {
     return emit_jx_nodes(e, x, 1);
 }
@@ -1106,7 +1106,7 @@ char *asl_emit_c(const asl_def *def, int include_header)
     asl_cquote_comment(&out, def->file, 200);
     asl_buf_puts(&out, "; do not edit. */\n");
     if (include_header)
-        asl_buf_puts(&out, "#include \"aslrt.h\"\n");
+        asl_buf_puts(&out, "#include \"aslrt.h\"\n#include \"jsonata_ast.h\"\n");
     asl_buf_puts(&out, "\n");
     for (int i = 0; i < def->nmachines; i++)
         asl_buf_printf(&out, "static int aslg_m%d(aslrt_exec *ex, const aslrt_machine *m, cJSON **v);\n", i);

@@ -1,6 +1,6 @@
 /* front.c — the front end: definition file -> validated IR.
  *
- * asl_front_load() reads and parses the file (runtime/jsonfile.c: syntax
+ * asl_front_load() reads and parses the file (json/jsonfile.c: syntax
  * errors with line, column and caret), runs every static rule
  * (validate.c), and only then builds the IR of ir.h: the runtime
  * descriptors of runtime/aslrt.h, allocated in one arena, plus where each
@@ -20,7 +20,7 @@
  * JSONata states (QueryLanguage "JSONata", flag ASLRT_JSONATA) leave the
  * JSONPath fields unset; their JSONata-capable fields become templates
  * whose leaves are literal JSON or expressions parsed now
- * (asl_jsonata_parse), so nothing is parsed at run time.  Arguments goes
+ * (jsonata_parse), so nothing is parsed at run time.  Arguments goes
  * where Parameters would, ItemSelector where JSONPath's does.
  */
 #include <stdio.h>
@@ -224,25 +224,25 @@ static int has_jx(const cJSON *v)
     return 0;
 }
 
-static int is_states_var(const aslrt_jx *x)
+static int is_states_var(const jsonata_node *x)
 {
-    return x->kind == ASLRT_JX_VAR && x->str && strcmp(x->str, "states") == 0;
+    return x->kind == JSONATA_N_VAR && x->str && strcmp(x->str, "states") == 0;
 }
 
 /* May evaluating x read $states.context?  Building the context object
    costs, so the runtime adds it to $states only for expressions that may:
    a path $states.context..., or $states used in any way other than as the
    start of a path $states.<name>. Unsure (too deep) counts as yes. */
-static int jx_reads_context(const aslrt_jx *x, int depth)
+static int jx_reads_context(const jsonata_node *x, int depth)
 {
     if (!x)
         return 0;
     if (depth > 400 || is_states_var(x))
         return 1;
     int from = 0;
-    if (x->kind == ASLRT_JX_PATH && x->n >= 2 && is_states_var(&x->kids[0])) {
-        const aslrt_jx *f = &x->kids[1];
-        if (x->kids[0].nstages || x->kids[0].group || f->kind != ASLRT_JX_NAME || !f->str ||
+    if (x->kind == JSONATA_N_PATH && x->n >= 2 && is_states_var(&x->kids[0])) {
+        const jsonata_node *f = &x->kids[1];
+        if (x->kids[0].nstages || x->kids[0].group || f->kind != JSONATA_N_NAME || !f->str ||
             strcmp(f->str, "context") == 0)
             return 1;
         from = 1;
@@ -273,7 +273,7 @@ static void build_jx_leaf(builder *b, const cJSON *v, aslrt_tmpl *t, const char 
     t->kind = ASLRT_T_JSONATA;
     t->text = asl_arena_strndup(b->a, s, n);
     t->field = field;
-    t->jx = asl_jsonata_parse(b->a, t->text, &err);
+    t->jx = jsonata_parse(b->a, t->text, &err);
     if (!t->jx && strstr(t->text, "${")) {
         /* An unsubstituted ${...} placeholder (validate.c warned): the
            expression becomes $error('...'), so the state fails when it runs,
@@ -287,7 +287,7 @@ static void build_jx_leaf(builder *b, const cJSON *v, aslrt_tmpl *t, const char 
             *o++ = *p;
         }
         strcpy(o, "')");
-        t->jx = asl_jsonata_parse(b->a, q, &err);
+        t->jx = jsonata_parse(b->a, q, &err);
     }
     if (!t->jx)
         asl_diag_error(b->d, ptr, "invalid JSONata expression \"%s\": %s", t->text, err ? err : "syntax error");

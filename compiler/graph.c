@@ -222,7 +222,7 @@ static void rule_text(asl_buf *b, const aslrt_rule *r, int depth)
     } else if (r->operand) {
         char *lit = cJSON_PrintUnformatted(r->operand);
         asl_buf_puts(b, lit ? lit : "?");
-        cJSON_free(lit); /* cJSON's memory goes back to cJSON (runtime/alloc.c) */
+        cJSON_free(lit); /* cJSON's memory goes back to cJSON (json/alloc.c) */
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "aslrt.h"
+#include "jsonata_ast.h"
 
 /* One state machine: the top level, a Parallel branch or a Map processor. */
 typedef struct asl_machine {

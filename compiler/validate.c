@@ -1714,7 +1714,7 @@ static void check_jsonata_value(vctx *c, const cJSON *v, const char *ptr, int al
     size_t n = strlen(v->valuestring);
     const char *text = asl_arena_strndup(c->a, v->valuestring + 2, n - 4);
     const char *err = NULL;
-    const aslrt_jx *x = asl_jsonata_parse(c->a, text, &err);
+    const jsonata_node *x = jsonata_parse(c->a, text, &err);
     if (!x && strstr(text, "${")) {
         /* A DefinitionSubstitutions placeholder (CloudFormation, SAM) that
            is replaced before AWS sees the definition: the run fails if it
@@ -1730,15 +1730,15 @@ static void check_jsonata_value(vctx *c, const cJSON *v, const char *ptr, int al
                        err ? err : "syntax error");
         return;
     }
-    if (asl_jsonata_reads_context(x))
+    if (jsonata_reads_context(x))
         asl_diag_error(c->d, ptr,
                        "JSONata expression \"%s\" reads $, $$ or a field name at its top level; Step Functions "
                        "gives expressions no context value: start paths at $states.input (or a variable)",
                        show(c, v->valuestring));
-    if (!(allow & 1) && asl_jsonata_uses_states_field(x, "result"))
+    if (!(allow & 1) && jsonata_uses_states_field(x, "result"))
         asl_diag_error(c->d, ptr,
                        "$states.result exists only in the Output and Assign of Task, Parallel and Map states");
-    if (!(allow & 2) && asl_jsonata_uses_states_field(x, "errorOutput"))
+    if (!(allow & 2) && jsonata_uses_states_field(x, "errorOutput"))
         asl_diag_error(c->d, ptr, "$states.errorOutput exists only in a catcher's Output and Assign");
 }
 

@@ -1,5 +1,5 @@
 /* fuzz_jsonata.c — libFuzzer target: the JSONata parser (compiler/jsonata_parse.c)
-   and evaluator (runtime/jsonata*.c). The input is one expression; when it
+   and evaluator (jsonata/jsonata*.c). The input is one expression; when it
    parses, it is evaluated against a fixed $states with arrays, objects,
    numbers and strings to walk. Evaluation errors are fine; crashes, leaks,
    hangs and sanitizer reports are findings. */
@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     text[size] = 0; /* expressions are C strings: a NUL ends one */
     asl_arena *a = asl_arena_new();
     const char *err = NULL;
-    const aslrt_jx *x = asl_jsonata_parse(a, text, &err);
+    const jsonata_node *x = jsonata_parse(a, text, &err);
     if (!x && !err)
         abort(); /* a failure always says why */
     if (x) {

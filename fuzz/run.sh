@@ -25,10 +25,15 @@ shared=$(cd "$root/.." && pwd)/shared
 cc=${FUZZ_CC:-clang}
 flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 
+# Targets see every layer, as the unit tests do.
+inc=
+for d in json jsonata runtime runtime/task runtime/map compiler; do
+	inc="$inc -I$root/$d"
+done
 for t in $targets; do
 	echo "== linking $B/fuzz_$t"
 	# shellcheck disable=SC2086
-	$cc $flags -I"$root/runtime" -I"$root/compiler" "$here/fuzz_$t.c" "$B/libaslc.a" "$B/libaslrt.a" \
+	$cc $flags $inc "$here/fuzz_$t.c" "$B/libaslc.a" "$B/libaslrt.a" \
 		${LIBS:--lcjson -lpcre2-8 -lz -lm -lpthread -ltcc -ldl} -o "$B/fuzz_$t" || exit 2
 done
 

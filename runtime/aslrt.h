@@ -141,7 +141,7 @@ enum {
                         ("Output/result"), both for causes */
 };
 
-struct aslrt_jx;
+struct jsonata_node;
 
 typedef struct aslrt_tmpl {
     int kind;                      /* ASLRT_T_* */
@@ -153,7 +153,7 @@ typedef struct aslrt_tmpl {
     const char *text;              /* CALL: the call as written, for causes */
     int n;                         /* OBJECT, ARRAY, CALL: number of items */
     const struct aslrt_tmpl *items;
-    const struct aslrt_jx *jx;     /* JSONATA: the parsed expression */
+    const struct jsonata_node *jx;     /* JSONATA: the parsed expression */
     int flags;                     /* ASLRT_TF_*, decided at compile time (compiler/opt.c) */
 } aslrt_tmpl;
 
@@ -388,79 +388,6 @@ typedef struct aslrt_program {
     const aslrt_machine *main;
     double timeout_seconds;         /* top-level TimeoutSeconds; 0: none */
 } aslrt_program;
-
-/* ------------------------------------------------------ JSONata expressions
-   The text between {% and %}, parsed at compile time (compiler/jsonata_parse.c)
-   into this tree, already in the form the evaluator walks (runtime/jsonata.c):
-   paths are flattened into their steps, predicates attached to the step they
-   filter, `%` resolved to the step whose context it names, tail calls marked.
-   Every node has the same fields; the comment on each kind says which it uses. */
-enum {
-    ASLRT_JX_NUM,       /* number literal: num */
-    ASLRT_JX_STR,       /* string literal: str */
-    ASLRT_JX_BOOL,      /* true / false: num 1 / 0 */
-    ASLRT_JX_NULL,      /* null */
-    ASLRT_JX_REGEX,     /* /pattern/flags: str pattern, str2 flags ("i", "m", "im") */
-    ASLRT_JX_NAME,      /* field name: str */
-    ASLRT_JX_VAR,       /* $name: str ("" for $ the context, "$" for $$ the root) */
-    ASLRT_JX_WILDCARD,  /* * */
-    ASLRT_JX_DESCEND,   /* ** */
-    ASLRT_JX_PARENT,    /* %: str is the label its step binds (see `ancestor`) */
-    ASLRT_JX_PATH,      /* a.b.c: kids are the steps */
-    ASLRT_JX_BINARY,    /* op (ASLRT_JXOP_*): kids[0] op kids[1] */
-    ASLRT_JX_NEG,       /* -kids[0] */
-    ASLRT_JX_ARRAY,     /* [kids...] */
-    ASLRT_JX_OBJECT,    /* {k: v, ...}: kids are key, value, key, value, ... */
-    ASLRT_JX_COND,      /* kids[0] ? kids[1] : kids[2] (n = 2 when there is no else) */
-    ASLRT_JX_BLOCK,     /* (kids[0]; kids[1]; ...) */
-    ASLRT_JX_BIND,      /* $str := kids[0] */
-    ASLRT_JX_CALL,      /* kids[0](kids[1], ...) */
-    ASLRT_JX_PARTIAL,   /* kids[0](...) with ASLRT_JX_HOLE for each `?` argument */
-    ASLRT_JX_HOLE,      /* the `?` of a partial application */
-    ASLRT_JX_LAMBDA,    /* function($a, $b)<sig>{body}: kids are the parameters
-                           (VAR nodes) then the body; str the signature or 0 */
-    ASLRT_JX_APPLY,     /* kids[0] ~> kids[1] */
-    ASLRT_JX_TRANSFORM, /* | kids[0] | kids[1] (, kids[2]) | */
-    ASLRT_JX_SORT,      /* order-by step ^(...): kids are ASLRT_JX_TERM */
-    ASLRT_JX_TERM,      /* one order-by term: kids[0]; flag DESCENDING */
-    ASLRT_JX_FILTER,    /* a predicate [kids[0]] in a node's stages */
-    ASLRT_JX_INDEX      /* a #$str binding in a step's stages */
-};
-
-/* ASLRT_JX_BINARY operators. */
-enum {
-    ASLRT_JXOP_ADD, ASLRT_JXOP_SUB, ASLRT_JXOP_MUL, ASLRT_JXOP_DIV, ASLRT_JXOP_MOD,
-    ASLRT_JXOP_EQ, ASLRT_JXOP_NE, ASLRT_JXOP_LT, ASLRT_JXOP_LE, ASLRT_JXOP_GT,
-    ASLRT_JXOP_GE, ASLRT_JXOP_CONCAT, ASLRT_JXOP_AND, ASLRT_JXOP_OR, ASLRT_JXOP_IN,
-    ASLRT_JXOP_RANGE
-};
-
-/* aslrt_jx.flags */
-#define ASLRT_JXF_STAGES     1   /* `stages` are applied by the enclosing path step,
-                                    per input item; else right after this node */
-#define ASLRT_JXF_KEEP_ARRAY 2   /* [] after this step: keep singleton arrays */
-#define ASLRT_JXF_KEEP_SINGLETON 4 /* PATH: some step has [] */
-#define ASLRT_JXF_CONS_ARRAY 8   /* array constructor at the start/end of a path */
-#define ASLRT_JXF_TUPLE      16  /* step binds @, #, or a parent: a tuple stream */
-#define ASLRT_JXF_THUNK      32  /* LAMBDA: a tail call wrapped by the optimizer */
-#define ASLRT_JXF_DESCENDING 64  /* TERM: > */
-
-typedef struct aslrt_jx {
-    int kind;                       /* ASLRT_JX_* */
-    int op;                         /* BINARY: ASLRT_JXOP_* */
-    int flags;                      /* ASLRT_JXF_* */
-    double num;                     /* NUM, BOOL */
-    const char *str;                /* see the kinds above */
-    const char *str2;               /* REGEX: flags */
-    int n;                          /* number of kids */
-    const struct aslrt_jx *kids;
-    int nstages;                    /* FILTER and INDEX nodes, in order */
-    const struct aslrt_jx *stages;
-    const struct aslrt_jx *group;   /* group-by {...}: an OBJECT node, or 0 */
-    const char *focus;              /* @$v: the variable's name, or 0 */
-    const char *index;              /* #$i: the variable's name, or 0 */
-    const char *ancestor;           /* label of the % this step's context answers */
-} aslrt_jx;
 
 /* ------------------------------------------------- calls from generated code
    Each state function enters the state (context, history, trace), does its

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "aslrt.h"
+#include "jsonnode.h"
+#include "jsonprint.h"
+#include "xalloc.h"
 
 /* Run options shared by `aslc run` and built executables (design.md). */
 typedef struct aslrt_options {
@@ -114,72 +117,8 @@ void aslrt_sleep(aslrt_exec *ex, double seconds);
 long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details);
 int aslrt_history_enabled(const aslrt_exec *ex);
 
-/* Compact JSON text of v, malloc'd (never NULL: aborts on out of memory).
-   Numbers print exactly: integers in full, others with the fewest digits
-   that read back as the same double. */
-char *aslrt_json_text(const cJSON *v);
-/* The same text in buf (size bytes) when it fits, else malloc'd: free the
-   result unless it is buf. *len gets its length. */
-char *aslrt_json_text_buf(const cJSON *v, char *buf, size_t size, size_t *len);
-/* The same text written to f (no newline). */
-void aslrt_json_write(const cJSON *v, FILE *f);
-/* The length of that text, counted without writing it; past `limit` the
-   count stops soon after, so a large document costs no more than the limit
-   to measure. */
-size_t aslrt_json_size(const cJSON *v, size_t limit);
-/* At least that length, sooner: a number other than an integer counts as
-   the longest a number prints. */
-size_t aslrt_json_size_bound(const cJSON *v, size_t limit);
-
 /* AWS's payload limit (asl-reference §12): a state's output may be this
    many bytes of text at most, else States.DataLimitExceeded. */
 #define ASLRT_PAYLOAD_LIMIT 262144
-/* One number as aslrt_json_text writes it; buf holds at least 32 bytes. */
-void aslrt_number_format(double d, char *buf);
-
-/* Out of memory: print one line and abort. */
-void *aslrt_xmalloc(size_t n);
-char *aslrt_xstrdup(const char *s);
-/* A printf-style string, malloc'd (never NULL); aslrt_vstrf takes the
-   arguments as a va_list, which it leaves to the caller to va_end. */
-char *aslrt_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *aslrt_vstrf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-/* Checks a cJSON allocation result: aborts on NULL. */
-cJSON *aslrt_xjson(cJSON *v);
-/* Drops the member key v kept from the object it was in (it is moving, or
-   is a copy of a member): a node in an array or on its own has none. */
-static inline void aslrt_json_unkey(cJSON *v)
-{
-    if (v->string && !(v->type & cJSON_StringIsConst))
-        cJSON_free(v->string);
-    v->string = NULL;
-    v->type &= ~cJSON_StringIsConst;
-}
-/* A copy of borrowed data (input, definition) with no member key. */
-cJSON *aslrt_json_copy(const cJSON *v);
-/* The same keeping v's key, for a copy that becomes a member. */
-cJSON *aslrt_json_copy_member(const cJSON *v);
-/* n bytes allocated as cJSON allocates (for text a node will own);
-   aborts when out of memory. */
-void *aslrt_json_alloc(size_t n);
-/* A node of cJSON type `type`, all else zero (cJSON's constructors, less
-   their calls). */
-cJSON *aslrt_json_new(int type);
-/* Appends v (taken, in no list) to container: cJSON's links kept (the
-   first member's prev is the last), with no walk and no call, for
-   documents built in order. */
-static inline void aslrt_json_append(cJSON *container, cJSON *v)
-{
-    cJSON *first = container->child;
-    v->next = NULL;
-    if (!first) {
-        container->child = v;
-        v->prev = v;
-    } else {
-        v->prev = first->prev;
-        first->prev->next = v;
-        first->prev = v;
-    }
-}
 
 #endif

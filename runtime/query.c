@@ -137,9 +137,9 @@ static cJSON *eval_leaf(qstates *q, const aslrt_tmpl *t)
     const char *expr = t->text ? t->text : "";
     const char *field = t->field ? t->field : "";
     cJSON *out = NULL;
-    int rc = aslrt_jsonata_eval(ex, t->jx, q->obj, aslrt_var_lookup, ex, &out);
+    char *why = NULL;
+    int rc = jsonata_eval(t->jx, q->obj, aslrt_var_lookup, ex, &out, &why);
     if (rc < 0) {
-        char *why = aslrt_xstrdup(ex->cause ? ex->cause : "");
         aslrt_query_error(ex, field,
                           "The JSONata expression '%s' specified for the field '%s' threw an error during "
                           "evaluation. %s",
@@ -147,7 +147,7 @@ static cJSON *eval_leaf(qstates *q, const aslrt_tmpl *t)
         free(why);
         return NULL;
     }
-    if (rc == ASLRT_JSONATA_FUNCTION) {
+    if (rc == JSONATA_FUNCTION) {
         aslrt_query_error(ex, field,
                           "The JSONata expression '%s' specified for the field '%s' returned an unsupported result "
                           "type.",

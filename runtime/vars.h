@@ -40,7 +40,7 @@
    scope); NULL when it is not set. */
 const cJSON *aslrt_var_get(const aslrt_exec *ex, const char *name);
 
-/* aslrt_var_get in the shape of aslrt_jsonata_var_fn (ctx: the aslrt_exec). */
+/* aslrt_var_get in the shape of jsonata_lookup_fn (ctx: the aslrt_exec). */
 const cJSON *aslrt_var_lookup(void *ctx, const char *name);
 
 /* Stages an Assign's values: `values` (taken) is an object whose members are

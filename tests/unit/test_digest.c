@@ -1,4 +1,4 @@
-/* test_digest.c — runtime/digest.c against the published test vectors
+/* test_digest.c — json/digest.c against the published test vectors
    (RFC 1321, FIPS 180-4's "abc" and 448-bit messages) and digests of
    messages around the block and padding boundaries, as Python's hashlib
    computes them. */

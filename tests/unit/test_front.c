@@ -1,5 +1,5 @@
 /* test_front.c — the front end: JSON errors with line/column/caret
-   (runtime/jsonfile.c), diagnostics and "did you mean" (compiler/diag.c),
+   (json/jsonfile.c), diagnostics and "did you mean" (compiler/diag.c),
    validation (compiler/validate.c) and the IR it builds (compiler/front.c). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* test_itemreader.c — a distributed Map's ItemReader over local files
-   (runtime/itemreader.c): s3:// paths under --s3-root, JSON arrays read an
+   (runtime/map/itemreader.c): s3:// paths under --s3-root, JSON arrays read an
    element at a time, JSON Lines, CSV quoting and headers, gzip, S3
    inventory manifests, MaxItems, and the failures States.ItemReaderFailed
    reports. */

@@ -1,4 +1,4 @@
-/* test_jsonfile.c — reading definitions and inputs (runtime/jsonfile.c):
+/* test_jsonfile.c — reading definitions and inputs (json/jsonfile.c):
    hostile text gets one clear error with its position, never a crash. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_jsonprint.c — the runtime's JSON writer (runtime/jsonprint.c): the
+/* test_jsonprint.c — the runtime's JSON writer (json/jsonprint.c): the
    text, the same text written to a stream, and its length counted without
    writing it, or bounded sooner (the payload limit and the variable limits
    rest on them). */

@@ -1,4 +1,4 @@
-/* test_pool.c — the worker pool behind Parallel and Map (runtime/pool.c):
+/* test_pool.c — the worker pool behind Parallel and Map (runtime/map/pool.c):
    every job runs once, MaxConcurrency holds, nested groups cannot deadlock
    even on one thread, a stopped group starts nothing more and cancels its
    branches, and a blocked thread lets another take its place. */

@@ -70,7 +70,7 @@ static aslrt_tmpl *leaf(fixture *f, const char *expr, const char *field)
     t->text = expr;
     t->field = field;
     t->fn = 1; /* may read $states.context */
-    t->jx = asl_jsonata_parse(f->a, expr, &err);
+    t->jx = jsonata_parse(f->a, expr, &err);
     assert_non_null(t->jx);
     return t;
 }

@@ -1,5 +1,5 @@
 /* test_resultwriter.c — a distributed Map's ResultWriter
-   (runtime/resultwriter.c): the manifest and result files AWS writes, under
+   (runtime/map/resultwriter.c): the manifest and result files AWS writes, under
    --s3-root, and WriterConfig's transformations of the state's output. */
 #include <setjmp.h>
 #include <stdarg.h>

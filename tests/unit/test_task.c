@@ -1,4 +1,4 @@
-/* test_task.c — Task dispatch (runtime/task.c, bindings.c, native.c) and stopping an
+/* test_task.c — Task dispatch (runtime/task/: task.c, bindings.c, native.c) and stopping an
    execution (runtime/signals.c): resource patterns, the bindings file, handler answers,
    lambda:invoke's result shape, task tokens, timeout paths, SIGTERM and the execution
    deadline. Processes and HTTP are driven for real by tests/tasks/run.sh. */

@@ -1,19 +1,19 @@
-/* jsonata_parse.h — JSONata expression text -> aslrt_jx tree, at compile time. */
+/* jsonata_parse.h — JSONata expression text -> jsonata_node tree, at compile time. */
 #ifndef ASL_JSONATA_PARSE_H
 #define ASL_JSONATA_PARSE_H
 
 #include "arena.h"
-#include "aslrt.h"
+#include "jsonata_ast.h"
 
 /* Deepest nesting of brackets/operators the parser accepts; deeper input is
    rejected (S0299) rather than overflowing the stack. */
-#define ASL_JSONATA_MAX_NESTING 500
+#define JSONATA_MAX_NESTING 500
 
 /* Parses a JSONata 2.0.6 expression (the text between {% and %}, trimmed or
    not). The tree and its strings live in arena `a`. On a syntax error returns
    NULL and sets *err to JSONata's code and message, e.g.
    `S0202: Expected ")", got "]" (at offset 7)`, also in the arena. */
-const aslrt_jx *asl_jsonata_parse(asl_arena *a, const char *expr, const char **err);
+const jsonata_node *jsonata_parse(asl_arena *a, const char *expr, const char **err);
 
 /* 1 when evaluating x reads the context value of the whole expression: a
    top-level `$`, `$$`, field name, `*`, `**` or `%` (also in the first step
@@ -21,10 +21,10 @@ const aslrt_jx *asl_jsonata_parse(asl_arena *a, const char *expr, const char **e
    predicates, later path steps, group-by, order-by, lambda bodies or
    transforms, which see other contexts). AWS refuses such expressions in
    JSONata states (asl-reference §9); the caller decides what to report. */
-int asl_jsonata_reads_context(const aslrt_jx *x);
+int jsonata_reads_context(const jsonata_node *x);
 
 /* 1 when x contains the path $states.<field> (e.g. field "result" or
    "errorOutput"), anywhere in the expression. */
-int asl_jsonata_uses_states_field(const aslrt_jx *x, const char *field);
+int jsonata_uses_states_field(const jsonata_node *x, const char *field);
 
 #endif

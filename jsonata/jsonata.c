@@ -1,4 +1,4 @@
-/* jsonata.c — the JSONata evaluator: walks an aslrt_jx tree over JSON values.
+/* jsonata.c — the JSONata evaluator: walks an jsonata_node tree over JSON values.
  *
  * The semantics are JSONata 2.0.6's, and the structure follows its reference
  * evaluator so that the many small rules land in the same places:
@@ -423,7 +423,7 @@ static jval *sig_validate(jctx *c, const char *sig, jval *args, int n, jval cont
 
 /* ------------------------------------------------------------ calling */
 
-static jval eval(jctx *c, const aslrt_jx *x, jval in, jframe *env);
+static jval eval(jctx *c, const jsonata_node *x, jval in, jframe *env);
 /* A transform |pattern|update, delete| applied to obj: a deep copy whose
    objects matched by pattern are updated in place. */
 static jval transform_call(jctx *c, jfn *f, jval obj);
@@ -448,7 +448,7 @@ int jx_arity(const jfn *f)
 /* A tail call waiting for the trampoline (see jx_apply). */
 static int is_thunk(jval v)
 {
-    return v.t == JT_FN && v.u.f->kind == F_LAMBDA && (v.u.f->node->flags & ASLRT_JXF_THUNK);
+    return v.t == JT_FN && v.u.f->kind == F_LAMBDA && (v.u.f->node->flags & JSONATA_F_THUNK);
 }
 
 /* applyInner: one call, without running thunks. */
@@ -459,7 +459,7 @@ static jval apply_call(jctx *c, jval proc, jval *args, int n, jval input, const 
     jfn *f = proc.u.f;
     switch (f->kind) {
     case F_LAMBDA: {
-        const aslrt_jx *x = f->node;
+        const jsonata_node *x = f->node;
         if (x->str)
             args = sig_validate(c, x->str, args, n, input, name, &n);
         jframe *env = frame_new(c, f->env);
@@ -515,13 +515,13 @@ jval jx_apply(jctx *c, jval proc, jval *args, int n, jval input, const char *nam
     jval r = apply_inner(c, proc, args, n, input, name);
     while (is_thunk(r)) {
         jfn *t = r.u.f;
-        const aslrt_jx *call = &t->node->kids[0];
+        const jsonata_node *call = &t->node->kids[0];
         jval next = eval(c, &call->kids[0], t->input, t->env);
         int na = call->n - 1;
         jval *a = jx_alloc(c, sizeof *a * (size_t)(na + 1));
         for (int i = 0; i < na; i++)
             a[i] = eval(c, &call->kids[i + 1], t->input, t->env);
-        const char *nm = call->kids[0].kind == ASLRT_JX_VAR ? call->kids[0].str : name;
+        const char *nm = call->kids[0].kind == JSONATA_N_VAR ? call->kids[0].str : name;
         r = apply_inner(c, next, a, na, input, nm);
     }
     return r;
@@ -536,11 +536,11 @@ jval jx_call_hof(jctx *c, jval f, jval v, jval i, jval arr)
 }
 
 /* The name a call's procedure goes by in messages. */
-static const char *proc_name(const aslrt_jx *p)
+static const char *proc_name(const jsonata_node *p)
 {
-    if (p->kind == ASLRT_JX_PATH && p->n > 0 && p->kids[0].kind == ASLRT_JX_NAME)
+    if (p->kind == JSONATA_N_PATH && p->n > 0 && p->kids[0].kind == JSONATA_N_NAME)
         return p->kids[0].str;
-    return p->kind == ASLRT_JX_VAR ? p->str : NULL;
+    return p->kind == JSONATA_N_VAR ? p->str : NULL;
 }
 
 /* A function's name in a message: JSON-quoted, or undefined as JSONata
@@ -559,9 +559,9 @@ static const char *fname(jctx *c, const char *name)
 
 /* `sum(x)` for `$sum(x)`: when the procedure is a bare name that is bound
    as a variable, say so (T1005 / T1007). */
-static const char *forgot_dollar(jctx *c, const aslrt_jx *p, jframe *env)
+static const char *forgot_dollar(jctx *c, const jsonata_node *p, jframe *env)
 {
-    if (p->kind == ASLRT_JX_PATH && p->n > 0 && p->kids[0].kind == ASLRT_JX_NAME &&
+    if (p->kind == JSONATA_N_PATH && p->n > 0 && p->kids[0].kind == JSONATA_N_NAME &&
         var_lookup(c, env, p->kids[0].str).t != JT_UNDEF)
         return p->kids[0].str;
     return NULL;
@@ -569,9 +569,9 @@ static const char *forgot_dollar(jctx *c, const aslrt_jx *p, jframe *env)
 
 /* evaluateFunction: the procedure, then the arguments (after `applyto`,
    the left side of ~>, when given), then the call. */
-static jval eval_call(jctx *c, const aslrt_jx *x, jval in, jframe *env, const jval *applyto)
+static jval eval_call(jctx *c, const jsonata_node *x, jval in, jframe *env, const jval *applyto)
 {
-    const aslrt_jx *p = &x->kids[0];
+    const jsonata_node *p = &x->kids[0];
     jval proc = eval(c, p, in, env);
     const char *hint;
     if (proc.t == JT_UNDEF && (hint = forgot_dollar(c, p, env)))
@@ -587,13 +587,13 @@ static jval eval_call(jctx *c, const aslrt_jx *x, jval in, jframe *env, const jv
 
 /* evaluatePartialApplication: a lambda gets the given arguments bound and
    keeps the `?` ones as parameters; any other function is wrapped. */
-static jval eval_partial(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+static jval eval_partial(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
     int n = x->n - 1;
     jval *args = jx_alloc(c, sizeof *args * (size_t)(n + 1));
     for (int i = 0; i < n; i++)
-        args[i] = x->kids[i + 1].kind == ASLRT_JX_HOLE ? hole() : eval(c, &x->kids[i + 1], in, env);
-    const aslrt_jx *p = &x->kids[0];
+        args[i] = x->kids[i + 1].kind == JSONATA_N_HOLE ? hole() : eval(c, &x->kids[i + 1], in, env);
+    const jsonata_node *p = &x->kids[0];
     jval proc = eval(c, p, in, env);
     const char *hint;
     if (proc.t == JT_UNDEF && (hint = forgot_dollar(c, p, env)))
@@ -624,14 +624,14 @@ static jval eval_partial(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 }
 
 /* A closure: the lambda with its scope and the context it was made in. */
-static jval eval_lambda(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+static jval eval_lambda(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
     jfn *f = jx_alloc(c, sizeof *f);
     f->kind = F_LAMBDA;
     f->node = x;
     f->env = env;
     f->input = in;
-    if (x->flags & ASLRT_JXF_THUNK) {
+    if (x->flags & JSONATA_F_THUNK) {
         f->nparams = 0;
     } else {
         f->nparams = x->n - 1;
@@ -658,10 +658,10 @@ static jval arith(jctx *c, int op, jval l, jval r)
         return jx_undef();
     double a = l.u.n, b = r.u.n, v;
     switch (op) {
-    case ASLRT_JXOP_ADD: v = a + b; break;
-    case ASLRT_JXOP_SUB: v = a - b; break;
-    case ASLRT_JXOP_MUL: v = a * b; break;
-    case ASLRT_JXOP_DIV: v = a / b; break;
+    case JSONATA_OP_ADD: v = a + b; break;
+    case JSONATA_OP_SUB: v = a - b; break;
+    case JSONATA_OP_MUL: v = a * b; break;
+    case JSONATA_OP_DIV: v = a / b; break;
     default: v = fmod(a, b); break;
     }
     return jx_num(c, v);
@@ -690,9 +690,9 @@ static jval compare(jctx *c, int op, jval l, jval r)
                 jx_show(c, l), jx_show(c, r), op_text[op]);
     int cmp = l.t == JT_NUM ? (l.u.n < r.u.n ? -1 : l.u.n > r.u.n) : str_cmp(l, r);
     switch (op) {
-    case ASLRT_JXOP_LT: return jx_bool(cmp < 0);
-    case ASLRT_JXOP_LE: return jx_bool(cmp <= 0);
-    case ASLRT_JXOP_GT: return jx_bool(cmp > 0);
+    case JSONATA_OP_LT: return jx_bool(cmp < 0);
+    case JSONATA_OP_LE: return jx_bool(cmp <= 0);
+    case JSONATA_OP_GT: return jx_bool(cmp > 0);
     default: return jx_bool(cmp >= 0);
     }
 }
@@ -737,26 +737,26 @@ static jval range(jctx *c, jval l, jval r)
 }
 
 /* Binary operators; `and` and `or` evaluate their right side only when needed. */
-static jval eval_binary(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+static jval eval_binary(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
     int op = x->op;
     jval l = eval(c, &x->kids[0], in, env);
-    if (op == ASLRT_JXOP_AND)
+    if (op == JSONATA_OP_AND)
         return jx_bool(jx_truthy(c, l) && jx_truthy(c, eval(c, &x->kids[1], in, env)));
-    if (op == ASLRT_JXOP_OR)
+    if (op == JSONATA_OP_OR)
         return jx_bool(jx_truthy(c, l) || jx_truthy(c, eval(c, &x->kids[1], in, env)));
     jval r = eval(c, &x->kids[1], in, env);
     switch (op) {
-    case ASLRT_JXOP_ADD: case ASLRT_JXOP_SUB: case ASLRT_JXOP_MUL: case ASLRT_JXOP_DIV: case ASLRT_JXOP_MOD:
+    case JSONATA_OP_ADD: case JSONATA_OP_SUB: case JSONATA_OP_MUL: case JSONATA_OP_DIV: case JSONATA_OP_MOD:
         return arith(c, op, l, r);
-    case ASLRT_JXOP_EQ:
-    case ASLRT_JXOP_NE:
+    case JSONATA_OP_EQ:
+    case JSONATA_OP_NE:
         if (l.t == JT_UNDEF || r.t == JT_UNDEF)
             return jx_bool(0);
-        return jx_bool(jx_deep_equal(c, l, r, 0) == (op == ASLRT_JXOP_EQ));
-    case ASLRT_JXOP_LT: case ASLRT_JXOP_LE: case ASLRT_JXOP_GT: case ASLRT_JXOP_GE:
+        return jx_bool(jx_deep_equal(c, l, r, 0) == (op == JSONATA_OP_EQ));
+    case JSONATA_OP_LT: case JSONATA_OP_LE: case JSONATA_OP_GT: case JSONATA_OP_GE:
         return compare(c, op, l, r);
-    case ASLRT_JXOP_CONCAT: {
+    case JSONATA_OP_CONCAT: {
         jval ls = l.t == JT_UNDEF ? jx_strz("") : jx_string(c, l, 0);
         jval rs = r.t == JT_UNDEF ? jx_strz("") : jx_string(c, r, 0);
         char *s = jx_alloc(c, (size_t)ls.len + rs.len + 1);
@@ -764,7 +764,7 @@ static jval eval_binary(jctx *c, const aslrt_jx *x, jval in, jframe *env)
         memcpy(s + ls.len, rs.u.s, rs.len);
         return jx_str(s, (size_t)ls.len + rs.len);
     }
-    case ASLRT_JXOP_IN:
+    case JSONATA_OP_IN:
         if (l.t == JT_UNDEF || r.t == JT_UNDEF)
             return jx_bool(0);
         if (r.t != JT_ARR)
@@ -782,12 +782,12 @@ static jval eval_binary(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 
 /* [predicate]: a number selects by index (negative from the end), anything
    else filters by truthiness; numbers from a predicate select indexes too. */
-static jval filter(jctx *c, const aslrt_jx *pred, jval input, jframe *env)
+static jval filter(jctx *c, const jsonata_node *pred, jval input, jframe *env)
 {
     int tuples = input.t == JT_ARR && (input.u.a->flags & JA_TUPLES);
     jarr *res = jx_arr_new(c, 0, JA_SEQ | (tuples ? JA_TUPLES : 0));
     jarr *in = input.t == JT_ARR ? input.u.a : jx_seq1(c, input);
-    if (pred->kind == ASLRT_JX_NUM) {
+    if (pred->kind == JSONATA_N_NUM) {
         double idx = floor(pred->num);
         if (idx < 0)
             idx += in->n;
@@ -895,7 +895,7 @@ static jval descendants(jctx *c, jval in)
 
 /* order-by: sorts the input (values, or tuples) by the terms. */
 typedef struct sortctx {
-    const aslrt_jx *step;
+    const jsonata_node *step;
     jframe *env;
     int tuples;
 } sortctx;
@@ -907,7 +907,7 @@ static int sort_cmp(jctx *c, jval a, jval b, void *ud)
     sortctx *s = ud;
     int comp = 0;
     for (int i = 0; comp == 0 && i < s->step->n; i++) {
-        const aslrt_jx *term = &s->step->kids[i];
+        const jsonata_node *term = &s->step->kids[i];
         jval ca = a, cb = b;
         jframe *ea = s->env, *eb = s->env;
         if (s->tuples) {
@@ -935,14 +935,14 @@ static int sort_cmp(jctx *c, jval a, jval b, void *ud)
         if (d == 0)
             continue;
         comp = d < 0 ? -1 : 1;
-        if (term->flags & ASLRT_JXF_DESCENDING)
+        if (term->flags & JSONATA_F_DESCENDING)
             comp = -comp;
     }
     return comp == 1;
 }
 
 /* An order-by step over the whole input sequence (stable). */
-static jval eval_sort(jctx *c, const aslrt_jx *step, jval input, jframe *env)
+static jval eval_sort(jctx *c, const jsonata_node *step, jval input, jframe *env)
 {
     sortctx s = {step, env, input.t == JT_ARR && (input.u.a->flags & JA_TUPLES)};
     jval r = jx_sort(c, input, sort_cmp, &s);
@@ -952,11 +952,11 @@ static jval eval_sort(jctx *c, const aslrt_jx *step, jval input, jframe *env)
 }
 
 /* A step's stages in order: predicates filter, #$i bindings number the tuples. */
-static jval eval_stages(jctx *c, const aslrt_jx *step, jval r, jframe *env)
+static jval eval_stages(jctx *c, const jsonata_node *step, jval r, jframe *env)
 {
     for (int s = 0; s < step->nstages; s++) {
-        const aslrt_jx *st = &step->stages[s];
-        if (st->kind == ASLRT_JX_FILTER) {
+        const jsonata_node *st = &step->stages[s];
+        if (st->kind == JSONATA_N_FILTER) {
             r = filter(c, &st->kids[0], r, env);
         } else if (r.t == JT_ARR) {
             for (int i = 0; i < r.u.a->n; i++) {
@@ -974,9 +974,9 @@ static jval eval_stages(jctx *c, const aslrt_jx *step, jval r, jframe *env)
 
 /* evaluateStep: the step applied to each item of the input sequence,
    results flattened one level (arrays built by [...] stay whole). */
-static jval eval_step(jctx *c, const aslrt_jx *step, jarr *in, jframe *env, int last)
+static jval eval_step(jctx *c, const jsonata_node *step, jarr *in, jframe *env, int last)
 {
-    if (step->kind == ASLRT_JX_SORT) {
+    if (step->kind == JSONATA_N_SORT) {
         jval r = eval_sort(c, step, jx_arrv(in), env);
         if (step->nstages)
             r = eval_stages(c, step, r, env);
@@ -985,9 +985,9 @@ static jval eval_step(jctx *c, const aslrt_jx *step, jarr *in, jframe *env, int 
     jarr *res = jx_arr_new(c, in->n, JA_SEQ);
     for (int i = 0; i < in->n; i++) {
         jval r = eval(c, step, in->v[i], env);
-        if (step->flags & ASLRT_JXF_STAGES)
+        if (step->flags & JSONATA_F_STAGES)
             for (int s = 0; s < step->nstages; s++)
-                if (step->stages[s].kind == ASLRT_JX_FILTER)
+                if (step->stages[s].kind == JSONATA_N_FILTER)
                     r = filter(c, &step->stages[s].kids[0], r, env);
         if (r.t != JT_UNDEF)
             jx_arr_push(c, res, r);
@@ -1008,9 +1008,9 @@ static jval eval_step(jctx *c, const aslrt_jx *step, jarr *in, jframe *env, int 
 }
 
 /* evaluateTupleStep: as eval_step, but each item carries its bindings. */
-static jarr *eval_tuple_step(jctx *c, const aslrt_jx *step, jarr *in, jarr *tuples, jframe *env)
+static jarr *eval_tuple_step(jctx *c, const jsonata_node *step, jarr *in, jarr *tuples, jframe *env)
 {
-    if (step->kind == ASLRT_JX_SORT) {
+    if (step->kind == JSONATA_N_SORT) {
         jval r;
         if (tuples) {
             r = eval_sort(c, step, jx_arrv(tuples), env);
@@ -1080,7 +1080,7 @@ static jarr *eval_tuple_step(jctx *c, const aslrt_jx *step, jarr *in, jarr *tupl
     return result;
 }
 
-static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env);
+static jval eval_group(jctx *c, const jsonata_node *g, jval input, jframe *env);
 
 /* What `for (i < v.length) v[i]` visits for a value that is not an array:
    a string's characters (code points here), nothing for anything else. */
@@ -1097,9 +1097,9 @@ static jarr *js_length_items(jctx *c, jval v)
 }
 
 /* A step that is a field name and nothing more. */
-static int plain_name(const aslrt_jx *s)
+static int plain_name(const jsonata_node *s)
 {
-    return s->kind == ASLRT_JX_NAME && !s->flags && !s->nstages && !s->group && !s->focus && !s->index &&
+    return s->kind == JSONATA_N_NAME && !s->flags && !s->nstages && !s->group && !s->focus && !s->index &&
            !s->ancestor;
 }
 
@@ -1135,10 +1135,10 @@ static const cJSON *member(const cJSON *o, const char *key)
    than the whole document. Returns 1 with *result when the path is done,
    or 0 with the step to go on from (*start) and its input (*inseq); -1 when
    the path does not start that way. Same results as the general loop. */
-static int walk_json(jctx *c, const aslrt_jx *x, jframe *env, jval *result, int *start, jarr **inseq)
+static int walk_json(jctx *c, const jsonata_node *x, jframe *env, jval *result, int *start, jarr **inseq)
 {
-    const aslrt_jx *s0 = &x->kids[0];
-    if (x->n < 2 || x->flags || x->group || s0->kind != ASLRT_JX_VAR || s0->flags || s0->nstages || s0->group ||
+    const jsonata_node *s0 = &x->kids[0];
+    if (x->n < 2 || x->flags || x->group || s0->kind != JSONATA_N_VAR || s0->flags || s0->nstages || s0->group ||
         s0->focus || s0->index || s0->ancestor)
         return -1;
     const cJSON *node = raw_variable(c, env, s0->str);
@@ -1156,7 +1156,7 @@ static int walk_json(jctx *c, const aslrt_jx *x, jframe *env, jval *result, int 
             *start = i;
             return 0;
         }
-        const aslrt_jx *s = &x->kids[i];
+        const jsonata_node *s = &x->kids[i];
         if (!plain_name(s) || !cJSON_IsObject(node)) {
             *inseq = jx_seq1(c, jx_from_json(c, node, 0));
             *start = i;
@@ -1178,7 +1178,7 @@ static int walk_json(jctx *c, const aslrt_jx *x, jframe *env, jval *result, int 
 /* evaluatePath: each step over the sequence the previous one made; a tuple
    stream from the first step that binds @, # or a parent; then [] and
    group-by. A path starting with a variable does not iterate the input. */
-static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+static jval eval_path(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
     jval result = jx_undef();
     int start = 0;
@@ -1187,20 +1187,20 @@ static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
     if (w == 1)
         return result;
     if (w < 0)
-        inseq = in.t == JT_ARR && x->kids[0].kind != ASLRT_JX_VAR ? in.u.a : jx_seq1(c, in);
+        inseq = in.t == JT_ARR && x->kids[0].kind != JSONATA_N_VAR ? in.u.a : jx_seq1(c, in);
     int tuple = 0;
     jarr *tuples = NULL;
     for (int i = start; i < x->n; i++) {
-        const aslrt_jx *step = &x->kids[i];
-        if (step->flags & ASLRT_JXF_TUPLE)
+        const jsonata_node *step = &x->kids[i];
+        if (step->flags & JSONATA_F_TUPLE)
             tuple = 1;
-        if (i == 0 && (step->flags & ASLRT_JXF_CONS_ARRAY)) {
+        if (i == 0 && (step->flags & JSONATA_F_CONS_ARRAY)) {
             result = eval(c, step, jx_arrv(inseq), env);
             if (result.t != JT_ARR && result.t != JT_UNDEF) {
                 /* JSONata then steps through the value's `length`: a
                    string's characters, nothing for other values */
                 inseq = js_length_items(c, result);
-                if (i + 1 < x->n && (x->kids[i + 1].flags & ASLRT_JXF_TUPLE))
+                if (i + 1 < x->n && (x->kids[i + 1].flags & JSONATA_F_TUPLE))
                     jx_fail(c, "input.map is not a function");
                 continue;
             }
@@ -1217,7 +1217,7 @@ static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
     if (tuple) {
         if (!tuples)
             tuples = jx_arr_new(c, 0, JA_SEQ | JA_TUPLES);
-        if (x->flags & ASLRT_JXF_TUPLE) {
+        if (x->flags & JSONATA_F_TUPLE) {
             result = jx_arrv(tuples);
         } else {
             jarr *r = jx_arr_new(c, tuples->n, JA_SEQ);
@@ -1226,9 +1226,9 @@ static jval eval_path(jctx *c, const aslrt_jx *x, jval in, jframe *env)
             result = jx_arrv(r);
         }
     }
-    if ((x->flags & ASLRT_JXF_KEEP_SINGLETON) && result.t == JT_UNDEF)
+    if ((x->flags & JSONATA_F_KEEP_SINGLETON) && result.t == JT_UNDEF)
         jx_fail(c, "Cannot set properties of undefined (setting 'keepSingleton')"); /* JSONata's TypeError */
-    if ((x->flags & ASLRT_JXF_KEEP_SINGLETON) && result.t == JT_ARR) {
+    if ((x->flags & JSONATA_F_KEEP_SINGLETON) && result.t == JT_ARR) {
         if ((result.u.a->flags & JA_CONS) && !(result.u.a->flags & JA_SEQ))
             result = jx_arrv(jx_seq1(c, result));
         result.u.a->flags |= JA_KEEP;
@@ -1270,7 +1270,7 @@ static jtuple *reduce_tuples(jctx *c, jval data)
 /* evaluateGroupExpression: an object constructor applied to a sequence:
    each key expression is evaluated per item, items with the same key are
    grouped, then each value expression is evaluated once per group. */
-static jval eval_group(jctx *c, const aslrt_jx *g, jval input, jframe *env)
+static jval eval_group(jctx *c, const jsonata_node *g, jval input, jframe *env)
 {
     int reduce = input.t == JT_ARR && (input.u.a->flags & JA_TUPLES);
     jarr *in = input.t == JT_ARR ? input.u.a : jx_seq1(c, input);
@@ -1341,7 +1341,7 @@ static jval transform_call(jctx *c, jfn *f, jval obj)
 {
     if (obj.t == JT_UNDEF)
         return obj;
-    const aslrt_jx *x = f->node;
+    const jsonata_node *x = f->node;
     jval clone;
     jval cf = var_lookup(c, f->env, "clone");
     if (cf.t != JT_FN)
@@ -1389,15 +1389,15 @@ static jval transform_call(jctx *c, jfn *f, jval obj)
 
 /* [a, b, ...]: values appended, arrays flattened one level except arrays
    built by a nested constructor. */
-static jval eval_array(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+static jval eval_array(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
-    jarr *r = jx_arr_new(c, x->n, (x->flags & ASLRT_JXF_CONS_ARRAY) ? JA_CONS : 0);
+    jarr *r = jx_arr_new(c, x->n, (x->flags & JSONATA_F_CONS_ARRAY) ? JA_CONS : 0);
     for (int i = 0; i < x->n; i++) {
-        const aslrt_jx *item = &x->kids[i];
+        const jsonata_node *item = &x->kids[i];
         jval v = eval(c, item, in, env);
         if (v.t == JT_UNDEF)
             continue;
-        if (item->kind == ASLRT_JX_ARRAY || v.t != JT_ARR) {
+        if (item->kind == JSONATA_N_ARRAY || v.t != JT_ARR) {
             jx_arr_push(c, r, v);
         } else {
             for (int k = 0; k < v.u.a->n; k++)
@@ -1408,12 +1408,12 @@ static jval eval_array(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 }
 
 /* One node by kind, before its predicates and group-by (see eval). */
-static jval eval_inner(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+static jval eval_inner(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
     switch (x->kind) {
-    case ASLRT_JX_PATH: return eval_path(c, x, in, env);
-    case ASLRT_JX_BINARY: return eval_binary(c, x, in, env);
-    case ASLRT_JX_NEG: {
+    case JSONATA_N_PATH: return eval_path(c, x, in, env);
+    case JSONATA_N_BINARY: return eval_binary(c, x, in, env);
+    case JSONATA_N_NEG: {
         jval v = eval(c, &x->kids[0], in, env);
         if (v.t == JT_UNDEF)
             return v;
@@ -1421,51 +1421,51 @@ static jval eval_inner(jctx *c, const aslrt_jx *x, jval in, jframe *env)
             jx_fail(c, "D1002: Cannot negate a non-numeric value: %s", jx_show(c, v));
         return jx_num(c, -v.u.n);
     }
-    case ASLRT_JX_ARRAY: return eval_array(c, x, in, env);
-    case ASLRT_JX_OBJECT: return eval_group(c, x, in, env);
-    case ASLRT_JX_NAME: return jx_lookup(c, in, x->str);
-    case ASLRT_JX_STR: return jx_strz(x->str);
-    case ASLRT_JX_NUM: return jx_num(c, x->num);
-    case ASLRT_JX_BOOL: return jx_bool(x->num != 0);
-    case ASLRT_JX_NULL: return jx_null();
-    case ASLRT_JX_WILDCARD: return wildcard(c, in);
-    case ASLRT_JX_DESCEND: return descendants(c, in);
-    case ASLRT_JX_PARENT: return var_lookup(c, env, x->str);
-    case ASLRT_JX_COND: {
+    case JSONATA_N_ARRAY: return eval_array(c, x, in, env);
+    case JSONATA_N_OBJECT: return eval_group(c, x, in, env);
+    case JSONATA_N_NAME: return jx_lookup(c, in, x->str);
+    case JSONATA_N_STR: return jx_strz(x->str);
+    case JSONATA_N_NUM: return jx_num(c, x->num);
+    case JSONATA_N_BOOL: return jx_bool(x->num != 0);
+    case JSONATA_N_NULL: return jx_null();
+    case JSONATA_N_WILDCARD: return wildcard(c, in);
+    case JSONATA_N_DESCEND: return descendants(c, in);
+    case JSONATA_N_PARENT: return var_lookup(c, env, x->str);
+    case JSONATA_N_COND: {
         jval cond = eval(c, &x->kids[0], in, env);
         if (jx_truthy(c, cond))
             return eval(c, &x->kids[1], in, env);
         return x->n > 2 ? eval(c, &x->kids[2], in, env) : jx_undef();
     }
-    case ASLRT_JX_BLOCK: {
+    case JSONATA_N_BLOCK: {
         jframe *f = frame_new(c, env);
         jval r = jx_undef();
         for (int i = 0; i < x->n; i++)
             r = eval(c, &x->kids[i], in, f);
         return r;
     }
-    case ASLRT_JX_BIND: {
+    case JSONATA_N_BIND: {
         jval v = eval(c, &x->kids[0], in, env);
         frame_bind(c, env, x->str, v);
         return v;
     }
-    case ASLRT_JX_REGEX: {
+    case JSONATA_N_REGEX: {
         jfn *f = jx_alloc(c, sizeof *f);
         f->kind = F_REGEX;
         f->node = x;
         return jx_fnv(f);
     }
-    case ASLRT_JX_VAR:
+    case JSONATA_N_VAR:
         if (x->str[0] == '\0')
             return in.t == JT_ARR && (in.u.a->flags & JA_OUTER) && in.u.a->n ? in.u.a->v[0] : in;
         return var_lookup(c, env, x->str);
-    case ASLRT_JX_CALL: return eval_call(c, x, in, env, NULL);
-    case ASLRT_JX_PARTIAL: return eval_partial(c, x, in, env);
-    case ASLRT_JX_LAMBDA: return eval_lambda(c, x, in, env);
-    case ASLRT_JX_APPLY: {
+    case JSONATA_N_CALL: return eval_call(c, x, in, env, NULL);
+    case JSONATA_N_PARTIAL: return eval_partial(c, x, in, env);
+    case JSONATA_N_LAMBDA: return eval_lambda(c, x, in, env);
+    case JSONATA_N_APPLY: {
         jval l = eval(c, &x->kids[0], in, env);
-        const aslrt_jx *rx = &x->kids[1];
-        if (rx->kind == ASLRT_JX_CALL)
+        const jsonata_node *rx = &x->kids[1];
+        if (rx->kind == JSONATA_N_CALL)
             return eval_call(c, rx, in, env, &l);
         jval fn = eval(c, rx, in, env);
         if (fn.t != JT_FN)
@@ -1479,7 +1479,7 @@ static jval eval_inner(jctx *c, const aslrt_jx *x, jval in, jframe *env)
         }
         return jx_apply(c, fn, &l, 1, jx_null(), proc_name(rx));
     }
-    case ASLRT_JX_TRANSFORM: {
+    case JSONATA_N_TRANSFORM: {
         jfn *f = jx_alloc(c, sizeof *f);
         f->kind = F_TRANSFORM;
         f->node = x;
@@ -1493,20 +1493,20 @@ static jval eval_inner(jctx *c, const aslrt_jx *x, jval in, jframe *env)
 
 /* evaluate: one node, then its predicates and group-by, then the sequence
    rule (empty: undefined; one item: the item, unless kept). */
-static jval eval(jctx *c, const aslrt_jx *x, jval in, jframe *env)
+static jval eval(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
     if (++c->depth > JX_MAX_DEPTH)
         jx_fail(c, "U1001: Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
                    "as tail-recursive.");
     jval r = eval_inner(c, x, in, env);
-    if (x->nstages && !(x->flags & ASLRT_JXF_STAGES))
+    if (x->nstages && !(x->flags & JSONATA_F_STAGES))
         for (int i = 0; i < x->nstages; i++)
-            if (x->stages[i].kind == ASLRT_JX_FILTER)
+            if (x->stages[i].kind == JSONATA_N_FILTER)
                 r = filter(c, &x->stages[i].kids[0], r, env);
-    if (x->kind != ASLRT_JX_PATH && x->group)
+    if (x->kind != JSONATA_N_PATH && x->group)
         r = eval_group(c, x->group, r, env);
     if (r.t == JT_ARR && (r.u.a->flags & JA_SEQ) && !(r.u.a->flags & JA_TUPLES)) {
-        if (x->flags & ASLRT_JXF_KEEP_ARRAY)
+        if (x->flags & JSONATA_F_KEEP_ARRAY)
             r.u.a->flags |= JA_KEEP;
         if (r.u.a->n == 0)
             r = jx_undef();
@@ -1539,31 +1539,31 @@ uint64_t *jx_rng(jctx *c)
     return &c->rng;
 }
 
-int aslrt_jsonata_eval(aslrt_exec *ex, const aslrt_jx *expr, const cJSON *states, aslrt_jsonata_var_fn lookup,
-                       void *ctx, cJSON **out)
+int jsonata_eval(const jsonata_node *expr, const cJSON *states, jsonata_lookup_fn lookup, void *ctx, cJSON **out,
+                 char **err)
 {
     jctx *c = aslrt_xmalloc(sizeof *c);
     memset(c, 0, offsetof(jctx, first)); /* the arena's first block is zeroed as it is used */
-    c->ex = ex;
     c->states = states;
     c->lookup = lookup;
     c->lookup_ctx = ctx;
     c->cur = (char *)c->first;
     c->left = sizeof c->first;
     *out = NULL;
+    *err = NULL;
     int rc = 0;
     if (setjmp(c->fail) == 0) {
         c->root = frame_new(c, NULL);
         jframe *top = frame_new(c, c->root);
         jval r = eval(c, expr, jx_undef(), top);
         if (r.t == JT_FN) {
-            rc = ASLRT_JSONATA_FUNCTION;
+            rc = JSONATA_FUNCTION;
         } else {
             jx_check_depth(c, r, 0);
             *out = jx_to_json(c, r, 0);
         }
     } else {
-        aslrt_error_set(ex, ASLRT_JSONATA_ERROR, c->err);
+        *err = aslrt_xstrdup(c->err);
         rc = -1;
     }
     jx_arena_free(c);

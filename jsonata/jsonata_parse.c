@@ -1,4 +1,4 @@
-/* jsonata_parse.c — JSONata 2.0.6 expressions, text -> aslrt_jx, at compile time.
+/* jsonata_parse.c — JSONata 2.0.6 expressions, text -> jsonata_node, at compile time.
  *
  * Three passes, as the JSONata reference implementation does them:
  *
@@ -15,10 +15,10 @@
  *      each `%` is resolved to the step whose context it names (and that step
  *      is told to record it), and a call in tail position of a lambda body is
  *      wrapped in a thunk so that tail recursion runs in constant stack.
- *   3. `freeze` copies the result into aslrt_jx arrays in the arena: plain
+ *   3. `freeze` copies the result into jsonata_node arrays in the arena: plain
  *      data, which the emitter can print as static initializers.
  *
- * Errors jump back to asl_jsonata_parse (longjmp): every allocation is in the
+ * Errors jump back to jsonata_parse (longjmp): every allocation is in the
  * compiler's arena, so nothing leaks. Nesting is bounded so that deep input
  * is an error, not a stack overflow.
  */
@@ -53,7 +53,7 @@ typedef struct pvec {
     int n, cap;
 } pvec;
 
-/* Raw node kinds that `process` rewrites away; processed nodes use ASLRT_JX_*. */
+/* Raw node kinds that `process` rewrites away; processed nodes use JSONATA_N_*. */
 enum {
     R_DOT = 100, /* a . b */
     R_PRED,      /* a[b], and a[] (keep_array on a) */
@@ -64,16 +64,16 @@ enum {
 };
 
 struct pnode {
-    int kind;         /* ASLRT_JX_* or R_* */
+    int kind;         /* JSONATA_N_* or R_* */
     int op;           /* BINARY */
     double num;       /* NUM, BOOL */
-    const char *str;  /* as for aslrt_jx */
+    const char *str;  /* as for jsonata_node */
     const char *str2; /* REGEX flags */
     int pos;          /* offset in the text, for messages */
     int depth;        /* height of the tree below, bounded */
     pvec kids;
     pvec stages;      /* predicates / index bindings */
-    int is_stages;    /* stages are a step's (ASLRT_JXF_STAGES) */
+    int is_stages;    /* stages are a step's (JSONATA_F_STAGES) */
     pnode *group;     /* OBJECT */
     const char *focus, *index;
     slot *ancestor;   /* step: the % slot it answers */
@@ -111,7 +111,7 @@ static const char kOps1[] = ".[]{}(),@#;:?+-*/%|=<>^&!~";
 
 static _Noreturn void fail(parser *p, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Records "<code>: <message> (at offset N)" and unwinds to asl_jsonata_parse. */
+/* Records "<code>: <message> (at offset N)" and unwinds to jsonata_parse. */
 static _Noreturn void fail(parser *p, int pos, const char *fmt, ...)
 {
     char msg[512];
@@ -420,9 +420,9 @@ static void add_kid(parser *p, pnode *n, pnode *kid)
     pvec_push(p, &n->kids, kid);
     if (kid->depth + 1 > n->depth) {
         n->depth = kid->depth + 1;
-        if (n->depth > ASL_JSONATA_MAX_NESTING)
+        if (n->depth > JSONATA_MAX_NESTING)
             fail(p, n->pos, "S0299: The expression is nested too deeply (more than %d levels)",
-                 ASL_JSONATA_MAX_NESTING);
+                 JSONATA_MAX_NESTING);
     }
 }
 
@@ -467,13 +467,13 @@ static void advance(parser *p, const char *op, int infix)
 
 static pnode *expression(parser *p, int rbp);
 
-/* ASLRT_JXOP_* of a binary operator, or -1. */
+/* JSONATA_OP_* of a binary operator, or -1. */
 static int binop_code(const char *op)
 {
     static const char *const names[] = {"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or", "in"};
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
         if (!strcmp(names[i], op))
-            return i; /* same order as ASLRT_JXOP_* */
+            return i; /* same order as JSONATA_OP_* */
     return -1;
 }
 
@@ -481,7 +481,7 @@ static int binop_code(const char *op)
    (the '{' is already consumed). Returns an OBJECT node: key, value, ... */
 static pnode *object_body(parser *p, int pos)
 {
-    pnode *o = mk(p, ASLRT_JX_OBJECT, pos);
+    pnode *o = mk(p, JSONATA_N_OBJECT, pos);
     if (!is_op(&p->tok, "}")) {
         for (;;) {
             add_kid(p, o, expression(p, 0));
@@ -505,30 +505,30 @@ static pnode *nud(parser *p, const token *t)
     case T_END:
         fail(p, t->pos, "S0207: Unexpected end of expression");
     case T_NUM:
-        n = mk(p, ASLRT_JX_NUM, t->pos);
+        n = mk(p, JSONATA_N_NUM, t->pos);
         n->num = t->num;
         return n;
     case T_STR:
-        n = mk(p, ASLRT_JX_STR, t->pos);
+        n = mk(p, JSONATA_N_STR, t->pos);
         n->str = t->s;
         return n;
     case T_VALUE:
         if (!strcmp(t->op, "null"))
-            return mk(p, ASLRT_JX_NULL, t->pos);
-        n = mk(p, ASLRT_JX_BOOL, t->pos);
+            return mk(p, JSONATA_N_NULL, t->pos);
+        n = mk(p, JSONATA_N_BOOL, t->pos);
         n->num = !strcmp(t->op, "true");
         return n;
     case T_REGEX:
-        n = mk(p, ASLRT_JX_REGEX, t->pos);
+        n = mk(p, JSONATA_N_REGEX, t->pos);
         n->str = t->s;
         n->str2 = t->s2;
         return n;
     case T_NAME:
-        n = mk(p, ASLRT_JX_NAME, t->pos);
+        n = mk(p, JSONATA_N_NAME, t->pos);
         n->str = t->s;
         return n;
     case T_VAR:
-        n = mk(p, ASLRT_JX_VAR, t->pos);
+        n = mk(p, JSONATA_N_VAR, t->pos);
         n->str = t->s;
         return n;
     default:
@@ -537,24 +537,24 @@ static pnode *nud(parser *p, const token *t)
     const char *op = t->op;
     if (!strcmp(op, "and") || !strcmp(op, "or") || !strcmp(op, "in")) {
         /* the logical operators can be field names */
-        n = mk(p, ASLRT_JX_NAME, t->pos);
+        n = mk(p, JSONATA_N_NAME, t->pos);
         n->str = op;
         return n;
     }
     if (!strcmp(op, "-")) {
-        n = mk(p, ASLRT_JX_NEG, t->pos);
+        n = mk(p, JSONATA_N_NEG, t->pos);
         add_kid(p, n, expression(p, 70));
         return n;
     }
     if (!strcmp(op, "*"))
-        return mk(p, ASLRT_JX_WILDCARD, t->pos);
+        return mk(p, JSONATA_N_WILDCARD, t->pos);
     if (!strcmp(op, "**"))
-        return mk(p, ASLRT_JX_DESCEND, t->pos);
+        return mk(p, JSONATA_N_DESCEND, t->pos);
     if (!strcmp(op, "%"))
-        return mk(p, ASLRT_JX_PARENT, t->pos);
+        return mk(p, JSONATA_N_PARENT, t->pos);
     if (!strcmp(op, "(")) {
         /* block: '(' (expr (';' expr)*)? ';'? ')' */
-        n = mk(p, ASLRT_JX_BLOCK, t->pos);
+        n = mk(p, JSONATA_N_BLOCK, t->pos);
         while (!is_op(&p->tok, ")")) {
             add_kid(p, n, expression(p, 0));
             if (!is_op(&p->tok, ";"))
@@ -566,13 +566,13 @@ static pnode *nud(parser *p, const token *t)
     }
     if (!strcmp(op, "[")) {
         /* array constructor: '[' (item (',' item)*)? ']', item: expr ('..' expr)? */
-        n = mk(p, ASLRT_JX_ARRAY, t->pos);
+        n = mk(p, JSONATA_N_ARRAY, t->pos);
         if (!is_op(&p->tok, "]")) {
             for (;;) {
                 pnode *item = expression(p, 0);
                 if (is_op(&p->tok, "..")) {
-                    pnode *r = mk(p, ASLRT_JX_BINARY, p->tok.pos);
-                    r->op = ASLRT_JXOP_RANGE;
+                    pnode *r = mk(p, JSONATA_N_BINARY, p->tok.pos);
+                    r->op = JSONATA_OP_RANGE;
                     advance(p, "..", 0);
                     add_kid(p, r, item);
                     add_kid(p, r, expression(p, 0));
@@ -593,7 +593,7 @@ static pnode *nud(parser *p, const token *t)
     }
     if (!strcmp(op, "|")) {
         /* transform: '|' pattern '|' update (',' delete)? '|' */
-        n = mk(p, ASLRT_JX_TRANSFORM, t->pos);
+        n = mk(p, JSONATA_N_TRANSFORM, t->pos);
         add_kid(p, n, expression(p, 0));
         advance(p, "|", 0);
         add_kid(p, n, expression(p, 0));
@@ -642,16 +642,16 @@ static pnode *led(parser *p, const token *t, pnode *left)
     pnode *n;
     int code = binop_code(op);
     if (code >= 0 || !strcmp(op, ".") || !strcmp(op, "~>")) {
-        n = mk(p, !strcmp(op, ".") ? R_DOT : !strcmp(op, "~>") ? ASLRT_JX_APPLY : ASLRT_JX_BINARY, t->pos);
+        n = mk(p, !strcmp(op, ".") ? R_DOT : !strcmp(op, "~>") ? JSONATA_N_APPLY : JSONATA_N_BINARY, t->pos);
         n->op = code;
         add_kid(p, n, left);
         add_kid(p, n, expression(p, lbp(t)));
         return n;
     }
     if (!strcmp(op, ":=")) {
-        if (left->kind != ASLRT_JX_VAR)
+        if (left->kind != JSONATA_N_VAR)
             fail(p, left->pos, "S0212: The left side of := must be a variable name (start with $)");
-        n = mk(p, ASLRT_JX_BIND, t->pos);
+        n = mk(p, JSONATA_N_BIND, t->pos);
         n->str = left->str;
         add_kid(p, n, expression(p, 9)); /* right associative */
         return n;
@@ -660,13 +660,13 @@ static pnode *led(parser *p, const token *t, pnode *left)
         n = mk(p, op[0] == '@' ? R_FOCUS : R_INDEXB, t->pos);
         add_kid(p, n, left);
         pnode *v = expression(p, 80);
-        if (v->kind != ASLRT_JX_VAR)
+        if (v->kind != JSONATA_N_VAR)
             fail(p, v->pos, "S0214: The right side of \"%s\" must be a variable name (start with $)", op);
         n->str = v->str;
         return n;
     }
     if (!strcmp(op, "?")) {
-        n = mk(p, ASLRT_JX_COND, t->pos);
+        n = mk(p, JSONATA_N_COND, t->pos);
         add_kid(p, n, left);
         add_kid(p, n, expression(p, 0));
         if (is_op(&p->tok, ":")) {
@@ -703,7 +703,7 @@ static pnode *led(parser *p, const token *t, pnode *left)
         add_kid(p, n, left);
         advance(p, "(", 0);
         for (;;) {
-            pnode *term = mk(p, ASLRT_JX_TERM, p->tok.pos);
+            pnode *term = mk(p, JSONATA_N_TERM, p->tok.pos);
             if (is_op(&p->tok, "<")) {
                 advance(p, "<", 0);
             } else if (is_op(&p->tok, ">")) {
@@ -722,13 +722,13 @@ static pnode *led(parser *p, const token *t, pnode *left)
     if (!strcmp(op, "(")) {
         /* call: expr '(' (arg (',' arg)*)? ')', arg: expr | '?' ;
            lambda: ('function' | 'λ') '(' $var, ... ')' signature? '{' expr '}' */
-        n = mk(p, ASLRT_JX_CALL, t->pos);
+        n = mk(p, JSONATA_N_CALL, t->pos);
         add_kid(p, n, left);
         if (!is_op(&p->tok, ")")) {
             for (;;) {
                 if (is_op(&p->tok, "?")) {
-                    n->kind = ASLRT_JX_PARTIAL;
-                    add_kid(p, n, mk(p, ASLRT_JX_HOLE, p->tok.pos));
+                    n->kind = JSONATA_N_PARTIAL;
+                    add_kid(p, n, mk(p, JSONATA_N_HOLE, p->tok.pos));
                     advance(p, "?", 0);
                 } else {
                     add_kid(p, n, expression(p, 0));
@@ -739,11 +739,11 @@ static pnode *led(parser *p, const token *t, pnode *left)
             }
         }
         advance(p, ")", 1);
-        if (left->kind == ASLRT_JX_NAME && (!strcmp(left->str, "function") || !strcmp(left->str, "\xCE\xBB"))) {
-            pnode *lam = mk(p, ASLRT_JX_LAMBDA, left->pos);
+        if (left->kind == JSONATA_N_NAME && (!strcmp(left->str, "function") || !strcmp(left->str, "\xCE\xBB"))) {
+            pnode *lam = mk(p, JSONATA_N_LAMBDA, left->pos);
             for (int i = 1; i < n->kids.n; i++) {
                 pnode *a = n->kids.v[i];
-                if (a->kind != ASLRT_JX_VAR)
+                if (a->kind != JSONATA_N_VAR)
                     fail(p, a->pos, "S0208: Parameter %d of function definition must be a variable name (start with $)",
                          i);
                 add_kid(p, lam, a);
@@ -766,9 +766,9 @@ static pnode *led(parser *p, const token *t, pnode *left)
 /* expression(rbp): a prefix form, then infix operators binding tighter than rbp. */
 static pnode *expression(parser *p, int rbp)
 {
-    if (++p->nest > ASL_JSONATA_MAX_NESTING)
+    if (++p->nest > JSONATA_MAX_NESTING)
         fail(p, p->tok.pos, "S0299: The expression is nested too deeply (more than %d levels)",
-             ASL_JSONATA_MAX_NESTING);
+             JSONATA_MAX_NESTING);
     token t = p->tok;
     advance(p, NULL, 1);
     pnode *left = nud(p, &t);
@@ -786,7 +786,7 @@ static pnode *expression(parser *p, int rbp)
 /* signature: '<' param* (':' return)? '>', param: type ('<' subtype '>')?
    ('?' | '+' | '-')*, type: one of s n b l o a f j x, or '(' types ')'.
    Only what JSONata rejects is checked here (S0401, S0402); other
-   characters are ignored, as there; runtime/jsonata.c interprets it. */
+   characters are ignored, as there; jsonata.c interprets it. */
 static void check_signature(parser *p, const char *sig, int pos)
 {
     char prev = 0;
@@ -824,12 +824,12 @@ static pnode *process(parser *p, pnode *e);
    As in the reference implementation the list is shared, not copied. */
 static void push_ancestry(parser *p, pnode *result, pnode *value)
 {
-    if (!value->seeking && value->kind != ASLRT_JX_PARENT)
+    if (!value->seeking && value->kind != JSONATA_N_PARENT)
         return;
     slotvec *slots = value->seeking;
     if (!slots)
         slots = asl_arena_alloc(p->a, sizeof *slots);
-    if (value->kind == ASLRT_JX_PARENT)
+    if (value->kind == JSONATA_N_PARENT)
         slots_push(p, slots, value->pslot);
     if (!result->seeking) {
         result->seeking = slots;
@@ -845,8 +845,8 @@ static void push_ancestry(parser *p, pnode *result, pnode *value)
 static slot *seek_parent(parser *p, pnode *node, slot *s)
 {
     switch (node->kind) {
-    case ASLRT_JX_NAME:
-    case ASLRT_JX_WILDCARD:
+    case JSONATA_N_NAME:
+    case JSONATA_N_WILDCARD:
         s->level--;
         if (s->level == 0) {
             if (node->ancestor)
@@ -855,16 +855,16 @@ static slot *seek_parent(parser *p, pnode *node, slot *s)
             node->tuple = 1;
         }
         break;
-    case ASLRT_JX_PARENT:
+    case JSONATA_N_PARENT:
         s->level++;
         break;
-    case ASLRT_JX_BLOCK:
+    case JSONATA_N_BLOCK:
         if (node->kids.n > 0) {
             node->tuple = 1;
             s = seek_parent(p, node->kids.v[node->kids.n - 1], s);
         }
         break;
-    case ASLRT_JX_PATH: {
+    case JSONATA_N_PATH: {
         node->tuple = 1;
         int i = node->kids.n - 1;
         s = seek_parent(p, node->kids.v[i--], s);
@@ -887,7 +887,7 @@ static void resolve_ancestry(parser *p, pnode *path)
     slotvec *slots = last->seeking;
     if (!slots)
         slots = asl_arena_alloc(p->a, sizeof *slots);
-    if (last->kind == ASLRT_JX_PARENT)
+    if (last->kind == JSONATA_N_PARENT)
         slots_push(p, slots, last->pslot);
     for (int is = 0; is < slots->n; is++) {
         slot *s = slots->v[is];
@@ -911,18 +911,18 @@ static void resolve_ancestry(parser *p, pnode *path)
    trampoline runs, so that tail recursion does not grow the stack. */
 static pnode *tail_call(parser *p, pnode *e)
 {
-    if (e->kind == ASLRT_JX_CALL && !(e->stages.n && !e->is_stages)) {
-        pnode *t = mk(p, ASLRT_JX_LAMBDA, e->pos);
+    if (e->kind == JSONATA_N_CALL && !(e->stages.n && !e->is_stages)) {
+        pnode *t = mk(p, JSONATA_N_LAMBDA, e->pos);
         t->thunk = 1;
         pvec_push(p, &t->kids, e);
         t->depth = e->depth + 1;
         return t;
     }
-    if (e->kind == ASLRT_JX_COND) {
+    if (e->kind == JSONATA_N_COND) {
         e->kids.v[1] = tail_call(p, e->kids.v[1]);
         if (e->kids.n > 2)
             e->kids.v[2] = tail_call(p, e->kids.v[2]);
-    } else if (e->kind == ASLRT_JX_BLOCK && e->kids.n > 0) {
+    } else if (e->kind == JSONATA_N_BLOCK && e->kids.n > 0) {
         e->kids.v[e->kids.n - 1] = tail_call(p, e->kids.v[e->kids.n - 1]);
     }
     return e;
@@ -931,9 +931,9 @@ static pnode *tail_call(parser *p, pnode *e)
 /* e as a path: itself if it is one, else a path of one step. */
 static pnode *as_path(parser *p, pnode *e)
 {
-    if (e->kind == ASLRT_JX_PATH)
+    if (e->kind == JSONATA_N_PATH)
         return e;
-    pnode *path = mk(p, ASLRT_JX_PATH, e->pos);
+    pnode *path = mk(p, JSONATA_N_PATH, e->pos);
     add_kid(p, path, e);
     return path;
 }
@@ -952,12 +952,12 @@ static pnode *process_dot(parser *p, pnode *e)
 {
     pnode *lstep = process(p, e->kids.v[0]);
     pnode *result = as_path(p, lstep);
-    if (lstep->kind == ASLRT_JX_PARENT) {
+    if (lstep->kind == JSONATA_N_PARENT) {
         result->seeking = asl_arena_alloc(p->a, sizeof *result->seeking);
         slots_push(p, result->seeking, lstep->pslot);
     }
     pnode *rest = process(p, e->kids.v[1]);
-    if (rest->kind == ASLRT_JX_PATH) {
+    if (rest->kind == JSONATA_N_PATH) {
         for (int i = 0; i < rest->kids.n; i++)
             add_kid(p, result, rest->kids.v[i]);
     } else {
@@ -966,20 +966,20 @@ static pnode *process_dot(parser *p, pnode *e)
     }
     for (int i = 0; i < result->kids.n; i++) {
         pnode *s = result->kids.v[i];
-        if (s->kind == ASLRT_JX_NUM || s->kind == ASLRT_JX_BOOL || s->kind == ASLRT_JX_NULL)
+        if (s->kind == JSONATA_N_NUM || s->kind == JSONATA_N_BOOL || s->kind == JSONATA_N_NULL)
             fail(p, s->pos, "S0213: The literal value %s cannot be used as a step within a path expression",
-                 s->kind == ASLRT_JX_NUM ? asl_arena_printf(p->a, "%.17g", s->num)
-                 : s->kind == ASLRT_JX_NULL ? "null" : s->num ? "true" : "false");
-        if (s->kind == ASLRT_JX_STR)
-            s->kind = ASLRT_JX_NAME; /* "quoted" steps are field names */
+                 s->kind == JSONATA_N_NUM ? asl_arena_printf(p->a, "%.17g", s->num)
+                 : s->kind == JSONATA_N_NULL ? "null" : s->num ? "true" : "false");
+        if (s->kind == JSONATA_N_STR)
+            s->kind = JSONATA_N_NAME; /* "quoted" steps are field names */
         if (s->keep_array)
             result->keep_singleton = 1;
     }
     pnode *first = result->kids.v[0];
-    if (first->kind == ASLRT_JX_ARRAY)
+    if (first->kind == JSONATA_N_ARRAY)
         first->cons = 1;
     pnode *last = result->kids.v[result->kids.n - 1];
-    if (last->kind == ASLRT_JX_ARRAY)
+    if (last->kind == JSONATA_N_ARRAY)
         last->cons = 1;
     resolve_ancestry(p, result);
     return result;
@@ -992,7 +992,7 @@ static pnode *process_pred(parser *p, pnode *e)
     pnode *result = process(p, e->kids.v[0]);
     pnode *step = result;
     int stages = 0;
-    if (result->kind == ASLRT_JX_PATH) {
+    if (result->kind == JSONATA_N_PATH) {
         step = result->kids.v[result->kids.n - 1];
         stages = 1;
     }
@@ -1012,7 +1012,7 @@ static pnode *process_pred(parser *p, pnode *e)
         }
         push_ancestry(p, step, pred);
     }
-    pnode *f = mk(p, ASLRT_JX_FILTER, e->pos);
+    pnode *f = mk(p, JSONATA_N_FILTER, e->pos);
     add_kid(p, f, pred);
     pvec_push(p, &step->stages, f);
     if (f->depth + 1 > step->depth)
@@ -1044,7 +1044,7 @@ static pnode *process(parser *p, pnode *e)
         break;
     case R_ORDER: {
         result = as_path(p, process(p, e->kids.v[0]));
-        pnode *sort = mk(p, ASLRT_JX_SORT, e->pos);
+        pnode *sort = mk(p, JSONATA_N_SORT, e->pos);
         for (int i = 1; i < e->kids.n; i++) {
             pnode *term = e->kids.v[i];
             term->kids.v[0] = process(p, term->kids.v[0]);
@@ -1057,10 +1057,10 @@ static pnode *process(parser *p, pnode *e)
     }
     case R_FOCUS: {
         result = process(p, e->kids.v[0]);
-        pnode *step = result->kind == ASLRT_JX_PATH ? result->kids.v[result->kids.n - 1] : result;
+        pnode *step = result->kind == JSONATA_N_PATH ? result->kids.v[result->kids.n - 1] : result;
         if (step->stages.n)
             fail(p, e->pos, "S0215: A context variable binding must precede any predicates on a step");
-        if (step->kind == ASLRT_JX_SORT)
+        if (step->kind == JSONATA_N_SORT)
             fail(p, e->pos, "S0216: A context variable binding must precede the 'order-by' clause on a step");
         if (e->keep_array)
             step->keep_array = 1;
@@ -1071,7 +1071,7 @@ static pnode *process(parser *p, pnode *e)
     case R_INDEXB: {
         result = process(p, e->kids.v[0]);
         pnode *step = result;
-        if (result->kind == ASLRT_JX_PATH) {
+        if (result->kind == JSONATA_N_PATH) {
             step = result->kids.v[result->kids.n - 1];
         } else {
             result = as_path(p, result);
@@ -1081,60 +1081,60 @@ static pnode *process(parser *p, pnode *e)
             step->index = e->str;
         } else {
             step->is_stages = 1;
-            pnode *ix = mk(p, ASLRT_JX_INDEX, e->pos);
+            pnode *ix = mk(p, JSONATA_N_INDEX, e->pos);
             ix->str = e->str;
             pvec_push(p, &step->stages, ix);
         }
         step->tuple = 1;
         break;
     }
-    case ASLRT_JX_BIND:
-    case ASLRT_JX_APPLY:
-    case ASLRT_JX_BINARY:
-    case ASLRT_JX_NEG:
-    case ASLRT_JX_ARRAY:
-    case ASLRT_JX_OBJECT:
-    case ASLRT_JX_COND:
-    case ASLRT_JX_TRANSFORM:
+    case JSONATA_N_BIND:
+    case JSONATA_N_APPLY:
+    case JSONATA_N_BINARY:
+    case JSONATA_N_NEG:
+    case JSONATA_N_ARRAY:
+    case JSONATA_N_OBJECT:
+    case JSONATA_N_COND:
+    case JSONATA_N_TRANSFORM:
         for (int i = 0; i < e->kids.n; i++) {
             e->kids.v[i] = process(p, e->kids.v[i]);
-            if (e->kind != ASLRT_JX_TRANSFORM)
+            if (e->kind != JSONATA_N_TRANSFORM)
                 push_ancestry(p, e, e->kids.v[i]);
         }
-        if (e->kind == ASLRT_JX_NEG && e->kids.v[0]->kind == ASLRT_JX_NUM && !e->kids.v[0]->stages.n &&
+        if (e->kind == JSONATA_N_NEG && e->kids.v[0]->kind == JSONATA_N_NUM && !e->kids.v[0]->stages.n &&
             !e->kids.v[0]->group) {
             result = e->kids.v[0]; /* fold -<number> */
             result->num = -result->num;
         }
         break;
-    case ASLRT_JX_BLOCK:
+    case JSONATA_N_BLOCK:
         for (int i = 0; i < e->kids.n; i++) {
             pnode *part = process(p, e->kids.v[i]);
             e->kids.v[i] = part;
             push_ancestry(p, e, part);
-            if (part->cons || (part->kind == ASLRT_JX_PATH && part->kids.v[0]->cons))
+            if (part->cons || (part->kind == JSONATA_N_PATH && part->kids.v[0]->cons))
                 e->cons = 1;
         }
         break;
-    case ASLRT_JX_CALL:
-    case ASLRT_JX_PARTIAL:
+    case JSONATA_N_CALL:
+    case JSONATA_N_PARTIAL:
         for (int i = 1; i < e->kids.n; i++) {
             e->kids.v[i] = process(p, e->kids.v[i]);
             push_ancestry(p, e, e->kids.v[i]);
         }
         e->kids.v[0] = process(p, e->kids.v[0]);
         break;
-    case ASLRT_JX_LAMBDA: {
+    case JSONATA_N_LAMBDA: {
         int b = e->kids.n - 1;
         e->kids.v[b] = tail_call(p, process(p, e->kids.v[b]));
         break;
     }
-    case ASLRT_JX_NAME:
+    case JSONATA_N_NAME:
         result = as_path(p, e);
         if (e->keep_array)
             result->keep_singleton = 1;
         break;
-    case ASLRT_JX_PARENT:
+    case JSONATA_N_PARENT:
         e->pslot = asl_arena_alloc(p->a, sizeof *e->pslot);
         e->pslot->label = asl_arena_printf(p->a, "!%d", p->next_label++);
         e->pslot->level = 1;
@@ -1149,37 +1149,37 @@ static pnode *process(parser *p, pnode *e)
 
 /* ------------------------------------------------------------ freezing */
 
-static void freeze(parser *p, const pnode *n, aslrt_jx *out);
+static void freeze(parser *p, const pnode *n, jsonata_node *out);
 
-/* A node list as a contiguous aslrt_jx array (NULL when empty). */
-static const aslrt_jx *freeze_vec(parser *p, const pvec *v)
+/* A node list as a contiguous jsonata_node array (NULL when empty). */
+static const jsonata_node *freeze_vec(parser *p, const pvec *v)
 {
     if (!v->n)
         return NULL;
-    aslrt_jx *arr = asl_arena_alloc(p->a, sizeof *arr * (size_t)v->n);
+    jsonata_node *arr = asl_arena_alloc(p->a, sizeof *arr * (size_t)v->n);
     for (int i = 0; i < v->n; i++)
         freeze(p, v->v[i], &arr[i]);
     return arr;
 }
 
-/* Copies the processed tree into plain aslrt_jx data. */
-static void freeze(parser *p, const pnode *n, aslrt_jx *out)
+/* Copies the processed tree into plain jsonata_node data. */
+static void freeze(parser *p, const pnode *n, jsonata_node *out)
 {
     out->kind = n->kind;
-    out->op = n->kind == ASLRT_JX_BINARY ? n->op : 0;
+    out->op = n->kind == JSONATA_N_BINARY ? n->op : 0;
     out->num = n->num;
-    out->str = n->kind == ASLRT_JX_PARENT ? n->pslot->label : n->str;
+    out->str = n->kind == JSONATA_N_PARENT ? n->pslot->label : n->str;
     out->str2 = n->str2;
-    out->flags = (n->is_stages ? ASLRT_JXF_STAGES : 0) | (n->keep_array ? ASLRT_JXF_KEEP_ARRAY : 0) |
-                 (n->keep_singleton ? ASLRT_JXF_KEEP_SINGLETON : 0) | (n->cons ? ASLRT_JXF_CONS_ARRAY : 0) |
-                 (n->tuple ? ASLRT_JXF_TUPLE : 0) | (n->thunk ? ASLRT_JXF_THUNK : 0) |
-                 (n->desc ? ASLRT_JXF_DESCENDING : 0);
+    out->flags = (n->is_stages ? JSONATA_F_STAGES : 0) | (n->keep_array ? JSONATA_F_KEEP_ARRAY : 0) |
+                 (n->keep_singleton ? JSONATA_F_KEEP_SINGLETON : 0) | (n->cons ? JSONATA_F_CONS_ARRAY : 0) |
+                 (n->tuple ? JSONATA_F_TUPLE : 0) | (n->thunk ? JSONATA_F_THUNK : 0) |
+                 (n->desc ? JSONATA_F_DESCENDING : 0);
     out->n = n->kids.n;
     out->kids = freeze_vec(p, &n->kids);
     out->nstages = n->stages.n;
     out->stages = freeze_vec(p, &n->stages);
     if (n->group) {
-        aslrt_jx *g = asl_arena_alloc(p->a, sizeof *g);
+        jsonata_node *g = asl_arena_alloc(p->a, sizeof *g);
         freeze(p, n->group, g);
         out->group = g;
     }
@@ -1190,7 +1190,7 @@ static void freeze(parser *p, const pnode *n, aslrt_jx *out)
 
 /* ------------------------------------------------------------ public API */
 
-const aslrt_jx *asl_jsonata_parse(asl_arena *a, const char *expr, const char **err)
+const jsonata_node *jsonata_parse(asl_arena *a, const char *expr, const char **err)
 {
     parser p;
     memset(&p, 0, sizeof p);
@@ -1209,47 +1209,47 @@ const aslrt_jx *asl_jsonata_parse(asl_arena *a, const char *expr, const char **e
     if (p.tok.type != T_END)
         fail(&p, p.tok.pos, "S0201: Syntax error: %s", tok_text(&p, &p.tok));
     e = process(&p, e);
-    if (e->kind == ASLRT_JX_PARENT || e->seeking)
+    if (e->kind == JSONATA_N_PARENT || e->seeking)
         fail(&p, e->pos, "S0217: The object representing the 'parent' cannot be derived from this expression");
-    aslrt_jx *root = asl_arena_alloc(a, sizeof *root);
+    jsonata_node *root = asl_arena_alloc(a, sizeof *root);
     freeze(&p, e, root);
     return root;
 }
 
-int asl_jsonata_reads_context(const aslrt_jx *x)
+int jsonata_reads_context(const jsonata_node *x)
 {
     switch (x->kind) {
-    case ASLRT_JX_NAME:
-    case ASLRT_JX_WILDCARD:
-    case ASLRT_JX_DESCEND:
-    case ASLRT_JX_PARENT:
+    case JSONATA_N_NAME:
+    case JSONATA_N_WILDCARD:
+    case JSONATA_N_DESCEND:
+    case JSONATA_N_PARENT:
         return 1;
-    case ASLRT_JX_VAR:
+    case JSONATA_N_VAR:
         return x->str[0] == '\0' || !strcmp(x->str, "$");
-    case ASLRT_JX_PATH:
-        return x->n > 0 && asl_jsonata_reads_context(&x->kids[0]);
-    case ASLRT_JX_LAMBDA: /* its body runs when called, on its own arguments */
-    case ASLRT_JX_TRANSFORM:
-    case ASLRT_JX_SORT:
+    case JSONATA_N_PATH:
+        return x->n > 0 && jsonata_reads_context(&x->kids[0]);
+    case JSONATA_N_LAMBDA: /* its body runs when called, on its own arguments */
+    case JSONATA_N_TRANSFORM:
+    case JSONATA_N_SORT:
         return 0;
     default:
         for (int i = 0; i < x->n; i++)
-            if (asl_jsonata_reads_context(&x->kids[i]))
+            if (jsonata_reads_context(&x->kids[i]))
                 return 1;
         return 0;
     }
 }
 
-int asl_jsonata_uses_states_field(const aslrt_jx *x, const char *field)
+int jsonata_uses_states_field(const jsonata_node *x, const char *field)
 {
-    if (x->kind == ASLRT_JX_PATH && x->n >= 2 && x->kids[0].kind == ASLRT_JX_VAR && !strcmp(x->kids[0].str, "states") &&
-        x->kids[1].kind == ASLRT_JX_NAME && !strcmp(x->kids[1].str, field))
+    if (x->kind == JSONATA_N_PATH && x->n >= 2 && x->kids[0].kind == JSONATA_N_VAR && !strcmp(x->kids[0].str, "states") &&
+        x->kids[1].kind == JSONATA_N_NAME && !strcmp(x->kids[1].str, field))
         return 1;
     for (int i = 0; i < x->n; i++)
-        if (asl_jsonata_uses_states_field(&x->kids[i], field))
+        if (jsonata_uses_states_field(&x->kids[i], field))
             return 1;
     for (int i = 0; i < x->nstages; i++)
-        if (asl_jsonata_uses_states_field(&x->stages[i], field))
+        if (jsonata_uses_states_field(&x->stages[i], field))
             return 1;
-    return x->group && asl_jsonata_uses_states_field(x->group, field);
+    return x->group && jsonata_uses_states_field(x->group, field);
 }

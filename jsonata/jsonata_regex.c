@@ -95,7 +95,7 @@ static const pcre2_code *rx_compile(jctx *c, const char *pattern, const char *fl
 }
 
 /* The compiled pattern of a REGEX node. */
-static const pcre2_code *rx_code(jctx *c, const aslrt_jx *x)
+static const pcre2_code *rx_code(jctx *c, const jsonata_node *x)
 {
     return rx_compile(c, x->str, x->str2 ? x->str2 : "");
 }

@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "jsonata.h"
+#include "jsonnode.h"
+#include "xalloc.h"
 #include "utf8.h" /* the Unicode helpers every file of the engine uses */
 
 /* Value types. JT_UNDEF is JSONata's `undefined` (also "no value"). */
@@ -77,7 +79,7 @@ enum {
 
 struct jfn {
     int kind;
-    const aslrt_jx *node;
+    const jsonata_node *node;
     jframe *env;
     jval input;
     int nparams;             /* LAMBDA: parameters still to bind */
@@ -112,7 +114,6 @@ typedef struct jblock jblock;
 
 /* One evaluation. */
 typedef struct jctx {
-    aslrt_exec *ex;
     jmp_buf fail;
     char err[1024];          /* "<code>: <message>" when failing */
     int depth;               /* eval() nesting */
@@ -121,7 +122,7 @@ typedef struct jctx {
     size_t left;
     size_t used;             /* bytes allocated, bounded by JX_MAX_MEMORY */
     const cJSON *states;
-    aslrt_jsonata_var_fn lookup;
+    jsonata_lookup_fn lookup;
     void *lookup_ctx;
     jframe *root;            /* cache of $states, workflow variables, built-ins */
     double now_ms;           /* $now() and $millis(): fixed for the evaluation, */

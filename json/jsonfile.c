@@ -22,7 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
+#include "jsonnode.h"
+#include "xalloc.h"
 #include "jsonfile.h"
 
 /* Deepest nesting of arrays and objects we accept: cJSON's own limit, so

@@ -14,7 +14,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "exec.h"
+#include "jsonnode.h"
+#include "xalloc.h"
 #include "jsonread.h"
 
 #define QUICK_DEPTH 32

@@ -13,7 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "exec.h"
+#include "jsonprint.h"
 
 typedef struct out {
     char *s;
