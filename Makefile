@@ -1,7 +1,8 @@
 # aslc — an ahead-of-time compiler for the Amazon States Language.
 #   make                  build build/aslc and build/libaslrt.a
-#   make test             unit tests, golden cases in every mode, conformance
-#   make test SAN=address,undefined   the same under sanitizers (own build dir)
+#   make test [T=TEXT]    the fast tier: unit tests, golden cases in every mode, conformance in jit
+#   make check            everything (CI): every mode, the whole corpus, then again under sanitizers
+#   make test SAN=address,undefined   the fast tier under sanitizers (own build dir)
 #   make bench            time every ../shared/bench workflow (BENCH_RUNS=N): build/bench.md
 #   make fuzz FUZZ_SECONDS=N  libFuzzer targets (clang), N seconds each: build/fuzz
 #   make install PREFIX=/usr/local
@@ -87,11 +88,21 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libaslc.a $(B)/libaslrt.a
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
+# make test: the fast tier, after each change (a few minutes). make check: everything CI runs,
+# the fast tier's suites in every mode and the corpus in full, then the whole suite again under
+# AddressSanitizer and UndefinedBehaviorSanitizer. T=TEXT runs only the suites and golden cases
+# whose name contains TEXT.
+T ?=
 test: all $(UNIT_BIN)
-	@tests/run-all $(B)
+	@TIER=test T='$(T)' tests/run-all $(B)
 
-check-all: all $(UNIT_BIN)
-	@ASLC_ALL_MODES_CONFORMANCE=1 tests/run-all $(B)
+check: all $(UNIT_BIN)
+	@TIER=check T='$(T)' tests/run-all $(B)
+	$(MAKE) test SAN=address,undefined T='$(T)'
+
+# The include paths of one layer, for tests/layers.sh: make -s print-layer-inc LAYER=json
+print-layer-inc:
+	@echo $($(LAYER)_INC)
 
 # Every workflow of ../shared/bench in interp, jit and aot, next to the hand-written C and
 # aws-local-stepfunctions (when installed; bench/README.md): a table in $(B)/bench.md.
@@ -114,10 +125,11 @@ install: all
 	install -m 755 $(B)/aslc $(DESTDIR)$(PREFIX)/bin/aslc
 	install -m 644 $(B)/libaslrt.a $(DESTDIR)$(PREFIX)/lib/aslc/libaslrt.a
 	install -m 644 runtime/aslrt.h $(DESTDIR)$(PREFIX)/include/aslc/aslrt.h
+	install -m 644 jsonata/jsonata_ast.h $(DESTDIR)$(PREFIX)/include/aslc/jsonata_ast.h
 	install -m 644 runtime/aslrt_handler.h $(DESTDIR)$(PREFIX)/include/aslc/aslrt_handler.h
 
 clean:
 	rm -rf build
 
-.PHONY: all unit test check-all bench fuzz install clean
+.PHONY: all unit test check print-layer-inc bench fuzz install clean
 -include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d)

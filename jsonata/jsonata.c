@@ -1,4 +1,4 @@
-/* jsonata.c — the JSONata evaluator: walks an jsonata_node tree over JSON values.
+/* jsonata.c — the JSONata evaluator: walks a jsonata_node tree over JSON values.
  *
  * The semantics are JSONata 2.0.6's, and the structure follows its reference
  * evaluator so that the many small rules land in the same places:

@@ -337,6 +337,7 @@ def main():
     ap.add_argument("--max-wait", type=float, default=None,
                     help="skip cases whose wait_seconds exceed this (default: timeout - 1)")
     ap.add_argument("-v", "--verbose", action="store_true", help="also list skipped cases")
+    ap.add_argument("--match", help="only the cases whose name contains this text (make test T=...)")
     args = ap.parse_args()
 
     modes = [m for m in args.modes.split(",") if m]
@@ -354,6 +355,8 @@ def main():
             print(f"run_cases.py: no case directory {d}", file=sys.stderr)
             return 2
         cases += load_cases(d)
+    if args.match:
+        cases = [c for c in cases if args.match in c["name"]]
     names = [c["name"] for c in cases]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

@@ -3,7 +3,7 @@
 
 For a definition aslc accepts:
   - `aslc check` exits 0 and `aslc emit-c` exits 0 with C on stdout;
-  - that C compiles with `CC -std=c11 -fsyntax-only -Wall -I runtime -x c -` without a single
+  - that C compiles with `CC -std=c11 -fsyntax-only -Wall -I runtime -I jsonata -x c -` without a single
     diagnostic (-std=c11 turns trigraphs on, so `??/` in a literal would show);
   - outside string literals and comments the C holds no PWNED (scanned both with and
     without trigraph replacement, after line splicing): definition text never became code;
@@ -119,7 +119,7 @@ class Checker:
     def compile_c(self, c_bytes):
         """None when the C compiles without any diagnostic, else the first one."""
         argv = self.cc + ["-std=c11", "-fsyntax-only", "-Wall", "-I", os.path.join(ROOT, "runtime"),
-                          "-x", "c", "-"]
+                          "-I", os.path.join(ROOT, "jsonata"), "-x", "c", "-"]
         r = run_cases.run_argv(argv, self.timeout, stdin=c_bytes)
         if r["error"]:
             return f"{self.cc[0]}: {r['error']}"
