@@ -7,8 +7,8 @@
  * The whole file is checked when it is loaded, before anything runs: every
  * object, every invocation key, every response a test case names. A file
  * that passes cannot surprise the lookup later, and one that does not is
- * reported as "FILE: /JSON/pointer: what is wrong" (design.md's contract
- * for anything the user wrote), not found out halfway through a run. */
+ * reported as "FILE: /JSON/pointer: what is wrong", as a definition's
+ * problems are, not found out halfway through a run. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,9 +40,9 @@ static int parse_number(const char **s, long *v)
     if (*p < '0' || *p > '9')
         return -1;
     for (; *p >= '0' && *p <= '9'; p++) {
+        if (n > (MAX_INVOCATION - (*p - '0')) / 10)
+            return -1; /* before it can overflow, even a 32-bit long */
         n = n * 10 + (*p - '0');
-        if (n > MAX_INVOCATION)
-            return -1;
     }
     *s = p;
     *v = n;
@@ -191,9 +191,9 @@ static int check_response(check *c, const cJSON *r)
         for (i = 0; i < n && rc == 0; i++) {
             if (v[i].first > next) {
                 rc = fail(c, "no response for invocation %ld: invocations are numbered from 0 without gaps", next);
-            } else if (v[i].first < next) {
+            } else if (v[i].first < next) { /* v[i - 1] covers it: it would have failed already else */
                 c->at[c->depth++] = v[i].key;
-                rc = fail(c, "invocation %ld has a response under another key already", v[i].first);
+                rc = fail(c, "invocation %ld has a response under \"%s\" already", v[i].first, v[i - 1].key);
             }
             next = v[i].last + 1;
         }

@@ -77,7 +77,7 @@ bad_mock mock_key_not_a_number "{$SM,\"MockedResponses\":{\"R\":{\"first\":{\"Re
 bad_mock mock_key_negative "{$SM,\"MockedResponses\":{\"R\":{\"-1\":{\"Return\":1}}}}" '/MockedResponses/R/-1: an invocation key is a number'
 bad_mock mock_key_huge "{$SM,\"MockedResponses\":{\"R\":{\"0-99999999999999999999\":{\"Return\":1}}}}" '/MockedResponses/R/0-99999999999999999999: an invocation key is a number'
 bad_mock mock_range_reversed "{$SM,\"MockedResponses\":{\"R\":{\"0\":{\"Return\":1},\"3-1\":{\"Return\":1}}}}" '/MockedResponses/R/3-1: the range ends before it starts'
-bad_mock mock_keys_overlap "{$SM,\"MockedResponses\":{\"R\":{\"0-2\":{\"Return\":1},\"2\":{\"Return\":2}}}}" '/MockedResponses/R/2: invocation 2 has a response under another key already'
+bad_mock mock_keys_overlap "{$SM,\"MockedResponses\":{\"R\":{\"0-2\":{\"Return\":1},\"2\":{\"Return\":2}}}}" '/MockedResponses/R/2: invocation 2 has a response under "0-2" already'
 bad_mock mock_keys_leave_a_gap "{$SM,\"MockedResponses\":{\"R\":{\"0\":{\"Return\":1},\"2\":{\"Return\":2}}}}" '/MockedResponses/R: no response for invocation 1: invocations are numbered from 0 without gaps'
 bad_mock mock_keys_start_after_0 "{$SM,\"MockedResponses\":{\"R\":{\"1\":{\"Return\":1}}}}" '/MockedResponses/R: no response for invocation 0'
 bad_mock mock_entry_an_array "{$SM,\"MockedResponses\":{\"R\":{\"0\":[{\"Return\":1}]}}}" '/MockedResponses/R/0: an invocation'"'"'s response ({"Return": <any JSON>} or {"Throw": {"Error": "...", "Cause": "..."}}) must be an object, not an array'
