@@ -87,9 +87,10 @@ static void forward_signal(int sig)
         kill((pid_t)g_child, sig);
 }
 
-/* Runs argv, waits, returns its exit status (or 128+signal), -1 if it
-   could not start. With `forward`, SIGINT/SIGTERM go on to the child. */
-static int spawn(char *const *argv, int forward)
+/* Runs `file` (searched on PATH when it has no '/') with argv, whose
+   argv[0] is the name the program sees; waits, returns its exit status
+   (or 128+signal), -1 if it could not start. With `forward`, SIGINT/SIGTERM go on to the child. */
+static int spawn(const char *file, char *const *argv, int forward)
 {
     struct sigaction sa, old_int, old_term;
     if (forward) {
@@ -105,8 +106,8 @@ static int spawn(char *const *argv, int forward)
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        execvp(argv[0], argv);
-        fprintf(stderr, "aslc: cannot run %s: %s\n", argv[0], strerror(errno));
+        execvp(file, argv);
+        fprintf(stderr, "aslc: cannot run %s: %s\n", file, strerror(errno));
         _exit(127);
     }
     g_child = pid;
@@ -194,7 +195,7 @@ int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o,
         argv[n++] = (char *)"-o";
         argv[n++] = (char *)out;
         argv[n] = NULL;
-        int st = spawn(argv, 0);
+        int st = spawn(cc, argv, 0);
         if (st == 0)
             rc = 0;
         else if (st < 0)
@@ -221,12 +222,14 @@ int asl_aot_run(const asl_def *def, int argc, char **argv, asl_diag *d)
     int rc = 2;
     if (asl_aot_build(def, exe, NULL, d) == 0) {
         char **args = malloc(sizeof(char *) * (size_t)(argc + 2));
-        args[0] = exe;
+        /* The executable runs as `aslc`, whose name its diagnostics
+           start with: aot is a mode of `aslc run`, not another program. */
+        args[0] = argc > 0 ? argv[0] : (char *)"aslc";
         for (int i = 1; i < argc; i++)
             args[i] = argv[i];
         args[argc > 0 ? argc : 1] = NULL;
         fflush(stdout);
-        rc = spawn(args, 1);
+        rc = spawn(exe, args, 1);
         if (rc < 0) {
             asl_diag_plain(d, "cannot run the built executable");
             rc = 2;

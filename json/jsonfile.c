@@ -563,3 +563,111 @@ cJSON *aslrt_json_load_text(const char *path, char **text_out, size_t *len_out, 
     *len_out = len;
     return doc;
 }
+
+/* Appends s so that it stays on one line and cannot drive a terminal: names
+   in a file (and the file's own name) may hold newlines or escape
+   sequences.  Control bytes become \n, \t, \r or \xNN, as in the
+   compiler's diagnostics. */
+static void text_puts_clean(text *t, const char *s)
+{
+    while (*s) {
+        size_t run = 0;
+        while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
+            run++;
+        text_add(t, s, run);
+        s += run;
+        if (!*s)
+            break;
+        unsigned char c = (unsigned char)*s++;
+        char esc[8];
+        if (c == '\n')
+            text_puts(t, "\\n");
+        else if (c == '\t')
+            text_puts(t, "\\t");
+        else if (c == '\r')
+            text_puts(t, "\\r");
+        else
+            text_add(t, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
+    }
+}
+
+char *aslrt_json_problem(const char *name, const char *const *tokens, int n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = aslrt_vstrf(fmt, ap);
+    va_end(ap);
+    text t = { 0 };
+    text_puts_clean(&t, name);
+    text_puts(&t, ": ");
+    for (int i = 0; i < n; i++) {
+        text_puts(&t, "/");
+        /* RFC 6901 §3: '~' is written "~0" and '/' "~1" inside a token. */
+        for (const char *k = tokens[i]; *k;) {
+            size_t run = strcspn(k, "~/");
+            char *part = memcpy(aslrt_xmalloc(run + 1), k, run);
+            part[run] = '\0';
+            text_puts_clean(&t, part);
+            free(part);
+            k += run;
+            if (*k)
+                text_puts(&t, *k++ == '~' ? "~0" : "~1");
+        }
+    }
+    if (n > 0)
+        text_puts(&t, ": ");
+    text_puts_clean(&t, msg);
+    free(msg);
+    return t.s;
+}
+
+/* A member and its place in the object, sorted by key, then by place. */
+typedef struct member_ref {
+    const char *key;
+    size_t index;
+} member_ref;
+
+static int cmp_member_ref(const void *a, const void *b)
+{
+    const member_ref *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+const cJSON *aslrt_json_duplicate_key(const cJSON *object)
+{
+    if (!cJSON_IsObject(object) || !object->child || !object->child->next)
+        return NULL;
+    size_t n = 0;
+    for (const cJSON *m = object->child; m; m = m->next)
+        n++;
+    /* Sorting keeps this O(n log n) for an object with very many members. */
+    member_ref *refs = aslrt_xmalloc(n * sizeof *refs);
+    size_t i = 0;
+    for (const cJSON *m = object->child; m; m = m->next, i++)
+        refs[i] = (member_ref){ m->string ? m->string : "", i };
+    qsort(refs, n, sizeof *refs, cmp_member_ref);
+    size_t first = n; /* the place of the earliest later copy */
+    for (i = 1; i < n; i++)
+        if (strcmp(refs[i].key, refs[i - 1].key) == 0 && refs[i].index < first)
+            first = refs[i].index;
+    free(refs);
+    const cJSON *m = object->child;
+    for (i = 0; m && i < first; i++)
+        m = m->next;
+    return m;
+}
+
+const char *aslrt_json_kind(const cJSON *v)
+{
+    switch (v ? v->type & 0xff : cJSON_Invalid) {
+    case cJSON_True:
+    case cJSON_False: return "a boolean";
+    case cJSON_NULL: return "null";
+    case cJSON_Number: return "a number";
+    case cJSON_String: return "a string";
+    case cJSON_Array: return "an array";
+    case cJSON_Object: return "an object";
+    default: return "nothing";
+    }
+}

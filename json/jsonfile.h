@@ -18,4 +18,19 @@ cJSON *aslrt_json_load(const char *path, char **err);
    NUL-terminated, *len bytes before the NUL) when the result is not NULL. */
 cJSON *aslrt_json_load_text(const char *path, char **text, size_t *len, char **err);
 
+/* "NAME: /a/b~1c: message" (malloc'd): what is wrong with the value at the
+   JSON pointer whose reference tokens are tokens[0..n-1], escaped as RFC
+   6901 says; "NAME: message" when n is 0 (the document as a whole). The
+   line holds no control bytes: they are shown as \n, \t, \r or \xNN. */
+char *aslrt_json_problem(const char *name, const char *const *tokens, int n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The first member of `object` (borrowed) whose key an earlier member
+   already has, NULL when every key is unique or it is not an object. */
+const cJSON *aslrt_json_duplicate_key(const cJSON *object);
+
+/* What v is, for a message: "a string", "an array", "null", ...
+   ("nothing" for NULL). */
+const char *aslrt_json_kind(const cJSON *v);
+
 #endif

@@ -181,7 +181,7 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
         char *err = NULL;
         run.mock = aslrt_mock_load(o->mock_config, p->name, o->test_case, &err);
         if (!run.mock) {
-            fprintf(stderr, "%s\n", err ? err : "cannot load the mock configuration");
+            fprintf(stderr, "%s: %s\n", prog, err ? err : "cannot load the mock configuration");
             free(err);
             free(run.name);
             free(run.state_machine_id);

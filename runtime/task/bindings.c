@@ -143,61 +143,99 @@ const aslrt_binding *aslrt_bindings_find(const aslrt_bindings *b, const char *re
     return i < 0 ? NULL : &b->items[i];
 }
 
-/* "FILE: /key: message", the key escaped as a JSON pointer token
-   (RFC 6901: ~ -> ~0, / -> ~1). */
-static char *problem(const char *file, const char *key, const char *msg)
+/* What is wrong with one entry, as "NAME: /key/field: message" in *err
+   (malloc'd); 0 when it is good: {"exec": [non-empty strings, at least
+   one]} or {"http": "http://..." | "https://..."}, nothing else. */
+static int check_entry(const char *name, const cJSON *v, char **err)
 {
-    size_t n = strlen(file) + 2 * strlen(key) + strlen(msg) + 8;
-    char *s = aslrt_xmalloc(n), *o = s;
-    o += sprintf(o, "%s: /", file);
-    for (const char *k = key; *k; k++) {
-        if (*k == '~' || *k == '/') {
-            *o++ = '~';
-            *o++ = *k == '~' ? '0' : '1';
-        } else {
-            *o++ = *k;
+    const char *at[3] = { v->string, NULL, NULL };
+    char index[24];
+    if (v->string[0] == '\0') {
+        *err = aslrt_json_problem(name, at, 1, "the resource must not be empty");
+        return -1;
+    }
+    if (!cJSON_IsObject(v)) {
+        *err = aslrt_json_problem(name, at, 1,
+                                  "a binding must be an object: {\"exec\": [\"program\", \"arg\", ...]} or "
+                                  "{\"http\": \"URL\"}, not %s",
+                                  aslrt_json_kind(v));
+        return -1;
+    }
+    const cJSON *dup = aslrt_json_duplicate_key(v);
+    if (dup) {
+        at[1] = dup->string;
+        *err = aslrt_json_problem(name, at, 2, "duplicate key: an earlier member of this binding has the same name");
+        return -1;
+    }
+    for (const cJSON *m = v->child; m; m = m->next) {
+        if (strcmp(m->string, "exec") != 0 && strcmp(m->string, "http") != 0) {
+            at[1] = m->string;
+            *err = aslrt_json_problem(name, at, 2, "unknown field in a binding (only \"exec\" or \"http\")");
+            return -1;
         }
     }
-    sprintf(o, ": %s", msg);
-    return s;
-}
-
-/* "FILE: message", for the file as a whole. */
-static char *plain(const char *file, const char *msg)
-{
-    size_t n = strlen(file) + strlen(msg) + 3;
-    char *s = aslrt_xmalloc(n);
-    snprintf(s, n, "%s: %s", file, msg);
-    return s;
-}
-
-/* One entry: {"exec": [non-empty strings, at least one]} or {"http":
-   "http://..." | "https://..."}, nothing else. NULL, or what is wrong. */
-static const char *check_entry(const cJSON *v)
-{
-    if (!cJSON_IsObject(v))
-        return "a binding must be an object: {\"exec\": [\"program\", \"arg\", ...]} or {\"http\": \"URL\"}";
     const cJSON *ex = cJSON_GetObjectItemCaseSensitive(v, "exec");
     const cJSON *http = cJSON_GetObjectItemCaseSensitive(v, "http");
-    for (const cJSON *m = v->child; m; m = m->next)
-        if (strcmp(m->string, "exec") != 0 && strcmp(m->string, "http") != 0)
-            return "unknown field in a binding (only \"exec\" or \"http\")";
-    if ((ex != NULL) == (http != NULL))
-        return "a binding needs exactly one of \"exec\" and \"http\"";
-    if (ex) {
-        if (!cJSON_IsArray(ex) || !ex->child)
-            return "\"exec\" must be a non-empty array of strings: the program and its arguments";
-        for (const cJSON *a = ex->child; a; a = a->next)
-            if (!cJSON_IsString(a))
-                return "\"exec\" must be a non-empty array of strings: the program and its arguments";
-        if (ex->child->valuestring[0] == '\0')
-            return "\"exec\": the program name is empty";
-        return NULL;
+    if ((ex != NULL) == (http != NULL)) {
+        *err = aslrt_json_problem(name, at, 1, "a binding needs exactly one of \"exec\" and \"http\"");
+        return -1;
     }
-    if (!cJSON_IsString(http) ||
-        (strncmp(http->valuestring, "http://", 7) != 0 && strncmp(http->valuestring, "https://", 8) != 0))
-        return "\"http\" must be a URL starting with http:// or https://";
-    return NULL;
+    if (http) {
+        at[1] = "http";
+        if (cJSON_IsString(http) &&
+            (strncmp(http->valuestring, "http://", 7) == 0 || strncmp(http->valuestring, "https://", 8) == 0))
+            return 0;
+        *err = aslrt_json_problem(name, at, 2, "\"http\" must be a URL starting with http:// or https://");
+        return -1;
+    }
+    at[1] = "exec";
+    if (!cJSON_IsArray(ex) || !ex->child) {
+        *err = aslrt_json_problem(name, at, 2,
+                                  "\"exec\" must be a non-empty array of strings: the program and its arguments, "
+                                  "not %s",
+                                  cJSON_IsArray(ex) ? "an empty array" : aslrt_json_kind(ex));
+        return -1;
+    }
+    int i = 0;
+    for (const cJSON *a = ex->child; a; a = a->next, i++) {
+        snprintf(index, sizeof index, "%d", i);
+        at[2] = index;
+        if (!cJSON_IsString(a)) {
+            *err = aslrt_json_problem(name, at, 3,
+                                      "\"exec\" must be an array of strings: the program and its arguments; "
+                                      "this is %s",
+                                      aslrt_json_kind(a));
+            return -1;
+        }
+        if (i == 0 && a->valuestring[0] == '\0') {
+            *err = aslrt_json_problem(name, at, 3, "\"exec\": the program name is empty");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Checks the whole document: an object of good entries, each key once
+   (a second copy of a key would never be found). */
+static int check_doc(const char *name, const cJSON *doc, char **err)
+{
+    if (!cJSON_IsObject(doc)) {
+        *err = aslrt_json_problem(name, NULL, 0,
+                                  "a bindings file is a JSON object: {\"<resource or pattern>\": {\"exec\": [...]} | "
+                                  "{\"http\": \"URL\"}}, not %s",
+                                  aslrt_json_kind(doc));
+        return -1;
+    }
+    const cJSON *dup = aslrt_json_duplicate_key(doc);
+    if (dup) {
+        const char *at[1] = { dup->string };
+        *err = aslrt_json_problem(name, at, 1, "the same resource is bound twice");
+        return -1;
+    }
+    for (const cJSON *m = doc->child; m; m = m->next)
+        if (check_entry(name, m, err) != 0)
+            return -1;
+    return 0;
 }
 
 /* The absolute directory of `file`, malloc'd; NULL when it cannot be found. */
@@ -214,31 +252,11 @@ static char *directory_of(const char *file)
     return real;
 }
 
-aslrt_bindings *aslrt_bindings_load(const char *file, char **err)
+/* The bindings of a checked doc (taken), exec handlers running in dir
+   (taken). */
+static aslrt_bindings *make(cJSON *doc, char *dir)
 {
-    cJSON *doc = aslrt_json_load(file, err);
-    if (!doc)
-        return NULL;
-    if (!cJSON_IsObject(doc)) {
-        cJSON_Delete(doc);
-        *err = plain(file, "a bindings file is a JSON object: {\"<resource or pattern>\": {\"exec\": [...]} | {\"http\": \"URL\"}}");
-        return NULL;
-    }
-    int n = 0;
-    for (const cJSON *m = doc->child; m; m = m->next, n++) {
-        const char *msg = m->string[0] == '\0' ? "the resource must not be empty" : check_entry(m);
-        if (msg) {
-            *err = problem(file, m->string, msg);
-            cJSON_Delete(doc);
-            return NULL;
-        }
-    }
-    char *dir = directory_of(file);
-    if (!dir) {
-        cJSON_Delete(doc);
-        *err = plain(file, "cannot find the file's directory");
-        return NULL;
-    }
+    int n = cJSON_GetArraySize(doc);
     aslrt_bindings *b = aslrt_xmalloc(sizeof *b);
     b->doc = doc;
     b->dir = dir;
@@ -265,6 +283,37 @@ aslrt_bindings *aslrt_bindings_load(const char *file, char **err)
         }
     }
     return b;
+}
+
+aslrt_bindings *aslrt_bindings_parse(const char *name, const char *text, size_t len, const char *dir, char **err)
+{
+    cJSON *doc = aslrt_json_parse(name, text, len, err);
+    if (!doc)
+        return NULL;
+    if (check_doc(name, doc, err) != 0) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return make(doc, aslrt_xstrdup(dir));
+}
+
+aslrt_bindings *aslrt_bindings_load(const char *file, char **err)
+{
+    cJSON *doc = aslrt_json_load(file, err);
+    if (!doc)
+        return NULL;
+    const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    if (check_doc(name, doc, err) != 0) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    char *dir = directory_of(file);
+    if (!dir) {
+        cJSON_Delete(doc);
+        *err = aslrt_json_problem(name, NULL, 0, "cannot find the file's directory");
+        return NULL;
+    }
+    return make(doc, dir);
 }
 
 void aslrt_bindings_free(aslrt_bindings *b)

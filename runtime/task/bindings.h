@@ -27,8 +27,12 @@ typedef struct aslrt_bindings aslrt_bindings;
 
 /* Loads a bindings file: a JSON object mapping a resource (exact ARN, or a
    pattern where `*` stands for any run of characters) to a handler. NULL
-   with *err (malloc'd, "FILE: /pointer: message") when it is unusable. */
+   with *err (malloc'd, "FILE: /pointer: message", the pointer naming the
+   field at fault) when it is unusable. */
 aslrt_bindings *aslrt_bindings_load(const char *file, char **err);
+/* The same from text (len bytes, called `name` in messages), exec handlers
+   running in `dir`. */
+aslrt_bindings *aslrt_bindings_parse(const char *name, const char *text, size_t len, const char *dir, char **err);
 void aslrt_bindings_free(aslrt_bindings *b);
 
 /* The binding for a Task, NULL when none: see aslrt_binding_match(). The

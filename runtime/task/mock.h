@@ -6,9 +6,14 @@
 
 typedef struct aslrt_mock aslrt_mock;
 
-/* Loads `file` and selects `test_case` of the state machine named
-   `machine` (or of the only state machine the file has). NULL with *err
-   (malloc'd) set when the file or the test case is unusable. */
+/* Parses a mock configuration (len bytes of text, called `name` in
+   messages), checks all of it, and selects `test_case` of the state machine
+   named `machine` (or of the only state machine the file has). NULL with
+   *err (malloc'd, "NAME: /JSON/pointer: what is wrong") when the text, its
+   structure or the test case is unusable. */
+aslrt_mock *aslrt_mock_parse(const char *name, const char *text, size_t len, const char *machine,
+                             const char *test_case, char **err);
+/* The same for the file at `file` ("-": standard input). */
 aslrt_mock *aslrt_mock_load(const char *file, const char *machine, const char *test_case, char **err);
 void aslrt_mock_free(aslrt_mock *m);
 

@@ -511,13 +511,13 @@ else fail check_without_bindings_says_nothing_about_tasks "exit $rc; stderr: $(f
 
 echo '{"arn:aws:states:::aslc:x": {"exec": "python3 worker.py"}}' >"$T/bad-bindings.json"
 run "$ASLC" run "$T/worker.asl.json" --input "$T/in.json" --bindings "$T/bad-bindings.json"
-check bindings_file_errors_name_the_entry_and_exit_2 2 \
-	"text == '' and '$T/bad-bindings.json: /arn:aws:states:::aslc:x: \"exec\" must be a non-empty array of strings' in err"
+check bindings_file_errors_name_the_field_and_exit_2 2 \
+	"text == '' and '$T/bad-bindings.json: /arn:aws:states:::aslc:x/exec: \"exec\" must be a non-empty array of strings' in err"
 run "$ASLC" check "$T/check.asl.json" --bindings "$T/bad-bindings.json"
-check check_rejects_a_bad_bindings_file 2 "'/arn:aws:states:::aslc:x:' in err"
+check check_rejects_a_bad_bindings_file 2 "'/arn:aws:states:::aslc:x/exec:' in err"
 echo '{"a/b~c": {"http": "ftp://x"}}' >"$T/bad-bindings.json"
 run "$ASLC" run "$T/worker.asl.json" --input "$T/in.json" --bindings "$T/bad-bindings.json"
-check bindings_file_errors_escape_the_key_as_a_json_pointer 2 "'/a~1b~0c: \"http\" must be a URL' in err"
+check bindings_file_errors_escape_the_key_as_a_json_pointer 2 "'/a~1b~0c/http: \"http\" must be a URL' in err"
 
 echo
 if [ "$skipped" -gt 0 ]; then

@@ -252,21 +252,38 @@ static void assert_bindings_error(const char *text, const char *message)
 static void bindings_load_should_name_the_entry_that_is_wrong(void **state)
 {
     (void)state;
-    assert_bindings_error("[]", "a bindings file is a JSON object: {\"<resource or pattern>\": {\"exec\": [...]} | {\"http\": \"URL\"}}");
+    assert_bindings_error("[]", "a bindings file is a JSON object: {\"<resource or pattern>\": {\"exec\": [...]} | "
+                                "{\"http\": \"URL\"}}, not an array");
     assert_bindings_error("{\"A\": {\"exec\": \"python3 v.py\"}}",
-                          "/A: \"exec\" must be a non-empty array of strings: the program and its arguments");
+                          "/A/exec: \"exec\" must be a non-empty array of strings: the program and its arguments, "
+                          "not a string");
     assert_bindings_error("{\"A\": {\"exec\": []}}",
-                          "/A: \"exec\" must be a non-empty array of strings: the program and its arguments");
-    assert_bindings_error("{\"A\": {\"exec\": [\"\"]}}", "/A: \"exec\": the program name is empty");
+                          "/A/exec: \"exec\" must be a non-empty array of strings: the program and its arguments, "
+                          "not an empty array");
+    assert_bindings_error("{\"A\": {\"exec\": [\"x\", 1]}}",
+                          "/A/exec/1: \"exec\" must be an array of strings: the program and its arguments; this is "
+                          "a number");
+    assert_bindings_error("{\"A\": {\"exec\": [\"\"]}}", "/A/exec/0: \"exec\": the program name is empty");
     assert_bindings_error("{\"A\": {\"exec\": [\"x\"], \"http\": \"http://h\"}}",
                           "/A: a binding needs exactly one of \"exec\" and \"http\"");
     assert_bindings_error("{\"A\": {}}", "/A: a binding needs exactly one of \"exec\" and \"http\"");
-    assert_bindings_error("{\"A\": {\"exce\": [\"x\"]}}", "/A: unknown field in a binding (only \"exec\" or \"http\")");
+    assert_bindings_error("{\"A\": {\"exce\": [\"x\"]}}", "/A/exce: unknown field in a binding (only \"exec\" or \"http\")");
     assert_bindings_error("{\"a/b~c\": {\"http\": \"ftp://h\"}}",
-                          "/a~1b~0c: \"http\" must be a URL starting with http:// or https://");
+                          "/a~1b~0c/http: \"http\" must be a URL starting with http:// or https://");
+    assert_bindings_error("{\"A\": {\"http\": null}}", "/A/http: \"http\" must be a URL starting with http:// or https://");
     assert_bindings_error("{\"\": {\"http\": \"http://h\"}}", "/: the resource must not be empty");
     assert_bindings_error("{\"A\": 1}",
-                          "/A: a binding must be an object: {\"exec\": [\"program\", \"arg\", ...]} or {\"http\": \"URL\"}");
+                          "/A: a binding must be an object: {\"exec\": [\"program\", \"arg\", ...]} or {\"http\": \"URL\"}, "
+                          "not a number");
+    /* A second copy of a key would never be looked at: an error, not a silent choice. */
+    assert_bindings_error("{\"A\": {\"http\": \"http://h\"}, \"B\": {\"http\": \"http://h\"}, \"A\": {\"exec\": [\"x\"]}}",
+                          "/A: the same resource is bound twice");
+    assert_bindings_error("{\"A\": {\"http\": \"http://h\", \"http\": \"http://i\"}}",
+                          "/A/http: duplicate key: an earlier member of this binding has the same name");
+    /* Names go into the message on one line, whatever bytes they hold. */
+    assert_bindings_error("{\"a\\nb\\u001b\": 1}",
+                          "/a\\nb\\x1B: a binding must be an object: {\"exec\": [\"program\", \"arg\", ...]} or "
+                          "{\"http\": \"URL\"}, not a number");
 }
 
 /* ------------------------------------------------------------ handler answers */
