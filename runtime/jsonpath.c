@@ -406,7 +406,7 @@ const cJSON *aslrt_path_walk(aslrt_exec *ex, const aslrt_path *p, const cJSON *i
 {
     if (!p->definite)
         return NULL;
-    const aslrt_step *st = p->steps, *end = st + p->nsteps;
+    const aslrt_step *st = p->steps, *end = st ? st + p->nsteps : st; /* "$" has no steps array */
     const cJSON *node = p->root == ASLRT_ROOT_INPUT ? input : path_start(ex, p, input, &st);
     for (; node && st < end; st++) /* .name steps inline: most paths are $.a.b */
         node = st->kind != ASLRT_STEP_FIELD ? step_child(st, node)
