@@ -1603,12 +1603,16 @@ static void check_http_invoke(vctx *c, const cJSON *p, const char *ptr, int lang
                 const char *problem = aslrt_httpreq_header_problem(name, value);
                 if (!problem)
                     continue;
-                if (aslrt_httpreq_header_forbidden(name)) /* AWS's words */
+                if (aslrt_httpreq_header_forbidden(name)) { /* AWS's words, the name in lower case */
+                    for (char *q = name; *q; q++)
+                        if (*q >= 'A' && *q <= 'Z')
+                            *q = (char)(*q - 'A' + 'a');
                     asl_diag_error(c->d, join(c, hptr, k), "the 'Headers' field contains unsupported values: "
                                    "[%s] (http:invoke does not allow this header)", show(c, name));
-                else
+                } else {
                     asl_diag_error(c->d, join(c, hptr, k), "the header \"%s\" is not valid: %s", show(c, name),
                                    problem);
+                }
             }
         }
     }

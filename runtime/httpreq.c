@@ -228,6 +228,8 @@ static void sb_add(sbuf *b, const char *s, size_t n)
         b->over = 1;
         return;
     }
+    if (n == 0) /* s may be an empty sbuf's NULL */
+        return;
     if (b->n + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         while (cap < b->n + n + 1)

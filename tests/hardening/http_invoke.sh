@@ -161,7 +161,7 @@ expect_usage run_rejects_a_smuggling_method "/States/Call/Parameters/Method"
 
 task header-name-literal '{"ApiEndpoint": "'"$URL"'/h", "Method": "GET", "Headers": {"Host": "evil.example", "X-Amz-Date": "1", "Bad:Name": "1"}}'
 run "$ASLC" check "$T/header-name-literal.asl.json"
-expect_usage check_rejects_a_refused_header "/States/Call/Parameters/Headers/Host: the 'Headers' field contains unsupported values: [Host]"
+expect_usage check_rejects_a_refused_header "/States/Call/Parameters/Headers/Host: the 'Headers' field contains unsupported values: [host]"
 [[ $err == *"/Headers/X-Amz-Date: "* && $err == *"/Headers/Bad:Name: "* ]] && ok check_reports_every_bad_header \
 	|| fail check_reports_every_bad_header "$err"
 
