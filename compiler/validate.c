@@ -34,9 +34,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "httpreq.h"
 #include "intrinsic.h"
 #include "jsonata_parse.h"
 #include "path.h"
+#include "task.h"
 #include "timestamp.h"
 #include "validate.h"
 
@@ -1523,6 +1525,118 @@ static void check_credentials(vctx *c, const cJSON *v, const char *ptr, int lang
         asl_diag_error(c->d, ptr, "missing required field \"RoleArn\"");
 }
 
+/* ------------------------------------------------------- http:invoke */
+
+/* A literal member of http:invoke's Parameters (JSONPath: its key has no
+   ".$") or Arguments (JSONata: its value is no "{% %}"), or NULL when the
+   member is missing or computed at run time. */
+static const cJSON *http_literal(const cJSON *obj, const char *key, int lang)
+{
+    const cJSON *v = get(obj, key);
+    return v && !(lang == L_J && is_jsonata(v)) ? v : NULL;
+}
+
+/* Is the member there at all, literal or computed? */
+static int http_has(const cJSON *obj, const char *key, int lang)
+{
+    char dyn[32];
+    snprintf(dyn, sizeof dyn, "%s.$", key);
+    return get(obj, key) || (lang == L_P && get(obj, dyn));
+}
+
+/* One literal string that httpreq.c's `problem` refused: an error, except
+   for a template placeholder ("${Endpoint}"), which the template tool fills
+   in before AWS sees the definition: a warning, and the Task fails with
+   States.Runtime if it runs as it is. */
+static void http_refused(vctx *c, const char *ptr, const char *field, const char *value, const char *problem)
+{
+    if (looks_like_placeholder(value))
+        asl_diag_warning(c->d, ptr, "the value for the '%s' field is the placeholder \"%s\": the Task fails "
+                         "with States.Runtime unless it is filled in (%s)", field, show(c, value), problem);
+    else
+        asl_diag_error(c->d, ptr, "the value for the '%s' field is not valid: \"%s\" (%s)", field,
+                       show(c, value), problem);
+}
+
+/* The Parameters (JSONPath) or Arguments (JSONata) of an
+   arn:aws:states:::http:invoke Task: what AWS checks when it takes the
+   definition (ApiEndpoint and Method required, a literal ApiEndpoint must
+   be valid, literal Headers must not hold a refused name), and the rest of
+   what httpreq.c would refuse at run time, for the values written out
+   here: a Method not in AWS's list, header names and values that are not
+   valid, a Transform with unknown values. Computed values are checked when
+   the Task runs. */
+static void check_http_invoke(vctx *c, const cJSON *p, const char *ptr, int lang)
+{
+    if (!cJSON_IsObject(p)) /* missing, or computed by JSONata */
+        return;
+    static const char *const required[] = { "ApiEndpoint", "Method" };
+    for (int i = 0; i < 2; i++)
+        if (!http_has(p, required[i], lang))
+            asl_diag_error(c->d, ptr, "missing required field \"%s\" (an http:invoke Task needs ApiEndpoint "
+                           "and Method)", required[i]);
+    const cJSON *v;
+    if ((v = http_literal(p, "ApiEndpoint", lang)) && !check_string(c, v, join(c, ptr, "ApiEndpoint"))) {
+        const char *problem = aslrt_httpreq_endpoint_problem(v->valuestring);
+        if (problem)
+            http_refused(c, join(c, ptr, "ApiEndpoint"), "ApiEndpoint", v->valuestring, problem);
+    }
+    if ((v = http_literal(p, "Method", lang))) {
+        if (cJSON_IsString(v) && looks_like_placeholder(v->valuestring))
+            http_refused(c, join(c, ptr, "Method"), "Method", v->valuestring, "expected GET, POST, PUT, DELETE, "
+                         "PATCH, OPTIONS or HEAD");
+        else
+            check_enum(c, v, join(c, ptr, "Method"), aslrt_httpreq_methods);
+    }
+    if ((v = http_literal(p, "Headers", lang))) {
+        const char *hptr = join(c, ptr, "Headers");
+        if (!cJSON_IsObject(v)) {
+            type_error(c, hptr, "an object", v);
+        } else {
+            for (const cJSON *m = v->child; m; m = m->next) {
+                const char *k = m->string ? m->string : "";
+                char *name = asl_arena_printf(c->a, "%s", k);
+                int computed = lang == L_P ? ends_with_dollar(k) : is_jsonata(m);
+                if (lang == L_P && computed)
+                    name[strlen(name) - 2] = '\0';
+                const char *value = !computed && cJSON_IsString(m) ? m->valuestring : NULL;
+                const char *problem = aslrt_httpreq_header_problem(name, value);
+                if (!problem)
+                    continue;
+                if (aslrt_httpreq_header_forbidden(name)) { /* AWS's words, the name in lower case */
+                    for (char *q = name; *q; q++)
+                        if (*q >= 'A' && *q <= 'Z')
+                            *q = (char)(*q - 'A' + 'a');
+                    asl_diag_error(c->d, join(c, hptr, k), "the 'Headers' field contains unsupported values: "
+                                   "[%s] (http:invoke does not allow this header)", show(c, name));
+                } else {
+                    asl_diag_error(c->d, join(c, hptr, k), "the header \"%s\" is not valid: %s", show(c, name),
+                                   problem);
+                }
+            }
+        }
+    }
+    if ((v = http_literal(p, "QueryParameters", lang)) && !cJSON_IsObject(v))
+        type_error(c, join(c, ptr, "QueryParameters"), "an object", v);
+    if ((v = http_literal(p, "Transform", lang))) {
+        const char *tptr = join(c, ptr, "Transform");
+        if (!cJSON_IsObject(v)) {
+            type_error(c, tptr, "an object", v);
+            return;
+        }
+        const cJSON *x = http_literal(v, "RequestBodyEncoding", lang);
+        if (x)
+            check_enum(c, x, join(c, tptr, "RequestBodyEncoding"), aslrt_httpreq_encodings);
+        if ((x = http_literal(v, "RequestEncodingOptions", lang))) {
+            const char *optr = join(c, tptr, "RequestEncodingOptions");
+            if (!cJSON_IsObject(x))
+                type_error(c, optr, "an object", x);
+            else if ((x = http_literal(x, "ArrayFormat", lang)))
+                check_enum(c, x, join(c, optr, "ArrayFormat"), aslrt_httpreq_array_formats);
+        }
+    }
+}
+
 /* ------------------------------------------------------------ machines */
 
 enum { M_TOP, M_BRANCH, M_PROCESSOR };
@@ -1880,6 +1994,14 @@ static void check_state(vctx *c, machine *mc, const cJSON *s, const char *name, 
         else if (j && is_jsonata(res))   /* §2.2: "Resource (string, required, literal - never JSONata)" */
             asl_diag_error(c->d, join(c, ptr, "Resource"),
                            "\"Resource\" is always a literal ARN; put computed values in \"Arguments\"");
+        else if (cJSON_IsString(res) && aslrt_task_builtin(res->valuestring)) {
+            const char *pk = j ? "Arguments" : "Parameters";
+            if (!get(s, pk))
+                asl_diag_error(c->d, ptr, "missing required field \"%s\" (an http:invoke Task needs ApiEndpoint "
+                               "and Method)", pk);
+            else
+                check_http_invoke(c, get(s, pk), join(c, ptr, pk), lang);
+        }
         if (!j) {
             check_exclusive(c, s, ptr, "TimeoutSeconds", "TimeoutSecondsPath");
             check_exclusive(c, s, ptr, "HeartbeatSeconds", "HeartbeatSecondsPath");

@@ -10,11 +10,18 @@
  * States.TaskFailed and a cause that says which.
  *
  * The built-in arn:aws:states:::http:invoke (asl-reference §12: at most 60
- * seconds, else States.Http.Socket) sends Method to ApiEndpoint with
- * Headers, QueryParameters and RequestBody, and returns {Headers,
- * ResponseBody, StatusCode, StatusText}; a status from 400 up fails with
+ * seconds, else States.Http.Socket) sends the request httpreq.c builds and
+ * checks from its Parameters (Method to ApiEndpoint with Headers,
+ * QueryParameters and RequestBody), and returns {Headers, ResponseBody,
+ * StatusCode, StatusText}; a status from 400 up fails with
  * States.Http.StatusCode.<code> [?: the cause AWS gives is not recorded; we
  * give the response as JSON].
+ *
+ * Every request is limited to the protocols it may use, redirects
+ * included (none is followed): http:invoke to the one scheme its checked
+ * ApiEndpoint has, an http binding (configuration, not input) to http and
+ * https. libcurl speaks file:, ftp:, smb:, ... as readily, and a URL from
+ * the execution input must not reach any of them.
  *
  * Requests run on the calling thread through a curl multi handle, so that
  * one poll waits for the socket, the task's deadline (TimeoutSeconds; a
@@ -38,6 +45,7 @@
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 
+#include "httpreq.h"
 #include "pool.h"
 #include "signals.h"
 #include "task.h"
@@ -55,8 +63,6 @@ static struct curl_api {
     CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
     void (*easy_cleanup)(CURL *h);
     const char *(*easy_strerror)(CURLcode code);
-    char *(*easy_escape)(CURL *h, const char *s, int n);
-    void (*free)(void *p);
     struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
     void (*slist_free_all)(struct curl_slist *list);
     CURLM *(*multi_init)(void);
@@ -90,8 +96,8 @@ static int load_curl(void)
     } syms[] = {
 #define SYM(f) {"curl_" #f, offsetof(struct curl_api, f)}
         SYM(global_init),   SYM(global_cleanup),   SYM(easy_init),           SYM(easy_setopt),
-        SYM(easy_getinfo),  SYM(easy_cleanup),     SYM(easy_strerror),       SYM(easy_escape),
-        SYM(free),          SYM(slist_append),     SYM(slist_free_all),      SYM(multi_init),
+        SYM(easy_getinfo),  SYM(easy_cleanup),     SYM(easy_strerror),       SYM(slist_append),
+        SYM(slist_free_all), SYM(multi_init),
         SYM(multi_add_handle), SYM(multi_remove_handle), SYM(multi_perform), SYM(multi_poll),
         SYM(multi_info_read),  SYM(multi_cleanup),
 #undef SYM
@@ -250,14 +256,25 @@ static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
     return outcome;
 }
 
-/* A curl handle for url with our defaults, or NULL with the error set. */
-static CURL *new_handle(aslrt_exec *ex, const char *url, response *r, char *errbuf)
+/* A curl handle for url with our defaults, limited to `protocols` (a
+   CURLOPT_PROTOCOLS_STR list), or NULL with the error set. */
+static CURL *new_handle(aslrt_exec *ex, const char *url, const char *protocols, response *r, char *errbuf)
 {
     CURL *h = global_init() ? api.easy_init() : NULL;
     if (!h) {
         aslrt_error_set(ex, "States.TaskFailed", g_why[0] ? g_why : "libcurl could not be initialized.");
         return NULL;
     }
+    /* Without the limit the request must not go out at all: a libcurl older
+       than 7.85 lacks these options (and would follow file: and the rest). */
+    if (api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols) != CURLE_OK ||
+        api.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protocols) != CURLE_OK) {
+        api.easy_cleanup(h);
+        aslrt_error_set(ex, "States.TaskFailed",
+                        "The libcurl loaded cannot restrict a request's protocols (it needs version 7.85 or later).");
+        return NULL;
+    }
+    api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* the default, said: a redirect is the answer */
     errbuf[0] = '\0';
     api.easy_setopt(h, CURLOPT_URL, url);
     api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* threads; our own SIGPIPE handling */
@@ -294,7 +311,7 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
     response r;
     memset(&r, 0, sizeof r);
     char errbuf[CURL_ERROR_SIZE];
-    CURL *h = new_handle(ex, url, &r, errbuf);
+    CURL *h = new_handle(ex, url, "http,https", &r, errbuf);
     if (!h)
         return -1;
     char *body = aslrt_json_text(input);
@@ -336,33 +353,6 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
 
 /* ------------------------------------------------------- http:invoke */
 
-/* Appends k=v pairs of obj, URL-encoded, to the query string of url. */
-static char *with_query(CURL *h, const char *url, const cJSON *obj)
-{
-    size_t cap = strlen(url) + 2;
-    char *s = aslrt_xmalloc(cap);
-    strcpy(s, url);
-    char sep = strchr(url, '?') ? '&' : '?';
-    for (const cJSON *m = cJSON_IsObject(obj) ? obj->child : NULL; m; m = m->next) {
-        char *vtext = cJSON_IsString(m) ? aslrt_xstrdup(m->valuestring) : aslrt_json_text(m);
-        char *k = api.easy_escape(h, m->string, 0), *v = api.easy_escape(h, vtext, 0);
-        free(vtext);
-        if (!k || !v) {
-            fputs("aslrt: error: cannot allocate memory\n", stderr);
-            abort();
-        }
-        size_t need = strlen(s) + strlen(k) + strlen(v) + 3;
-        char *n = aslrt_xmalloc(need);
-        snprintf(n, need, "%s%c%s=%s", s, sep, k, v);
-        free(s);
-        s = n;
-        sep = '&';
-        api.free(k);
-        api.free(v);
-    }
-    return s;
-}
-
 /* AWS's reason phrases for the common statuses. */
 static const char *status_text(long code)
 {
@@ -391,46 +381,42 @@ static const char *status_text(long code)
 int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
 {
     aslrt_exec *ex = t->ex;
-    const cJSON *endpoint = cJSON_GetObjectItemCaseSensitive(params, "ApiEndpoint");
-    const cJSON *method = cJSON_GetObjectItemCaseSensitive(params, "Method");
-    if (!cJSON_IsString(endpoint) || !cJSON_IsString(method))
-        return aslrt_error_setf(ex, "States.Runtime",
-                                "The http:invoke Task of state '%s' needs the string parameters ApiEndpoint and Method.",
-                                t->st->name);
+    aslrt_httpreq rq;
+    char *why;
+    if (aslrt_httpreq_build(params, &rq, &why) != 0) {
+        aslrt_runtime_error(ex, "%s", why);
+        free(why);
+        return -1;
+    }
     response r;
     memset(&r, 0, sizeof r);
     r.headers = aslrt_xjson(cJSON_CreateObject());
     char errbuf[CURL_ERROR_SIZE];
-    CURL *h = new_handle(ex, "", &r, errbuf);
+    CURL *h = new_handle(ex, rq.url, rq.https ? "https" : "http", &r, errbuf);
     if (!h) {
         cJSON_Delete(r.headers);
+        aslrt_httpreq_free(&rq);
         return -1;
     }
-    char *url = with_query(h, endpoint->valuestring, cJSON_GetObjectItemCaseSensitive(params, "QueryParameters"));
-    api.easy_setopt(h, CURLOPT_URL, url);
-    api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, method->valuestring);
+    const char *url = rq.url;
+    /* HEAD through CURLOPT_CUSTOMREQUEST would wait for the body the
+       response announces but never sends. */
+    if (strcmp(rq.method, "HEAD") == 0)
+        api.easy_setopt(h, CURLOPT_NOBODY, 1L);
+    else
+        api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq.method);
     struct curl_slist *hdrs = NULL;
-    const cJSON *headers = cJSON_GetObjectItemCaseSensitive(params, "Headers");
-    int has_type = 0;
-    for (const cJSON *m = cJSON_IsObject(headers) ? headers->child : NULL; m; m = m->next) {
-        char *v = cJSON_IsString(m) ? aslrt_xstrdup(m->valuestring) : aslrt_json_text(m);
-        size_t n = strlen(m->string) + strlen(v) + 3;
-        char *line = aslrt_xmalloc(n);
-        snprintf(line, n, "%s: %s", m->string, v);
+    for (size_t i = 0; i < rq.nheaders; i++) {
+        /* "Name:" would remove a header of curl's; "Name;" sends it empty. */
+        char *line = rq.headers[i].value[0] ? aslrt_strf("%s: %s", rq.headers[i].name, rq.headers[i].value)
+                                            : aslrt_strf("%s;", rq.headers[i].name);
         hdrs = api.slist_append(hdrs, line);
-        has_type |= strcasecmp(m->string, "Content-Type") == 0;
         free(line);
-        free(v);
     }
     hdrs = api.slist_append(hdrs, "Expect:");
-    const cJSON *rb = cJSON_GetObjectItemCaseSensitive(params, "RequestBody");
-    char *body = NULL;
-    if (rb) {
-        body = cJSON_IsString(rb) ? aslrt_xstrdup(rb->valuestring) : aslrt_json_text(rb);
-        if (!has_type && !cJSON_IsString(rb))
-            hdrs = api.slist_append(hdrs, "Content-Type: application/json");
-        api.easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+    if (rq.body) {
+        api.easy_setopt(h, CURLOPT_POSTFIELDS, rq.body);
+        api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq.body_len);
     }
     api.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 
@@ -471,8 +457,7 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
     api.easy_cleanup(h);
     api.slist_free_all(hdrs);
     cJSON_Delete(r.headers);
-    free(body);
-    free(url);
+    aslrt_httpreq_free(&rq);
     free(who);
     free(r.body);
     return rc;

@@ -498,7 +498,7 @@ cat >"$T/check.asl.json" <<'EOF'
   "B": {"Type": "Task", "Resource": "arn:aws:states:::aslc:unbound", "Next": "C"},
   "C": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "Nobody"}, "Next": "D"},
   "D": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName.$": "$.fn"}, "Next": "E"},
-  "E": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {"ApiEndpoint": "x", "Method": "GET"}, "End": true}}}
+  "E": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke", "Parameters": {"ApiEndpoint": "https://example.com/", "Method": "GET"}, "End": true}}}
 EOF
 run "$ASLC" check "$T/check.asl.json" --bindings "$B"
 expected="$T/check.asl.json: /States/B/Resource: warning: nothing in $B binds the resource \"arn:aws:states:::aslc:unbound\": the Task fails with States.TaskFailed unless a mock configuration covers it

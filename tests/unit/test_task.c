@@ -477,7 +477,7 @@ static void bindings_cover_should_know_what_check_must_warn_about(void **state)
     load("{\"StartAt\": \"A\", \"States\": {"
          "\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\", \"Parameters\": {\"FunctionName\": \"F\"}, \"Next\": \"B\"},"
          "\"B\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\", \"Parameters\": {\"FunctionName.$\": \"$.f\"}, \"Next\": \"C\"},"
-         "\"C\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::http:invoke\", \"Parameters\": {\"ApiEndpoint\": \"x\", \"Method\": \"GET\"}, \"Next\": \"D\"},"
+         "\"C\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::http:invoke\", \"Parameters\": {\"ApiEndpoint\": \"https://example.com/\", \"Method\": \"GET\"}, \"Next\": \"D\"},"
          "\"D\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sqs:sendMessage\", \"End\": true}}}");
     const char *file = write_file("cover.json", "{\"G\": {\"exec\": [\"true\"]}}");
     char *err = NULL;
