@@ -117,6 +117,7 @@ URL=http://127.0.0.1:$PORT
 cat >"$T/bindings.json" <<EOF
 {
   "arn:aws:states:::aslc:worker": {"exec": ["python3", "handlers/worker.py"]},
+  "arn:aws:states:::aslc:beater": {"exec": ["sh", "handlers/beater.sh"]},
   "arn:aws:states:::aslc:worker.waitForTaskToken": {"exec": ["python3", "handlers/worker.py"]},
   "Worker": {"exec": ["python3", "handlers/worker.py"]},
   "arn:aws:states:::aslc:pattern-*": {"exec": ["python3", "handlers/worker.py"]},
@@ -244,10 +245,11 @@ check timeout_seconds_path_that_finds_nothing_is_states_runtime 1 \
 	"out == {'Error': 'States.Runtime', 'Cause': \"An error occurred while executing the state 'T' (entered at the event id #2). Invalid path '\$.limit' : No results for path: \$['limit']\"}"
 
 # Beats every 0.3 s for 5 s, more than twice HeartbeatSeconds (2 s leaves room for a slow start).
-task heartbeat '{"Resource": "arn:aws:states:::aslc:worker", "TimeoutSeconds": 30, "HeartbeatSeconds": 2}'
-input '{"do": "heartbeat", "seconds": 5}'
-go heartbeat
+task beater '{"Resource": "arn:aws:states:::aslc:beater", "TimeoutSeconds": 30, "HeartbeatSeconds": 2}'
+input '{}'
+go beater
 check exec_handler_heartbeats_on_stderr_keep_the_task_alive 0 "out['beats'] >= 5"
+task heartbeat '{"Resource": "arn:aws:states:::aslc:worker", "TimeoutSeconds": 30, "HeartbeatSeconds": 2}'
 input "{\"do\": \"sleep\", \"seconds\": 60, \"pidfile\": \"$T/heartbeat.pid\"}"
 go heartbeat
 check exec_handler_without_heartbeat_fails_with_states_timeout 1 "out == {'Error': 'States.Timeout'}"
