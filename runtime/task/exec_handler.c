@@ -2,9 +2,9 @@
  *
  *   {"exec": ["python3", "validate.py"]}
  *
- * The program starts without a shell (posix_spawnp: argv as given, PATH
+ * The program starts without a shell (execvpe: argv as given, PATH
  * searched for argv[0]), in the bindings file's directory, in a process
- * group of its own, with ASLC_STATE_NAME, ASLC_RESOURCE and (for
+ * group of its own, under a supervisor process (proctree.c), with ASLC_STATE_NAME, ASLC_RESOURCE and (for
  * .waitForTaskToken) ASLC_TASK_TOKEN in its environment. The task input is
  * written to its stdin as JSON; it answers with the result as JSON on
  * stdout and exit status 0. A non-zero exit is a task failure: when stderr
@@ -15,11 +15,11 @@
  *
  * Every line the process writes on stderr is a heartbeat. When
  * TimeoutSeconds passes, or HeartbeatSeconds without a heartbeat, or the
- * execution is aborted or times out, the whole process group is stopped
- * (SIGTERM, then SIGKILL after a short grace) and the task fails with
- * States.Timeout (or the execution's own stop error). The group is also
- * killed once the process itself has exited, so nothing it started outlives
- * the invocation.
+ * execution is aborted or times out, the process and everything it
+ * started, setsid'd daemons included, are stopped (SIGTERM, then SIGKILL
+ * after a short grace) and the task fails with States.Timeout (or the
+ * execution's own stop error). What it started is also killed (SIGKILL) once
+ * the process itself has exited, so nothing outlives the Task's invocation.
  *
  * One poll() loop feeds stdin and drains stdout and stderr together, so a
  * process that writes before it has read all its input cannot deadlock us,
@@ -31,7 +31,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +41,7 @@
 #include <cjson/cJSON.h>
 
 #include "pool.h"
+#include "proctree.h"
 #include "signals.h"
 #include "task.h"
 #include "timestamp.h"
@@ -50,7 +50,6 @@ extern char **environ;
 
 #define MAX_STDOUT (64u << 20) /* a result larger than this is refused */
 #define MAX_STDERR (1u << 20)  /* stderr kept for the cause; heartbeats still count beyond */
-#define GRACE_SECONDS 0.5      /* between SIGTERM and SIGKILL */
 #define TICK_MS 200            /* how often to look whether the process has exited */
 
 typedef struct buf {
@@ -131,29 +130,6 @@ static void free_env(char **env, int nadded)
     for (size_t i = n - (size_t)nadded; i < n; i++)
         free(env[i]);
     free(env);
-}
-
-/* Has the process exited? Leaves it unreaped (WNOWAIT), so its pid, and with
-   it the process group id, cannot be reused while we still signal the
-   group. */
-static int has_exited(pid_t pid)
-{
-    siginfo_t si;
-    memset(&si, 0, sizeof si);
-    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
-}
-
-/* Stops the process group: SIGTERM, a short grace, SIGKILL; then reaps. */
-static void stop_group(pid_t pid)
-{
-    kill(-pid, SIGTERM);
-    double until = aslrt_now() + GRACE_SECONDS;
-    while (!has_exited(pid) && aslrt_now() < until)
-        poll(NULL, 0, 10);
-    kill(-pid, SIGKILL);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
 }
 
 static void close_fd(int *fd)
@@ -242,33 +218,14 @@ static int exit_failure(aslrt_exec *ex, const char *who, int status, const buf *
     return -1;
 }
 
-/* Starts b's program with the three pipes; 0 or an errno. */
-static int spawn(const aslrt_task *t, const aslrt_binding *b, int in, int out, int err, pid_t *pid)
+/* Starts b's program with the three pipes under its supervisor
+   (proctree.h); 0 or an errno. */
+static int spawn(const aslrt_task *t, const aslrt_binding *b, const int fds[3], aslrt_proc *proc)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
-    posix_spawn_file_actions_adddup2(&fa, in, 0);
-    posix_spawn_file_actions_adddup2(&fa, out, 1);
-    posix_spawn_file_actions_adddup2(&fa, err, 2);
-    posix_spawn_file_actions_addchdir_np(&fa, b->dir);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    sigaddset(&defaults, SIGPIPE); /* we ignore it; the handler must not inherit that */
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setsigdefault(&at, &defaults);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     int nadded;
     char **env = child_env(t, &nadded);
-    int rc = posix_spawnp(pid, b->argv[0], &fa, &at, b->argv, env);
+    int rc = aslrt_proc_start(proc, b->argv, env, b->dir, fds);
     free_env(env, nadded);
-    posix_spawnattr_destroy(&at);
-    posix_spawn_file_actions_destroy(&fa);
     return rc;
 }
 
@@ -293,8 +250,8 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
         return aslrt_error_setf(ex, "States.TaskFailed", "cannot create a pipe: %s", strerror(e));
     }
     char *who = describe(b);
-    pid_t pid;
-    int rc = spawn(t, b, in[0], out[1], err[1], &pid);
+    aslrt_proc proc;
+    int rc = spawn(t, b, (int[3]){in[0], out[1], err[1]}, &proc);
     close(in[0]);
     close(out[1]);
     close(err[1]);
@@ -333,7 +290,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
             break;
         }
         if (r <= 0) {
-            if (has_exited(pid)) { /* something it started holds its stdout open */
+            if (aslrt_proc_done(&proc)) { /* all of it has ended: what is in the pipes is all */
                 int eof;
                 if (fds[1] >= 0 && drain(fds[1], &so, MAX_STDOUT, 1, &eof) < 0)
                     outcome = TOO_BIG;
@@ -370,10 +327,10 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
     int status = 0;
     if (outcome == DONE) {
         /* Its output is complete; wait for it to exit, still under the timeouts. */
-        while (!has_exited(pid)) {
-            struct pollfd p = {.fd = aslrt_stop_fd(), .events = POLLIN};
+        while (!aslrt_proc_done(&proc)) {
+            struct pollfd p[2] = {{.fd = proc.report, .events = POLLIN}, {.fd = aslrt_stop_fd(), .events = POLLIN}};
             int ms = aslrt_stop_poll_ms(ex->run, aslrt_task_deadline(t));
-            poll(&p, p.fd >= 0 ? 1 : 0, ms < 50 ? ms : 50);
+            poll(p, 2, ms < TICK_MS ? ms : TICK_MS);
             if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(ex)) {
                 outcome = STOPPED;
                 break;
@@ -384,19 +341,20 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
             }
         }
     }
+    if (outcome != DONE)
+        aslrt_proc_stop(&proc);
+    int started = aslrt_proc_wait(&proc, &status);
     aslrt_pool_blocking(ex, 0);
-    if (outcome == DONE) {
-        kill(-pid, SIGKILL); /* whatever it left behind in its group */
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-    } else {
-        stop_group(pid);
-    }
     for (int i = 0; i < 3; i++)
         close_fd(&fds[i]);
 
     rc = -1;
-    if (outcome == STOPPED)
+    if (outcome == DONE && started > 0)
+        aslrt_error_setf(ex, "States.TaskFailed", "%s cannot be started: %s (it runs in %s).", who, strerror(started),
+                         b->dir);
+    else if (outcome == DONE && started < 0)
+        aslrt_error_setf(ex, "States.TaskFailed", "%s ended without an exit status: its supervisor was killed.", who);
+    else if (outcome == STOPPED)
         aslrt_stop_check(ex);
     else if (outcome == EXPIRED)
         aslrt_error_set(ex, "States.Timeout", NULL);
