@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "utf8.h"
 
 /* out NULL means stderr. */
 void asl_diag_init(asl_diag *d, const char *file, FILE *out)
@@ -38,18 +39,19 @@ static void line_add(line *l, const char *s, size_t n)
     l->s[l->len] = 0;
 }
 
-/* Appends s so that it stays on one line and cannot drive the terminal:
-   state names and values from the definition may hold newlines or escape
-   sequences.  Control bytes become \n, \t, \r or \xNN. */
-static void line_add_clean(line *l, const char *s)
+/* Appends the n bytes of s so that they stay on one line and cannot drive
+   the terminal: state names and values from the definition may hold
+   newlines or escape sequences.  Control bytes become \n, \t, \r or \xNN. */
+static void line_add_clean_n(line *l, const char *s, size_t n)
 {
-    while (*s) {
+    const char *end = s + n;
+    while (s < end) {
         size_t run = 0;
-        while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
+        while (s + run < end && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
             run++;
         line_add(l, s, run);
         s += run;
-        if (!*s)
+        if (s == end)
             break;
         unsigned char c = (unsigned char)*s++;
         char esc[8];
@@ -61,6 +63,46 @@ static void line_add_clean(line *l, const char *s)
             line_add(l, "\\r", 2);
         else
             line_add(l, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
+    }
+}
+
+static void line_add_clean(line *l, const char *s)
+{
+    line_add_clean_n(l, s, strlen(s));
+}
+
+/* How many bytes of s (n bytes) a message shows before "...": all of them
+   up to ASL_DIAG_SHOW_MAX, else a prefix that leaves room for the "...". */
+static size_t excerpt_len(const char *s, size_t n)
+{
+    return n <= ASL_DIAG_SHOW_MAX ? n : aslrt_utf8_cut(s, n, ASL_DIAG_SHOW_MAX - 3);
+}
+
+const char *asl_diag_excerpt(asl_arena *a, const char *s)
+{
+    size_t n = strlen(s), cut = excerpt_len(s, n);
+    if (cut == n)
+        return s;
+    char *out = asl_arena_alloc(a, cut + 4);
+    memcpy(out, s, cut);
+    memcpy(out + cut, "...", 4);
+    return out;
+}
+
+/* Appends a JSON pointer with each long reference token (a state name, a
+   key) cut short: a megabyte-long state name must not make a megabyte-long
+   line, and the tokens before and after it still say where. */
+static void line_add_pointer(line *l, const char *p)
+{
+    while (*p) {
+        size_t n = strcspn(p + 1, "/") + 1; /* the '/' and the token */
+        size_t cut = excerpt_len(p + 1, n - 1) + 1;
+        if (cut < n && cut > 1 && p[cut - 1] == '~')
+            cut--; /* not half of a "~0" or "~1" escape */
+        line_add_clean_n(l, p, cut);
+        if (cut < n)
+            line_add(l, "...", 3);
+        p += n;
     }
 }
 
@@ -81,7 +123,7 @@ static void emit(asl_diag *d, const char *pointer, const char *kind, const char 
     line_add_clean(&l, d->file ? d->file : "-");
     line_add(&l, ": ", 2);
     if (pointer && *pointer) {
-        line_add_clean(&l, pointer);
+        line_add_pointer(&l, pointer);
         line_add(&l, ": ", 2);
     }
     if (kind)

@@ -23,6 +23,14 @@ void asl_diag_warning(asl_diag *d, const char *pointer, const char *fmt, ...)
 /* A message with no pointer: `FILE: message` (file-level problems). */
 void asl_diag_plain(asl_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The longest name or value a message quotes whole: AWS's limit on a state
+   name. Longer ones, and longer pointer tokens, are cut short with "...". */
+#define ASL_DIAG_SHOW_MAX 80
+
+/* s as a message quotes it: s itself, or at most ASL_DIAG_SHOW_MAX bytes
+   ending in "..." (in a), cut at a character boundary. */
+const char *asl_diag_excerpt(asl_arena *a, const char *s);
+
 /* pointer + "/" + token, the token escaped as RFC 6901 says (~ -> ~0, / -> ~1). */
 char *asl_ptr_join(asl_arena *a, const char *pointer, const char *token);
 char *asl_ptr_index(asl_arena *a, const char *pointer, int index);

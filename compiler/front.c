@@ -101,7 +101,8 @@ static const aslrt_path *path(builder *b, const cJSON *v, int flags, const char 
     const char *err = NULL;
     const aslrt_path *p = asl_path_parse(b->a, v->valuestring, flags, &err);
     if (!p)
-        asl_diag_error(b->d, ptr, "invalid path \"%s\": %s", v->valuestring, err ? err : "syntax error");
+        asl_diag_error(b->d, ptr, "invalid path \"%s\": %s", asl_diag_excerpt(b->a, v->valuestring),
+                       err ? err : "syntax error");
     return p;
 }
 
@@ -134,12 +135,14 @@ static void build_dynamic(builder *b, const char *text, int path_flags, aslrt_tm
         t->kind = ASLRT_T_PATH;
         t->path = asl_path_parse(b->a, text, path_flags, &err);
         if (!t->path)
-            asl_diag_error(b->d, ptr, "invalid path \"%s\": %s", text, err ? err : "syntax error");
+            asl_diag_error(b->d, ptr, "invalid path \"%s\": %s", asl_diag_excerpt(b->a, text),
+                           err ? err : "syntax error");
         return;
     }
     const aslrt_tmpl *call = asl_intrinsic_parse(b->a, text, &err);
     if (!call) {
-        asl_diag_error(b->d, ptr, "invalid intrinsic function call \"%s\": %s", text, err ? err : "syntax error");
+        asl_diag_error(b->d, ptr, "invalid intrinsic function call \"%s\": %s", asl_diag_excerpt(b->a, text),
+                       err ? err : "syntax error");
         t->kind = ASLRT_T_LITERAL;
         return;
     }
@@ -290,7 +293,8 @@ static void build_jx_leaf(builder *b, const cJSON *v, aslrt_tmpl *t, const char 
         t->jx = jsonata_parse(b->a, q, &err);
     }
     if (!t->jx)
-        asl_diag_error(b->d, ptr, "invalid JSONata expression \"%s\": %s", t->text, err ? err : "syntax error");
+        asl_diag_error(b->d, ptr, "invalid JSONata expression \"%s\": %s", asl_diag_excerpt(b->a, t->text),
+                       err ? err : "syntax error");
     else
         t->fn = jx_reads_context(t->jx, 0);
 }

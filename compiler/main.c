@@ -75,7 +75,8 @@ static void warn_unbound(const asl_def *def, const aslrt_bindings *b, const char
             char *ptr = asl_ptr_join(def->arena, mc->pointers[i], "Resource");
             asl_diag_warning(d, ptr, "nothing in %s binds the resource \"%s\"%s%s%s: the Task fails with "
                              "States.TaskFailed unless a mock configuration covers it",
-                             file, st->resource, fn ? " (FunctionName \"" : "", fn ? fn : "", fn ? "\")" : "");
+                             file, asl_diag_excerpt(def->arena, st->resource), fn ? " (FunctionName \"" : "",
+                             fn ? asl_diag_excerpt(def->arena, fn) : "", fn ? "\")" : "");
         }
     }
 }

@@ -375,20 +375,10 @@ static void type_error(vctx *c, const char *ptr, const char *expected, const cJS
         asl_diag_error(c->d, ptr, "expected %s but found %s", expected, json_type(v));
 }
 
-/* A value from the definition as a message quotes it: at most 80 bytes,
-   cut at a character boundary, then "...". */
+/* A value from the definition as a message quotes it (asl_diag_excerpt). */
 static const char *show(vctx *c, const char *s)
 {
-    size_t n = strlen(s);
-    if (n <= 80)
-        return s;
-    size_t cut = 77;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    char *out = asl_arena_alloc(c->a, cut + 4);
-    memcpy(out, s, cut);
-    memcpy(out + cut, "...", 4);
-    return out;
+    return asl_diag_excerpt(c->a, s);
 }
 
 /* A number as a message shows it: integers without exponent or fraction. */

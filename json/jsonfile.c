@@ -25,10 +25,15 @@
 #include "jsonnode.h"
 #include "xalloc.h"
 #include "jsonfile.h"
+#include "utf8.h"
 
 /* Deepest nesting of arrays and objects we accept: cJSON's own limit, so
    that everything the scanner passes, cJSON can build. */
 #define JSON_MAX_DEPTH 1000
+
+/* The longest pointer token aslrt_json_problem shows whole (AWS's limit on
+   a state name, and the compiler's, diag.h). */
+#define PROBLEM_TOKEN_MAX 80
 
 /* How much of a long line an error shows around the column. */
 #define SHOW_WIDTH 120
@@ -602,17 +607,25 @@ char *aslrt_json_problem(const char *name, const char *const *tokens, int n, con
     text_puts(&t, ": ");
     for (int i = 0; i < n; i++) {
         text_puts(&t, "/");
+        /* A token past PROBLEM_TOKEN_MAX bytes (a megabyte-long resource)
+           is cut short with "...", as the compiler's diagnostics cut names. */
+        size_t len = strlen(tokens[i]);
+        size_t cut = len <= PROBLEM_TOKEN_MAX ? len : aslrt_utf8_cut(tokens[i], len, PROBLEM_TOKEN_MAX - 3);
         /* RFC 6901 §3: '~' is written "~0" and '/' "~1" inside a token. */
-        for (const char *k = tokens[i]; *k;) {
+        for (const char *k = tokens[i]; k < tokens[i] + cut;) {
             size_t run = strcspn(k, "~/");
+            if (run > (size_t)(tokens[i] + cut - k))
+                run = (size_t)(tokens[i] + cut - k);
             char *part = memcpy(aslrt_xmalloc(run + 1), k, run);
             part[run] = '\0';
             text_puts_clean(&t, part);
             free(part);
             k += run;
-            if (*k)
+            if (k < tokens[i] + cut)
                 text_puts(&t, *k++ == '~' ? "~0" : "~1");
         }
+        if (cut < len)
+            text_puts(&t, "...");
     }
     if (n > 0)
         text_puts(&t, ": ");

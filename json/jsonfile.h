@@ -20,8 +20,9 @@ cJSON *aslrt_json_load_text(const char *path, char **text, size_t *len, char **e
 
 /* "NAME: /a/b~1c: message" (malloc'd): what is wrong with the value at the
    JSON pointer whose reference tokens are tokens[0..n-1], escaped as RFC
-   6901 says; "NAME: message" when n is 0 (the document as a whole). The
-   line holds no control bytes: they are shown as \n, \t, \r or \xNN. */
+   6901 says; "NAME: message" when n is 0 (the document as a whole). A
+   token longer than 80 bytes is cut short with "...". The line holds no
+   control bytes: they are shown as \n, \t, \r or \xNN. */
 char *aslrt_json_problem(const char *name, const char *const *tokens, int n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -59,6 +59,16 @@ size_t aslrt_utf8_next(const char *s, size_t n, size_t i)
     return i;
 }
 
+/* Backs off from max while the byte there continues a character. */
+size_t aslrt_utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
 /* Counts the bytes that start a code point (all but 10xxxxxx). */
 size_t aslrt_utf8_len(const char *s, size_t n)
 {

@@ -17,6 +17,10 @@ unsigned aslrt_utf8_decode(const char *s, size_t n, size_t *i);
 /* The byte index of the code point after the one at byte i of s. */
 size_t aslrt_utf8_next(const char *s, size_t n, size_t i);
 
+/* The length of the longest prefix of s (n bytes) that has at most max
+   bytes and does not end inside a character: where to cut s short. */
+size_t aslrt_utf8_cut(const char *s, size_t n, size_t max);
+
 /* The number of code points in s (n bytes). */
 size_t aslrt_utf8_len(const char *s, size_t n);
 

@@ -71,6 +71,50 @@ static void error_should_keep_control_characters_off_the_terminal(void **ctx)
     sink_close(&s);
 }
 
+/* A long name is cut to 80 bytes with "..." in messages and in each pointer
+   token, at a character boundary and not inside a "~0"/"~1" escape. */
+static void long_names_should_be_cut_short_with_an_ellipsis(void **ctx)
+{
+    (void)ctx;
+    asl_arena *a = asl_arena_new();
+    char name[2001];
+    memset(name, 'S', 2000);
+    name[2000] = 0;
+    const char *shown = asl_diag_excerpt(a, name);
+    assert_int_equal(strlen(shown), 80);
+    assert_string_equal(shown + 77, "...");
+    char exact[81];
+    memset(exact, 'x', 80);
+    exact[80] = 0;
+    assert_ptr_equal(asl_diag_excerpt(a, exact), exact); /* 80 bytes: whole */
+    /* "é" is 2 bytes: a cut at 77 would split the 39th, so 38 are kept */
+    char accents[200] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(accents, "\xC3\xA9");
+    shown = asl_diag_excerpt(a, accents);
+    assert_int_equal(strlen(shown), 76 + 3);
+    assert_string_equal(shown + 76, "...");
+
+    sink s;
+    sink_open(&s, "wf.json");
+    char *ptr = asl_arena_printf(a, "/States/%s/Next", name);
+    asl_diag_error(&s.d, ptr, "no state named \"%s\"", "B");
+    char want[300];
+    snprintf(want, sizeof want, "wf.json: /States/%.77s.../Next: no state named \"B\"\n", name);
+    assert_string_equal(sink_text(&s), want);
+    sink_close(&s);
+
+    char tilde[100];
+    memset(tilde, 'y', 76);
+    strcpy(tilde + 76, "~1zzzzzzzzzzzzzz"); /* the cut at 77 would fall after the '~' */
+    sink_open(&s, "wf.json");
+    asl_diag_error(&s.d, asl_arena_printf(a, "/%s", tilde), "m");
+    snprintf(want, sizeof want, "wf.json: /%.76s...: m\n", tilde);
+    assert_string_equal(sink_text(&s), want);
+    sink_close(&s);
+    asl_arena_free(a);
+}
+
 /* ------------------------------------------------------------ pointers */
 
 static void pointer_should_escape_tilde_and_slash_as_rfc_6901_says(void **ctx)
@@ -110,6 +154,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(error_should_print_file_pointer_and_message_and_count),
         cmocka_unit_test(error_should_keep_control_characters_off_the_terminal),
+        cmocka_unit_test(long_names_should_be_cut_short_with_an_ellipsis),
         cmocka_unit_test(pointer_should_escape_tilde_and_slash_as_rfc_6901_says),
         cmocka_unit_test(did_you_mean_should_find_typos_case_and_prefixes),
     };
