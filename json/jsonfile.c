@@ -12,8 +12,12 @@
  *
  * Only text the scanner accepts reaches cJSON, and its nesting limit
  * (CJSON_NESTING_LIMIT, 1000) is ours too, so it should not fail; if it does
- * anyway we fall back to its return_parse_end.  Invalid UTF-8 is accepted, as
- * cJSON accepts it.  Positions are 1-based lines and 1-based byte columns.
+ * anyway we fall back to its return_parse_end.  JSON text is UTF-8 (RFC 8259
+ * §8.1) and AWS refuses requests that are not, so ill-formed UTF-8 is an
+ * error too (cJSON would take it, and print it back as it is): this is where
+ * definitions, inputs, bindings and mock files enter, so the one check here
+ * covers them all.  Positions are 1-based lines and 1-based byte columns,
+ * and an encoding error also gives the byte offset.
  */
 #include <errno.h>
 #include <math.h>
@@ -69,6 +73,12 @@ static const char *show_byte(unsigned char c, char buf[8])
     else
         snprintf(buf, 8, "0x%02X", c);
     return buf;
+}
+
+/* The error for the ill-formed UTF-8 at byte p. */
+static int fail_utf8(scan_error *e, const char *s, size_t p)
+{
+    return fail(e, p, "invalid UTF-8 at byte offset %zu (byte 0x%02X)", p, (unsigned char)s[p]);
 }
 
 /* RFC 8259 whitespace: space, tab, LF, CR (not form feed, not NBSP). */
@@ -145,6 +155,13 @@ static int scan_string(const char *s, size_t n, size_t *i, scan_error *e)
             return fail(e, start, "unterminated string (a newline must be written \\n)");
         if (c < 0x20)
             return fail(e, p, "control character %s in string (must be escaped)", show_byte(c, b));
+        if (c >= 0x80) {
+            size_t k = aslrt_utf8_valid_at(s, n, p);
+            if (k == 0)
+                return fail_utf8(e, s, p);
+            p += k;
+            continue;
+        }
         if (c != '\\') {
             p++;
             continue;
@@ -251,7 +268,7 @@ static int scan_literal(const char *s, size_t n, size_t *i, scan_error *e)
 }
 
 /* What an unexpected byte where a value should start most likely means. */
-static int fail_value(scan_error *e, const char *s, size_t p, int after_comma)
+static int fail_value(scan_error *e, const char *s, size_t n, size_t p, int after_comma)
 {
     unsigned char c = (unsigned char)s[p];
     char b[8];
@@ -265,6 +282,8 @@ static int fail_value(scan_error *e, const char *s, size_t p, int after_comma)
         return fail(e, p, "unexpected '/': JSON has no comments");
     if (c == ',' || c == ']' || c == '}' || c == ':')
         return fail(e, p, "expected a value but found %s", show_byte(c, b));
+    if (c >= 0x80 && aslrt_utf8_valid_at(s, n, p) == 0)
+        return fail_utf8(e, s, p);
     return fail(e, p, "unexpected character %s", show_byte(c, b));
 }
 
@@ -318,7 +337,7 @@ value:
                 return -1;
             goto after_value;
         }
-        return fail_value(e, s, p, after_comma);
+        return fail_value(e, s, n, p, after_comma);
     }
 
 key:
@@ -408,9 +427,20 @@ static void text_puts(text *t, const char *s)
     text_add(t, s, strlen(s));
 }
 
+/* How many bytes of s[i..to) the snippet shows as one column: a whole
+   well-formed character, else one byte (shown as '?'). */
+static size_t snippet_char(const char *s, size_t to, size_t i)
+{
+    if ((unsigned char)s[i] < 0x80)
+        return 1;
+    size_t k = aslrt_utf8_valid_at(s, to, i);
+    return k ? k : 1;
+}
+
 /* "NAME:LINE:COL: message", then the line (at most SHOW_WIDTH bytes of it,
-   around the column, control bytes shown as '?') and a caret under the
-   column.  The caret line copies tabs and skips UTF-8 continuation bytes so
+   around the column; control bytes and ill-formed UTF-8 shown as '?', so
+   that what reaches the terminal is text) and a caret under the column.
+   The caret line copies tabs and has one space per character shown, so
    that it lines up on a terminal. */
 static char *format_error(const char *name, const char *s, size_t n, size_t pos, const char *msg)
 {
@@ -436,6 +466,8 @@ static char *format_error(const char *name, const char *s, size_t n, size_t pos,
         to = from + SHOW_WIDTH < line_end ? from + SHOW_WIDTH : line_end;
         if (to - from < SHOW_WIDTH)
             from = to - SHOW_WIDTH;
+        while (from > line_start && from < pos && ((unsigned char)s[from] & 0xC0) == 0x80)
+            from++; /* not in the middle of a character */
     }
 
     text t = { 0 };
@@ -447,22 +479,21 @@ static char *format_error(const char *name, const char *s, size_t n, size_t pos,
     text_puts(&t, "\n  ");
     if (from > line_start)
         text_puts(&t, "...");
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = from, k; i < to; i += k) {
         unsigned char c = (unsigned char)s[i];
-        char ch = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
-        text_add(&t, &ch, 1);
+        k = snippet_char(s, to, i);
+        if (c >= 0x80 && k > 1)
+            text_add(&t, s + i, k);
+        else
+            text_add(&t, (c < 0x20 && c != '\t') || c >= 0x7f ? "?" : s + i, 1);
     }
     if (to < line_end)
         text_puts(&t, "...");
     text_puts(&t, "\n  ");
     if (from > line_start)
         text_puts(&t, "   ");
-    for (size_t i = from; i < pos && i < to; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) == 0x80)
-            continue;
-        text_add(&t, c == '\t' ? "\t" : " ", 1);
-    }
+    for (size_t i = from; i < pos && i < to; i += snippet_char(s, to, i))
+        text_add(&t, s[i] == '\t' ? "\t" : " ", 1);
     text_puts(&t, "^");
     return t.s;
 }

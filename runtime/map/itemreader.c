@@ -20,7 +20,10 @@
  * Files are read through zlib, which reads gzip-compressed files (inventory
  * data files are .csv.gz) and plain ones alike, a buffer at a time: a JSON
  * array is split into its elements by a scanner that only tracks strings
- * and nesting, so no item but the current one is ever in memory. */
+ * and nesting, so no item but the current one is ever in memory. Every byte
+ * read is checked to be well-formed UTF-8 as it comes (utf8.h), whatever
+ * the format: S3 objects are text, and an item must not carry bytes that no
+ * JSON string can hold. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +39,7 @@
 #include "itemreader.h"
 #include "jsonfile.h"
 #include "jsonpath.h"
+#include "utf8.h"
 
 /* How deep listObjectsV2 descends into directories. */
 #define MAX_LIST_DEPTH 64
@@ -48,7 +52,12 @@ typedef struct reader {
     unsigned char buf[1 << 16];
     int len, pos;
     int unget;                   /* a pushed-back byte, or -1 */
-    int failed;                  /* a read error (not the end) */
+    int failed;                  /* a read error or bad UTF-8 (not the end) */
+    char *uri;                   /* s3://bucket/key, for causes */
+    aslrt_utf8_state utf8;       /* where the bytes read so far leave UTF-8 */
+    long long off;               /* bytes read (uncompressed) */
+    long long char_start;        /* the offset of the character being read */
+    long long bad;               /* the offset of ill-formed UTF-8, or -1 */
 } reader;
 
 /* A growing byte buffer. */
@@ -127,6 +136,10 @@ static reader *reader_open(const char *path, char **cause, const char *uri)
     r->len = r->pos = 0;
     r->unget = -1;
     r->failed = 0;
+    r->uri = aslrt_xstrdup(uri);
+    memset(&r->utf8, 0, sizeof r->utf8);
+    r->off = r->char_start = 0;
+    r->bad = -1;
     return r;
 }
 
@@ -134,11 +147,13 @@ static void reader_close(reader *r)
 {
     if (r) {
         gzclose(r->gz);
+        free(r->uri);
         free(r);
     }
 }
 
-/* The next byte, or -1 at the end (or on a read error: r->failed). */
+/* The next byte, or -1 at the end (or on a read error or ill-formed UTF-8:
+   r->failed, and r->bad says where). */
 static int get(reader *r)
 {
     if (r->unget >= 0) {
@@ -146,17 +161,33 @@ static int get(reader *r)
         r->unget = -1;
         return c;
     }
+    if (r->bad >= 0)
+        return -1;
     if (r->pos == r->len) {
         int n = gzread(r->gz, r->buf, sizeof r->buf);
         if (n <= 0) {
             if (n < 0)
                 r->failed = 1;
+            else if (!aslrt_utf8_between(&r->utf8)) /* the last character is cut short */
+                r->bad = r->char_start;
+            r->failed |= r->bad >= 0;
             return -1;
         }
         r->len = n;
         r->pos = 0;
     }
-    return r->buf[r->pos++];
+    int c = r->buf[r->pos++];
+    if (c >= 0x80 || !aslrt_utf8_between(&r->utf8)) {
+        if (aslrt_utf8_between(&r->utf8))
+            r->char_start = r->off;
+        if (!aslrt_utf8_step(&r->utf8, (unsigned char)c)) {
+            r->bad = r->char_start;
+            r->failed = 1;
+            return -1;
+        }
+    }
+    r->off++;
+    return c;
 }
 
 static void unget(reader *r, int c)
@@ -829,7 +860,16 @@ int aslrt_item_source_next(aslrt_item_source *s, cJSON **item, char **cause)
     case SRC_MANIFEST: rc = next_manifest(s, item, cause); break;
     default: rc = next_list(s, item, cause); break;
     }
-    if (rc == 0 && s->in && s->in->failed) {
+    if (s->in && s->in->bad >= 0) {
+        /* whatever the reading made of the bytes before: an item cut short,
+           "ends before its closing ']'" */
+        if (rc > 0)
+            cJSON_Delete(*item);
+        if (rc < 0)
+            free(*cause);
+        *cause = aslrt_strf("Cannot read %s: invalid UTF-8 at byte offset %lld.", s->in->uri, s->in->bad);
+        rc = -1;
+    } else if (rc == 0 && s->in && s->in->failed) {
         *cause = aslrt_strf("Cannot read %s: the data is corrupt.", s->uri);
         rc = -1;
     }

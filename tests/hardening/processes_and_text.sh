@@ -131,4 +131,114 @@ EOF
 	fi
 fi
 
+# ------------------------------------------------------------------ messages
+
+echo '{}' >in.json
+# aot mode runs a temporary executable; its diagnostics still start "aslc:", as in the others.
+printf 'not json' >bad-input.json
+cat >pass.asl.json <<'EOF'
+{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}
+EOF
+for mode in interp jit aot; do
+	run "$ASLC" run pass.asl.json --input bad-input.json --mode "$mode"
+	expect_usage "bad_input_diagnostic_starts_with_aslc_$mode" "aslc: bad-input.json:1:1:"
+	[[ $err == aslc:* ]] || fail "bad_input_diagnostic_has_no_temporary_path_$mode" "$(firstline "$err")"
+done
+run "$ASLC" run pass.asl.json --input no-such-input.json --mode aot
+expect_usage missing_input_diagnostic_starts_with_aslc_aot "aslc: no-such-input.json:"
+
+# A megabyte-long state name is cut short in every diagnostic line that quotes it.
+python3 -c '
+import json
+n = "S" * 1000000
+json.dump({"StartAt": n, "States": {n: {"Type": "Pass", "Next": "Nope"}}}, open("long-name.asl.json", "w"))
+json.dump({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": n}}}, open("long-next.asl.json", "w"))
+json.dump({"x" * 100000: 5}, open("long-key-bindings.json", "w"))'
+check_short_lines() {
+	local longest
+	longest=$(printf '%s\n' "$err" | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+	if [ "$rc" -ne 2 ]; then
+		fail "$1" "exit $rc, expected 2: $(firstline "$err")"
+	elif [ "$longest" -gt 400 ]; then
+		fail "$1" "a diagnostic line of $longest characters"
+	elif [[ $err != *'SSS...'* && $err != *'xxx...'* ]]; then
+		fail "$1" "no name cut short with '...': $(firstline "$err")"
+	else
+		ok "$1"
+	fi
+}
+run "$ASLC" check long-name.asl.json
+check_short_lines long_state_name_is_cut_in_pointers_and_messages
+run "$ASLC" check long-next.asl.json
+check_short_lines long_next_is_cut_in_the_message
+run "$ASLC" run pass.asl.json --bindings long-key-bindings.json --input in.json
+check_short_lines long_bindings_key_is_cut
+
+# ------------------------------------------------------------------ invalid UTF-8
+
+printf '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "caf\xc3\xa9 \xed\xa0\x80", "End": true}}}' \
+	>bad-utf8.asl.json
+run "$ASLC" check bad-utf8.asl.json
+expect_usage definition_with_a_surrogate_is_refused_by_check \
+	"bad-utf8.asl.json:1:68: invalid UTF-8 at byte offset 67 (byte 0xED)"
+for mode in interp jit aot; do
+	run "$ASLC" run bad-utf8.asl.json --input in.json --mode "$mode"
+	expect_usage "definition_with_a_surrogate_is_refused_by_run_$mode" "invalid UTF-8 at byte offset 67"
+done
+run "$ASLC" build bad-utf8.asl.json -o bad-utf8.exe
+expect_usage definition_with_a_surrogate_is_refused_by_build "invalid UTF-8 at byte offset 67"
+if [ -e bad-utf8.exe ]; then fail definition_with_bad_utf8_builds_nothing "bad-utf8.exe exists"; fi
+
+# Well-formed UTF-8 of every length still goes through untouched.
+printf '{"s": "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"}' >good-utf8.json
+check_good_utf8() { expect "$1" 0 "$(cat good-utf8.json)"; }
+CHECK=check_good_utf8 in_every_mode good_utf8_input_passes pass.asl.json --input good-utf8.json
+
+# Overlong, surrogate, past U+10FFFF, cut short, a lone continuation byte, a byte never used
+# (the reading is the same code in every mode: one kind goes through all of them).
+check_bad_input() { expect_usage "$1" "bad-input-utf8.json:1:9: invalid UTF-8 at byte offset 8"; }
+for bytes in c0af edbfbf f4908080 e282 80 ff; do
+	printf '{"s": "a%b"}' "$(printf '%s' "$bytes" | sed 's/../\\x&/g')" >bad-input-utf8.json
+	run "$ASLC" run pass.asl.json --input bad-input-utf8.json --mode interp
+	check_bad_input "input_${bytes}_is_refused"
+done
+CHECK=check_bad_input in_every_mode input_with_byte_ff_is_refused pass.asl.json --input bad-input-utf8.json
+for mode in interp jit aot; do
+	run_stdin "$(printf '["\xf0\x9f\x98"]')" "$ASLC" run pass.asl.json --mode "$mode"
+	expect_usage "truncated_sequence_on_stdin_is_refused_$mode" "aslc: <stdin>:1:3: invalid UTF-8 at byte offset 2"
+done
+
+printf '{"arn:aws:states:::aslc:caf\xc3\xa9\xc3": {"exec": ["true"]}}' >bad-utf8-bindings.json
+run "$ASLC" check pass.asl.json --bindings bad-utf8-bindings.json
+expect_usage bindings_with_bad_utf8_are_refused_by_check "bad-utf8-bindings.json:1:30: invalid UTF-8 at byte offset 29"
+check_bad_bindings() { expect_usage "$1" "bad-utf8-bindings.json:1:30: invalid UTF-8 at byte offset 29"; }
+CHECK=check_bad_bindings in_every_mode bindings_with_bad_utf8_are_refused pass.asl.json --input in.json \
+	--bindings bad-utf8-bindings.json
+
+printf '{"StateMachines": {"m": {"TestCases": {"t": {"P": "\xc3\xa9\xa9"}}}}}' >bad-utf8-mock.json
+check_bad_mock() { expect_usage "$1" "bad-utf8-mock.json:1:54: invalid UTF-8 at byte offset 53"; }
+CHECK=check_bad_mock in_every_mode mock_config_with_bad_utf8_is_refused pass.asl.json --input in.json \
+	--mock-config bad-utf8-mock.json --test-case t
+
+# Item reader sources are read at run time: the Map fails as for a malformed source.
+mkdir -p s3/bkt
+printf '[1, "ok", "caf\xc3\xa9\xff", 3]' >s3/bkt/items.json
+printf '{"n": 1}\n{"n": "\xe0\x80\xaf"}\n' >s3/bkt/items.jsonl
+printf 'h\nok\n\xed\xa0\x80\n' >s3/bkt/items.csv
+for kind in json:JSON:16 jsonl:JSONL:16 csv:CSV:5; do
+	IFS=: read -r ext type offset <<<"$kind"
+	cat >"reader-$ext.asl.json" <<EOF
+{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "MaxConcurrency": 1,
+  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "bkt", "Key": "items.$ext"},
+                 "ReaderConfig": {"InputType": "$type", "CSVHeaderLocation": "FIRST_ROW"}},
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+EOF
+	[ "$type" = CSV ] || sed -i 's/, "CSVHeaderLocation": "FIRST_ROW"//' "reader-$ext.asl.json"
+	READER_ERROR="{\"Error\": \"States.ItemReaderFailed\", \"Cause\": \"Cannot read s3://bkt/items.$ext: invalid UTF-8 at byte offset $offset.\"}"
+	check_reader() { expect "$1" 1 "$READER_ERROR"; }
+	CHECK=check_reader in_every_mode "item_reader_${ext}_with_bad_utf8_fails" "reader-$ext.asl.json" --input in.json \
+		--s3-root s3
+done
+
 summary

@@ -176,6 +176,25 @@ static void json_with_a_bad_element_should_fail_after_the_good_ones(void **state
     assert_items("cut.json", NULL, 0, "[1] FAIL: The JSON array in s3://b/k ends before its closing ']'.");
 }
 
+/* Objects are text: ill-formed UTF-8 anywhere fails the source, naming the
+   byte offset (in the uncompressed data), after the items before it. */
+static void ill_formed_utf8_should_fail_with_its_offset_in_every_format(void **state)
+{
+    (void)state;
+    put_file("u.json", "[1, \"x\xED\xA0\x80\", 3]", 0);
+    assert_items("u.json", NULL, 0, "[1] FAIL: Cannot read s3://b/k: invalid UTF-8 at byte offset 6.");
+    put_file("u.json.gz", "[1, \"x\xED\xA0\x80\", 3]", 1);
+    assert_items("u.json.gz", NULL, 0, "[1] FAIL: Cannot read s3://b/k: invalid UTF-8 at byte offset 6.");
+    put_file("cut.json", "[1, \"\xE2\x82", 0); /* cut short by the end of the file */
+    assert_items("cut.json", NULL, 0, "[1] FAIL: Cannot read s3://b/k: invalid UTF-8 at byte offset 5.");
+    put_file("u.jsonl", "1\n\"\xC0\x80\"\n2\n", 0);
+    assert_items("u.jsonl", "{\"InputType\": \"JSONL\"}", 0,
+                 "[1] FAIL: Cannot read s3://b/k: invalid UTF-8 at byte offset 3.");
+    put_file("u.csv", "h\ncaf\xC3\xA9\n\xFF\n", 0);
+    assert_items("u.csv", "{\"InputType\": \"CSV\", \"CSVHeaderLocation\": \"FIRST_ROW\"}", 0,
+                 "[{\"h\":\"caf\xC3\xA9\"}] FAIL: Cannot read s3://b/k: invalid UTF-8 at byte offset 8.");
+}
+
 static void json_array_should_stream_a_large_gzip_file(void **state)
 {
     (void)state;
@@ -322,6 +341,7 @@ int main(void)
         cmocka_unit_test(json_array_should_be_empty_for_brackets_only),
         cmocka_unit_test(json_that_is_not_an_array_should_fail_as_aws_says),
         cmocka_unit_test(json_with_a_bad_element_should_fail_after_the_good_ones),
+        cmocka_unit_test(ill_formed_utf8_should_fail_with_its_offset_in_every_format),
         cmocka_unit_test(json_array_should_stream_a_large_gzip_file),
         cmocka_unit_test(max_items_should_stop_the_source),
         cmocka_unit_test(json_lines_should_skip_blank_lines),

@@ -110,6 +110,45 @@ static void parse_should_name_the_problem_and_point_at_it(void **ctx)
     free(err);
 }
 
+/* JSON text is UTF-8 (RFC 8259 §8.1): ill-formed bytes are refused with
+   their line, column and byte offset, and the excerpt shows them as '?'
+   rather than sending them to the terminal. */
+static void parse_should_refuse_ill_formed_utf8_with_its_offset(void **ctx)
+{
+    (void)ctx;
+    static const struct {
+        const char *text, *first_line;
+    } cases[] = {
+        { "[\"\xC3(\"]", "in.json:1:3: invalid UTF-8 at byte offset 2 (byte 0xC3)" },
+        { "[\"ok\xE2\x82\"]", "in.json:1:5: invalid UTF-8 at byte offset 4 (byte 0xE2)" },
+        { "{\"\xED\xA0\x80\": 1}", "in.json:1:3: invalid UTF-8 at byte offset 2 (byte 0xED)" },
+        { "[\n\"ok\",\n\"\xF4\x90\x80\x80\"]", "in.json:3:2: invalid UTF-8 at byte offset 9 (byte 0xF4)" },
+        { "[\"\xC0\x80\"]", "in.json:1:3: invalid UTF-8 at byte offset 2 (byte 0xC0)" },
+        { "\xFF", "in.json:1:1: invalid UTF-8 at byte offset 0 (byte 0xFF)" },
+        { "[1, \x80]", "in.json:1:5: invalid UTF-8 at byte offset 4 (byte 0x80)" },
+        /* well-formed, but not JSON there: the old message */
+        { "[\xC3\xA9]", "in.json:1:2: unexpected character 0xC3" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *err = parse_error(cases[i].text, strlen(cases[i].text));
+        assert_first_line(err, cases[i].first_line);
+        free(err);
+    }
+    char *err = parse_error("{\"a\": \"\xC3\xA9\xFF\"}", 12);
+    assert_string_equal(err, "in.json:1:10: invalid UTF-8 at byte offset 9 (byte 0xFF)\n"
+                             "  {\"a\": \"\xC3\xA9?\"}\n"
+                             "          ^");
+    free(err);
+    /* well-formed text in every length parses, and keeps its bytes */
+    const char *good = "[\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF\"]";
+    char *e = NULL;
+    cJSON *doc = aslrt_json_parse("in.json", good, strlen(good), &e);
+    assert_non_null(doc);
+    assert_null(e);
+    assert_memory_equal(cJSON_GetArrayItem(doc, 0)->valuestring, good + 2, strlen(good) - 4);
+    cJSON_Delete(doc);
+}
+
 static void load_should_report_a_missing_file(void **ctx)
 {
     (void)ctx;
@@ -126,6 +165,7 @@ int main(void)
         cmocka_unit_test(parse_should_accept_nesting_up_to_the_limit),
         cmocka_unit_test(parse_should_refuse_numbers_beyond_a_double),
         cmocka_unit_test(parse_should_name_the_problem_and_point_at_it),
+        cmocka_unit_test(parse_should_refuse_ill_formed_utf8_with_its_offset),
         cmocka_unit_test(load_should_report_a_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
