@@ -103,20 +103,16 @@ static int spawn(const char *file, char *const *argv, int forward)
         sigaction(SIGTERM, &sa, &old_term);
     }
     pid_t pid = fork();
-    if (pid < 0)
-        return -1;
     if (pid == 0) {
         execvp(file, argv);
         fprintf(stderr, "aslc: cannot run %s: %s\n", file, strerror(errno));
         _exit(127);
     }
     g_child = pid;
-    int status, rc = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) {
+    int status, rc = pid < 0 ? -1 : 0; /* a failed fork still restores the handlers below */
+    while (rc == 0 && waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
             rc = -1;
-            break;
-        }
     g_child = 0;
     if (forward) {
         sigaction(SIGINT, &old_int, NULL);
