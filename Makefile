@@ -5,7 +5,7 @@
 #   make test SAN=address,undefined   the fast tier under sanitizers (own build dir)
 #   make bench            time every ../shared/bench workflow (BENCH_RUNS=N): build/bench.md
 #   make fuzz FUZZ_SECONDS=N  libFuzzer targets (clang), N seconds each: build/fuzz
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   aslc, libaslrt; libjsonata, jsonata.h, jsonata.pc, `jsonata`
 
 # CHANGE THE SETTINGS BELOW TO SUIT YOUR ENVIRONMENT
 PREFIX ?= /usr/local
@@ -50,10 +50,11 @@ RT_SRC := $(wildcard runtime/*.c runtime/*/*.c)
 RT_OBJ := $(JSON_OBJ) $(JSONATA_OBJ) $(RT_SRC:%.c=$(B)/%.o)
 CC_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o $(B)/gen/aslrt_handler_h.o $(B)/gen/jsonata_ast_h.o
+JSONATA_CLI_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard jsonata/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/aslc $(B)/libaslrt.a
+all: $(B)/aslc $(B)/libaslrt.a $(B)/libjsonata.a $(B)/bin/jsonata
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -74,6 +75,21 @@ $(B)/libaslrt.a: $(RT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(B)/libaslc.a: $(CC_OBJ)
 	rm -f $@ && ar rcs $@ $^
+
+# libjsonata: JSONata on its own, for any C program (jsonata/jsonata.h). Its json/ and jsonata/
+# objects are linked into one object whose only global symbols are jsonata.h's, so that the
+# internals (aslrt_*, asl_*, jx_*) cannot clash with a program's names, or with libaslrt's.
+JSONATA_API := jsonata_compile jsonata_evaluate jsonata_free
+$(B)/libjsonata.a: $(JSON_OBJ) $(JSONATA_OBJ)
+	$(CC) -r -nostdlib $^ -o $(B)/libjsonata.o
+	objcopy $(addprefix --keep-global-symbol=,$(JSONATA_API)) $(B)/libjsonata.o
+	rm -f $@ && ar rcs $@ $(B)/libjsonata.o
+# The `jsonata` tool (build/jsonata is the objects' folder, hence bin/): it reads and prints
+# JSON with json/'s internals, so it links the objects rather than the library.
+JSONATA_LIBS := -lcjson $(call static_lib,pcre2-8) -lm -lpthread
+$(B)/bin/jsonata: $(JSONATA_CLI_OBJ) $(JSON_OBJ) $(JSONATA_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $^ $(JSONATA_LIBS) -o $@
 
 # aslc records how it was built, so that executables it builds link the same way.
 $(B)/compiler/aot.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"'
@@ -127,9 +143,14 @@ install: all
 	install -m 644 runtime/aslrt.h $(DESTDIR)$(PREFIX)/include/aslc/aslrt.h
 	install -m 644 jsonata/jsonata_ast.h $(DESTDIR)$(PREFIX)/include/aslc/jsonata_ast.h
 	install -m 644 runtime/aslrt_handler.h $(DESTDIR)$(PREFIX)/include/aslc/aslrt_handler.h
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(B)/bin/jsonata $(DESTDIR)$(PREFIX)/bin/jsonata
+	install -m 644 $(B)/libjsonata.a $(DESTDIR)$(PREFIX)/lib/libjsonata.a
+	install -m 644 jsonata/jsonata.h $(DESTDIR)$(PREFIX)/include/jsonata.h
+	sed 's|@PREFIX@|$(PREFIX)|' jsonata/jsonata.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/jsonata.pc
 
 clean:
 	rm -rf build
 
 .PHONY: all unit test check print-layer-inc bench fuzz install clean
--include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d)
+-include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d) $(JSONATA_CLI_OBJ:.o=.d)

@@ -16,10 +16,16 @@
  *     C stack).
  *
  * Memory: every value of one evaluation lives in its arena (jctx), freed at
- * the end; errors longjmp back to aslrt_jsonata_eval. Input JSON is converted
- * on first use of $states or a variable; strings and keys are borrowed from
- * the caller's cJSON, which outlives the evaluation.
+ * the end; errors longjmp back to jx_run. Input JSON is converted on first
+ * use of $states or a variable (the library's input document: at the start);
+ * strings and keys are borrowed from the caller's cJSON, which outlives the
+ * evaluation.
+ *
+ * Two flavours share this code (jx_options.asl): Step Functions' (jsonata_eval:
+ * no context value, `$states`, AWS's extra functions) and plain JSONata's
+ * (jsonata.h: the input is `$` and `$$`).
  */
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -27,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "jsonata_impl.h"
 #include "random.h"
@@ -87,8 +94,19 @@ static int frame_find(const jframe *f, const char *name, jval *out)
     return 0;
 }
 
-/* What a name means outside every scope of the expression: $states, a
-   workflow variable, a built-in function; cached in the root frame. */
+/* The functions Step Functions adds to JSONata: not there in plain JSONata
+   unless asked for (JSONATA_AWS_FUNCTIONS). */
+static int aws_only(const char *name)
+{
+    static const char *const names[] = {"hash", "parse", "partition", "range", "uuid"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i]))
+            return 1;
+    return 0;
+}
+
+/* What a name means outside every scope of the expression: $states (ASL),
+   a variable the caller has, a built-in function; cached in the root frame. */
 static jval global(jctx *c, const char *name)
 {
     jval v;
@@ -97,7 +115,7 @@ static jval global(jctx *c, const char *name)
     v = jx_undef();
     if (name[0] == '!') {
         /* a parent (%) label that no step bound */
-    } else if (!strcmp(name, "states")) {
+    } else if (c->o->asl && !strcmp(name, "states")) {
         v = jx_from_json(c, c->states, 0);
     } else {
         const cJSON *j = c->lookup ? c->lookup(c->lookup_ctx, name) : NULL;
@@ -105,7 +123,7 @@ static jval global(jctx *c, const char *name)
             v = jx_from_json(c, j, 0);
         } else {
             int b = jx_builtin_find(name);
-            if (b >= 0) {
+            if (b >= 0 && (c->o->asl || c->o->aws_functions || !aws_only(name))) {
                 jfn *f = jx_alloc(c, sizeof *f);
                 f->kind = F_BUILTIN;
                 f->builtin = b;
@@ -496,14 +514,42 @@ static jval apply_call(jctx *c, jval proc, jval *args, int n, jval input, const 
     }
 }
 
+/* eval() and calls between two looks at the clock and the cancel hook: a
+   few microseconds to a millisecond of work. */
+#define POLL_TICKS 1024
+
+/* Nesting past the limit is U1001 (the C stack is bounded with it); when the
+   ticks run out, the time limit and the cancel hook are checked. eval() and
+   calls test both at once, so that ASL evaluations, which have neither limit,
+   pay one decrement more than the depth check they always had. */
+static void poll_limits(jctx *c)
+{
+    if (c->depth > c->max_depth)
+        jx_fail(c, "U1001: Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
+                   "as tail-recursive.");
+    const jx_options *o = c->o;
+    if (!o->deadline_ms && !o->cancelled) {
+        c->ticks = INT_MAX;
+        return;
+    }
+    c->ticks = POLL_TICKS;
+    if (o->deadline_ms) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        if ((double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6 > o->deadline_ms)
+            jx_fail(c, "U1001: Expression evaluation timeout: Check for infinite loop");
+    }
+    if (o->cancelled && o->cancelled(o->user))
+        jx_fail(c, "U1003: The evaluation was cancelled");
+}
+
 /* Calls nest like evaluations do, also through built-ins such as $map and
    through tail calls run by the trampoline: count them against the same
    depth limit so that C's stack stays bounded. */
 static jval apply_inner(jctx *c, jval proc, jval *args, int n, jval input, const char *name)
 {
-    if (++c->depth > JX_MAX_DEPTH)
-        jx_fail(c, "U1001: Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
-                   "as tail-recursive.");
+    if (++c->depth > c->max_depth || --c->ticks < 0)
+        poll_limits(c);
     jval r = apply_call(c, proc, args, n, input, name);
     c->depth--;
     return r;
@@ -522,6 +568,7 @@ jval jx_apply(jctx *c, jval proc, jval *args, int n, jval input, const char *nam
         for (int i = 0; i < na; i++)
             a[i] = eval(c, &call->kids[i + 1], t->input, t->env);
         const char *nm = call->kids[0].kind == JSONATA_N_VAR ? call->kids[0].str : name;
+        c->at = call;
         r = apply_inner(c, next, a, na, input, nm);
     }
     return r;
@@ -574,14 +621,17 @@ static jval eval_call(jctx *c, const jsonata_node *x, jval in, jframe *env, cons
     const jsonata_node *p = &x->kids[0];
     jval proc = eval(c, p, in, env);
     const char *hint;
-    if (proc.t == JT_UNDEF && (hint = forgot_dollar(c, p, env)))
+    if (proc.t == JT_UNDEF && (hint = forgot_dollar(c, p, env))) {
+        c->at = x;
         jx_fail(c, "T1005: Attempted to invoke a non-function. Did you mean $%s?", hint);
+    }
     int n = x->n - 1 + (applyto ? 1 : 0), k = 0;
     jval *args = jx_alloc(c, sizeof *args * (size_t)(n + 1));
     if (applyto)
         args[k++] = *applyto;
     for (int i = 1; i < x->n; i++)
         args[k++] = eval(c, &x->kids[i], in, env);
+    c->at = x; /* errors of the call itself and of built-ins */
     return jx_apply(c, proc, args, n, in, proc_name(p));
 }
 
@@ -596,6 +646,7 @@ static jval eval_partial(jctx *c, const jsonata_node *x, jval in, jframe *env)
     const jsonata_node *p = &x->kids[0];
     jval proc = eval(c, p, in, env);
     const char *hint;
+    c->at = x;
     if (proc.t == JT_UNDEF && (hint = forgot_dollar(c, p, env)))
         jx_fail(c, "T1007: Attempted to partially apply a non-function. Did you mean $%s?", hint);
     if (proc.t != JT_FN)
@@ -746,6 +797,7 @@ static jval eval_binary(jctx *c, const jsonata_node *x, jval in, jframe *env)
     if (op == JSONATA_OP_OR)
         return jx_bool(jx_truthy(c, l) || jx_truthy(c, eval(c, &x->kids[1], in, env)));
     jval r = eval(c, &x->kids[1], in, env);
+    c->at = x; /* the operator's errors */
     switch (op) {
     case JSONATA_OP_ADD: case JSONATA_OP_SUB: case JSONATA_OP_MUL: case JSONATA_OP_DIV: case JSONATA_OP_MOD:
         return arith(c, op, l, r);
@@ -926,6 +978,7 @@ static int sort_cmp(jctx *c, jval a, jval b, void *ud)
             comp = -1;
             continue;
         }
+        c->at = term;
         if (!(aa.t == JT_STR || aa.t == JT_NUM) || !(bb.t == JT_STR || bb.t == JT_NUM))
             jx_fail(c, "T2008: The expressions within an order-by clause must evaluate to numeric or string values");
         if (aa.t != bb.t)
@@ -1115,7 +1168,7 @@ static const cJSON *raw_variable(jctx *c, const jframe *env, const char *name)
             return NULL;
     if (frame_find(c->root, name, &v))
         return NULL;
-    if (!strcmp(name, "states"))
+    if (c->o->asl && !strcmp(name, "states"))
         return c->states;
     return c->lookup ? c->lookup(c->lookup_ctx, name) : NULL;
 }
@@ -1200,8 +1253,10 @@ static jval eval_path(jctx *c, const jsonata_node *x, jval in, jframe *env)
                 /* JSONata then steps through the value's `length`: a
                    string's characters, nothing for other values */
                 inseq = js_length_items(c, result);
-                if (i + 1 < x->n && (x->kids[i + 1].flags & JSONATA_F_TUPLE))
+                if (i + 1 < x->n && (x->kids[i + 1].flags & JSONATA_F_TUPLE)) {
+                    c->at = step;
                     jx_fail(c, "input.map is not a function");
+                }
                 continue;
             }
         } else if (tuple) {
@@ -1226,8 +1281,10 @@ static jval eval_path(jctx *c, const jsonata_node *x, jval in, jframe *env)
             result = jx_arrv(r);
         }
     }
-    if ((x->flags & JSONATA_F_KEEP_SINGLETON) && result.t == JT_UNDEF)
+    if ((x->flags & JSONATA_F_KEEP_SINGLETON) && result.t == JT_UNDEF) {
+        c->at = x;
         jx_fail(c, "Cannot set properties of undefined (setting 'keepSingleton')"); /* JSONata's TypeError */
+    }
     if ((x->flags & JSONATA_F_KEEP_SINGLETON) && result.t == JT_ARR) {
         if ((result.u.a->flags & JA_CONS) && !(result.u.a->flags & JA_SEQ))
             result = jx_arrv(jx_seq1(c, result));
@@ -1275,8 +1332,10 @@ static jval eval_group(jctx *c, const jsonata_node *g, jval input, jframe *env)
     int reduce = input.t == JT_ARR && (input.u.a->flags & JA_TUPLES);
     jarr *in = input.t == JT_ARR ? input.u.a : jx_seq1(c, input);
     if (in->n == 0) {
-        if (reduce) /* JSONata reads '@' of the undefined it adds */
+        if (reduce) { /* JSONata reads '@' of the undefined it adds */
+            c->at = g;
             jx_fail(c, "Cannot read properties of undefined (reading '@')");
+        }
         in = jx_seq1(c, jx_undef());
     }
     jobj *groups = jx_obj_new(c, 0); /* key -> index into data, expr, keys */
@@ -1292,13 +1351,17 @@ static jval eval_group(jctx *c, const jsonata_node *g, jval input, jframe *env)
             jval key = eval(c, &g->kids[2 * p], tup ? item.u.tp->at : item, e);
             if (key.t == JT_UNDEF)
                 continue;
-            if (key.t != JT_STR)
+            if (key.t != JT_STR) {
+                c->at = &g->kids[2 * p];
                 jx_fail(c, "T1003: Key in object structure must evaluate to a string; got: %s", jx_show(c, key));
+            }
             jval slot = jx_obj_get(groups, key.u.s);
             if (slot.t == JT_NUM) {
                 int k = (int)slot.u.n;
-                if (expr[k] != p)
+                if (expr[k] != p) {
+                    c->at = &g->kids[2 * p];
                     jx_fail(c, "D1009: Multiple key definitions evaluate to same key: %s", jx_show(c, key));
+                }
                 data->v[k] = jx_append(c, data->v[k], item);
             } else {
                 jx_obj_set(c, groups, key.u.s, jx_num(c, data->n));
@@ -1343,6 +1406,7 @@ static jval transform_call(jctx *c, jfn *f, jval obj)
         return obj;
     const jsonata_node *x = f->node;
     jval clone;
+    c->at = x;
     jval cf = var_lookup(c, f->env, "clone");
     if (cf.t != JT_FN)
         jx_fail(c, "T2013: The transform expression clones the input object using the $clone() function.  This has "
@@ -1358,6 +1422,7 @@ static jval transform_call(jctx *c, jfn *f, jval obj)
     for (int i = 0; i < ms->n; i++) {
         jval m = ms->v[i];
         jval upd = eval(c, &x->kids[1], m, f->env);
+        c->at = x;
         if (upd.t != JT_UNDEF) {
             if (upd.t != JT_OBJ)
                 jx_fail(c, "T2011: The insert/update clause of the transform expression must evaluate to an object: %s",
@@ -1370,6 +1435,7 @@ static jval transform_call(jctx *c, jfn *f, jval obj)
         }
         if (x->n > 2) {
             jval del = eval(c, &x->kids[2], m, f->env);
+            c->at = x;
             if (del.t == JT_UNDEF)
                 continue;
             jarr *ds = del.t == JT_ARR ? del.u.a : jx_seq1(c, del);
@@ -1417,6 +1483,7 @@ static jval eval_inner(jctx *c, const jsonata_node *x, jval in, jframe *env)
         jval v = eval(c, &x->kids[0], in, env);
         if (v.t == JT_UNDEF)
             return v;
+        c->at = x;
         if (!jx_is_num(c, v))
             jx_fail(c, "D1002: Cannot negate a non-numeric value: %s", jx_show(c, v));
         return jx_num(c, -v.u.n);
@@ -1468,6 +1535,7 @@ static jval eval_inner(jctx *c, const jsonata_node *x, jval in, jframe *env)
         if (rx->kind == JSONATA_N_CALL)
             return eval_call(c, rx, in, env, &l);
         jval fn = eval(c, rx, in, env);
+        c->at = x;
         if (fn.t != JT_FN)
             jx_fail(c, "T2006: The right side of the function application operator ~> must be a function");
         if (l.t == JT_FN) {
@@ -1495,9 +1563,8 @@ static jval eval_inner(jctx *c, const jsonata_node *x, jval in, jframe *env)
    rule (empty: undefined; one item: the item, unless kept). */
 static jval eval(jctx *c, const jsonata_node *x, jval in, jframe *env)
 {
-    if (++c->depth > JX_MAX_DEPTH)
-        jx_fail(c, "U1001: Stack overflow error: Check for non-terminating recursive function.  Consider rewriting "
-                   "as tail-recursive.");
+    if (++c->depth > c->max_depth || --c->ticks < 0)
+        poll_limits(c);
     jval r = eval_inner(c, x, in, env);
     if (x->nstages && !(x->flags & JSONATA_F_STAGES))
         for (int i = 0; i < x->nstages; i++)
@@ -1539,23 +1606,76 @@ uint64_t *jx_rng(jctx *c)
     return &c->rng;
 }
 
+/* Working memory for ASL evaluations: as the rest of the runtime, out of
+   memory ends the process. */
+static void *asl_alloc(void *user, size_t n)
+{
+    (void)user;
+    return aslrt_xmalloc(n);
+}
+
+static void asl_dealloc(void *user, void *p)
+{
+    (void)user;
+    free(p);
+}
+
+/* Step Functions' flavour and bounds; AWS's runtime has no time limit or cancelling. */
+static const jx_options k_asl = {
+    .asl = 1, .max_depth = JX_MAX_DEPTH, .max_memory = JX_MAX_MEMORY, .alloc = asl_alloc, .dealloc = asl_dealloc};
+
 int jsonata_eval(const jsonata_node *expr, const cJSON *states, jsonata_lookup_fn lookup, void *ctx, cJSON **out,
                  char **err)
 {
-    jctx *c = aslrt_xmalloc(sizeof *c);
-    memset(c, 0, offsetof(jctx, first)); /* the arena's first block is zeroed as it is used */
-    c->states = states;
+    char why[1024];
+    int rc = jx_run(expr, &k_asl, states, lookup, ctx, out, why, NULL);
+    *err = rc < 0 ? aslrt_xstrdup(why) : NULL;
+    return rc;
+}
+
+/* The context value of the whole expression in plain JSONata: the input,
+   an array wrapped in a sequence of one as jsonata-js does (so that a path
+   applies its first step to the array, not to each item); `$$` is the input. */
+static jval top_context(jctx *c, const cJSON *input)
+{
+    if (!input)
+        return jx_undef();
+    jval v = jx_from_json(c, input, 0);
+    frame_bind(c, c->root, "$", v);
+    if (v.t != JT_ARR)
+        return v;
+    jarr *w = jx_arr_new(c, 1, JA_SEQ | JA_OUTER);
+    w->v[w->n++] = v;
+    return jx_arrv(w);
+}
+
+int jx_run(const jsonata_node *expr, const jx_options *o, const cJSON *doc, jsonata_lookup_fn lookup,
+           void *lookup_ctx, cJSON **out, char err[1024], const jsonata_node **at)
+{
+    *out = NULL;
+    err[0] = '\0';
+    if (at)
+        *at = NULL;
+    jctx *c = o->alloc(o->user, sizeof *c);
+    if (!c) {
+        snprintf(err, 1024, "U1002: Out of memory");
+        return -1;
+    }
+    memset(c, 0, offsetof(jctx, fail)); /* the arena's first block is zeroed as it is used */
+    c->o = o;
+    c->states = o->asl ? doc : NULL;
     c->lookup = lookup;
-    c->lookup_ctx = ctx;
+    c->lookup_ctx = lookup_ctx;
+    c->max_depth = o->max_depth;
+    c->ticks = o->deadline_ms || o->cancelled ? 0 : INT_MAX; /* poll at once: the limit may be past */
     c->cur = (char *)c->first;
     c->left = sizeof c->first;
-    *out = NULL;
-    *err = NULL;
     int rc = 0;
     if (setjmp(c->fail) == 0) {
         c->root = frame_new(c, NULL);
         jframe *top = frame_new(c, c->root);
-        jval r = eval(c, expr, jx_undef(), top);
+        jval in = o->asl ? jx_undef() : top_context(c, doc);
+        jval r = eval(c, expr, in, top);
         if (r.t == JT_FN) {
             rc = JSONATA_FUNCTION;
         } else {
@@ -1563,10 +1683,12 @@ int jsonata_eval(const jsonata_node *expr, const cJSON *states, jsonata_lookup_f
             *out = jx_to_json(c, r, 0);
         }
     } else {
-        *err = aslrt_xstrdup(c->err);
-        rc = -1;
+        snprintf(err, 1024, "%s", c->err);
+        if (at)
+            *at = c->at;
+        rc = -1; /* *out is still NULL: nothing after jx_to_json fails */
     }
     jx_arena_free(c);
-    free(c);
+    o->dealloc(o->user, c);
     return rc;
 }

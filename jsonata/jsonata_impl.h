@@ -1,9 +1,9 @@
-/* jsonata_impl.h — what the JSONata evaluator's files share (internal to libaslrt).
+/* jsonata_impl.h — what the JSONata evaluator's files share (internal to libjsonata).
  *
  * Values (jval) are small structs passed by value. Everything they point to
  * lives in one arena per evaluation (jctx), freed in one call when the
  * evaluation ends; nothing is reference counted. Errors jump back to
- * aslrt_jsonata_eval (longjmp): safe because every allocation made on the way
+ * jx_run (longjmp): safe because every allocation made on the way
  * is in the arena or registered with it (parsed JSON), the few malloc'd
  * things (PCRE2 match data) are freed before anything can fail, and no lock
  * is held while evaluating. The longjmp never crosses generated code: it
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jsonata.h"
+#include "jsonata_eval.h"
 #include "jsonnode.h"
 #include "xalloc.h"
 #include "utf8.h" /* the Unicode helpers every file of the engine uses */
@@ -112,15 +112,43 @@ struct jframe {
 
 typedef struct jblock jblock;
 
+/* How evaluations run: the ASL flavour (jsonata_eval, one static set) or plain
+   JSONata (jsonata.h, from the caller's jsonata_env). Read only where it matters
+   (starting, polling, allocating blocks), so setting one up costs ASL nothing. */
+typedef struct jx_options {
+    int asl;                   /* Step Functions: no context value, $states, AWS's functions */
+    int aws_functions;         /* !asl: define AWS's functions all the same */
+    int max_depth;             /* U1001 beyond */
+    size_t max_memory;         /* U1002 beyond */
+    double deadline_ms;        /* CLOCK_MONOTONIC milliseconds for U1001, or 0 */
+    int (*cancelled)(void *user); /* polled: nonzero is U1003 */
+    void *(*alloc)(void *user, size_t n); /* working memory (NULL result: U1002) */
+    void (*dealloc)(void *user, void *p);
+    void *user;
+} jx_options;
+
+/* Runs expr as o says, with doc as $states (asl) or as the input, the context
+   value and $$ (NULL: undefined), and lookup(lookup_ctx, name) for variables
+   nothing in the expression binds (lookup may be NULL). Returns 0 with *out
+   (the caller's; NULL for undefined), JSONATA_FUNCTION, or -1 with
+   "<code>: <message>" in err (1024 bytes) and, when `at` is not NULL, the node
+   the error is about in *at (NULL when unknown). */
+int jx_run(const jsonata_node *expr, const jx_options *o, const cJSON *doc, jsonata_lookup_fn lookup,
+           void *lookup_ctx, cJSON **out, char err[1024], const jsonata_node **at);
+
 /* One evaluation. */
 typedef struct jctx {
-    jmp_buf fail;
-    char err[1024];          /* "<code>: <message>" when failing */
     int depth;               /* eval() nesting */
+    int max_depth;           /* o->max_depth, at hand for eval() */
+    int ticks;               /* eval() and calls left before the next poll of the clock and
+                                the cancel hook (poll_limits in jsonata.c) */
+    const jsonata_node *at;  /* the node an error is about: the call, operator or construct
+                                whose check failed (set there, not on every eval()) */
+    const jx_options *o;
     jblock *blocks;          /* the arena */
     char *cur;
     size_t left;
-    size_t used;             /* bytes allocated, bounded by JX_MAX_MEMORY */
+    size_t used;             /* bytes allocated, bounded by o->max_memory */
     const cJSON *states;
     jsonata_lookup_fn lookup;
     void *lookup_ctx;
@@ -130,11 +158,14 @@ typedef struct jctx {
     uint64_t rng;            /* $random, $shuffle, $uuid: seeded when first used */
     int have_rng;
     struct jowned *owned;    /* cJSON trees to delete when the evaluation ends */
+    /* Not zeroed when an evaluation starts (jx_run): */
+    jmp_buf fail;
+    char err[1024];          /* "<code>: <message>" when failing */
     max_align_t first[512];  /* the arena's first block: small evaluations need no other */
 } jctx;
 
-#define JX_MAX_DEPTH 100              /* eval() nesting (U1001): AWS fails evaluations deeper than 100 */
-#define JX_MAX_MEMORY (512u << 20)    /* arena bytes (U1002) */
+#define JX_MAX_DEPTH 100              /* ASL: eval() nesting (U1001): AWS fails evaluations deeper than 100 */
+#define JX_MAX_MEMORY (512u << 20)    /* ASL: arena bytes (U1002) */
 #define JX_MAX_RANGE 10000000         /* items a range may make (D2014) */
 
 /* Built-in functions: `sig` is JSONata's signature, `arity` the number of

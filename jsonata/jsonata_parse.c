@@ -1,4 +1,4 @@
-/* jsonata_parse.c — JSONata 2.0.6 expressions, text -> jsonata_node, at compile time.
+/* jsonata_parse.c — JSONata 2.0.6 expressions, text -> jsonata_node (aslc at compile time, jsonata_compile).
  *
  * Three passes, as the JSONata reference implementation does them:
  *
@@ -18,13 +18,14 @@
  *   3. `freeze` copies the result into jsonata_node arrays in the arena: plain
  *      data, which the emitter can print as static initializers.
  *
- * Errors jump back to jsonata_parse (longjmp): every allocation is in the
- * compiler's arena, so nothing leaks. Nesting is bounded so that deep input
+ * Errors jump back to jsonata_parse_ex (longjmp): every allocation is in the
+ * caller's arena, so nothing leaks. Nesting is bounded so that deep input
  * is an error, not a stack overflow.
  */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +102,10 @@ typedef struct parser {
     int nest;          /* expression() recursion */
     int next_label;    /* for % slots */
     jmp_buf fail;
-    const char *err;
+    const char *err;   /* "<code>: <message>" */
+    int err_pos;       /* the offset it is about */
+    jsonata_parse_info *info; /* recording node offsets, or NULL */
+    int cap;           /* room in info->nodes and info->offsets */
 } parser;
 
 static const char *const kOps2[] = {"..", ":=", "!=", ">=", "<=", "**", "~>"};
@@ -111,7 +115,7 @@ static const char kOps1[] = ".[]{}(),@#;:?+-*/%|=<>^&!~";
 
 static _Noreturn void fail(parser *p, int pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Records "<code>: <message> (at offset N)" and unwinds to jsonata_parse. */
+/* Records "<code>: <message>" and the offset, and unwinds to jsonata_parse_ex. */
 static _Noreturn void fail(parser *p, int pos, const char *fmt, ...)
 {
     char msg[512];
@@ -119,7 +123,8 @@ static _Noreturn void fail(parser *p, int pos, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    p->err = asl_arena_printf(p->a, "%s (at offset %d)", msg, pos);
+    p->err = asl_arena_strdup(p->a, msg);
+    p->err_pos = pos;
     longjmp(p->fail, 1);
 }
 
@@ -1162,9 +1167,26 @@ static const jsonata_node *freeze_vec(parser *p, const pvec *v)
     return arr;
 }
 
+/* Notes where in the text node `out` came from (jsonata_parse_info). */
+static void record_offset(parser *p, const jsonata_node *out, int pos)
+{
+    jsonata_parse_info *in = p->info;
+    if (in->npos == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 64;
+        struct jsonata_node_pos *v = asl_arena_alloc(p->a, sizeof *v * (size_t)p->cap);
+        if (in->npos)
+            memcpy(v, in->pos, sizeof *v * (size_t)in->npos);
+        in->pos = v;
+    }
+    in->pos[in->npos].node = out;
+    in->pos[in->npos++].offset = pos;
+}
+
 /* Copies the processed tree into plain jsonata_node data. */
 static void freeze(parser *p, const pnode *n, jsonata_node *out)
 {
+    if (p->info)
+        record_offset(p, out, n->pos);
     out->kind = n->kind;
     out->op = n->kind == JSONATA_N_BINARY ? n->op : 0;
     out->num = n->num;
@@ -1192,16 +1214,49 @@ static void freeze(parser *p, const pnode *n, jsonata_node *out)
 
 const jsonata_node *jsonata_parse(asl_arena *a, const char *expr, const char **err)
 {
+    jsonata_parse_info info;
+    const jsonata_node *x = jsonata_parse_ex(a, expr, 0, &info);
+    if (err)
+        *err = x ? NULL : asl_arena_printf(a, "%s (at offset %d)", info.error, info.error_offset);
+    return x;
+}
+
+/* Orders jsonata_parse_info's nodes by address, for jsonata_node_offset. */
+static int by_node(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct jsonata_node_pos *)a)->node;
+    uintptr_t y = (uintptr_t)((const struct jsonata_node_pos *)b)->node;
+    return x < y ? -1 : x > y;
+}
+
+int jsonata_node_offset(const jsonata_parse_info *info, const jsonata_node *x)
+{
+    int lo = 0, hi = info->npos - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        uintptr_t at = (uintptr_t)info->pos[mid].node;
+        if (at == (uintptr_t)x)
+            return info->pos[mid].offset;
+        if (at < (uintptr_t)x)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+const jsonata_node *jsonata_parse_ex(asl_arena *a, const char *expr, int want_offsets, jsonata_parse_info *info)
+{
     parser p;
     memset(&p, 0, sizeof p);
+    memset(info, 0, sizeof *info);
     p.a = a;
     p.src = expr;
     p.len = strlen(expr);
-    if (err)
-        *err = NULL;
     if (setjmp(p.fail)) {
-        if (err)
-            *err = p.err;
+        info->error = p.err;
+        info->error_offset = p.err_pos;
+        info->npos = 0;
         return NULL;
     }
     advance(&p, NULL, 0);
@@ -1212,7 +1267,10 @@ const jsonata_node *jsonata_parse(asl_arena *a, const char *expr, const char **e
     if (e->kind == JSONATA_N_PARENT || e->seeking)
         fail(&p, e->pos, "S0217: The object representing the 'parent' cannot be derived from this expression");
     jsonata_node *root = asl_arena_alloc(a, sizeof *root);
+    p.info = want_offsets ? info : NULL;
     freeze(&p, e, root);
+    if (info->npos)
+        qsort(info->pos, (size_t)info->npos, sizeof *info->pos, by_node);
     return root;
 }
 

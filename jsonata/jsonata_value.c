@@ -19,24 +19,36 @@ struct jblock {
 
 #define JX_BLOCK 65536
 
+/* jx_alloc when the current block is used up: a new one (n bytes, rounded), or a block of
+   its own for a big n. Out of line, so that jx_alloc stays small enough to inline. */
+static __attribute__((noinline)) void *new_block(jctx *c, size_t n)
+{
+    size_t size = n > JX_BLOCK / 4 ? n : JX_BLOCK;
+    c->used += size;
+    const jx_options *o = c->o;
+    if (c->used > o->max_memory) { /* in MiB when it is a whole number of them (AWS's is) */
+        if (o->max_memory % ((size_t)1 << 20) == 0)
+            jx_fail(c, "U1002: The expression used more memory than allowed (%zu MiB)", o->max_memory >> 20);
+        jx_fail(c, "U1002: The expression used more memory than allowed (%zu bytes)", o->max_memory);
+    }
+    jblock *b = o->alloc(o->user, sizeof *b + size);
+    if (!b)
+        jx_fail(c, "U1002: Out of memory");
+    b->next = c->blocks;
+    c->blocks = b;
+    if (size == JX_BLOCK) {
+        c->cur = (char *)b->data + n;
+        c->left = size - n;
+    }
+    memset(b->data, 0, n);
+    return b->data;
+}
+
 void *jx_alloc(jctx *c, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
-    if (n > c->left) {
-        size_t size = n > JX_BLOCK / 4 ? n : JX_BLOCK;
-        c->used += size;
-        if (c->used > JX_MAX_MEMORY)
-            jx_fail(c, "U1002: The expression used more memory than allowed (%u MiB)", JX_MAX_MEMORY >> 20);
-        jblock *b = aslrt_xmalloc(sizeof *b + size);
-        b->next = c->blocks;
-        c->blocks = b;
-        if (size != JX_BLOCK) { /* a big one: a block of its own */
-            memset(b->data, 0, n);
-            return b->data;
-        }
-        c->cur = (char *)b->data;
-        c->left = size;
-    }
+    if (n > c->left)
+        return new_block(c, n);
     void *p = c->cur;
     c->cur += n;
     c->left -= n;
@@ -66,7 +78,7 @@ void jx_arena_free(jctx *c)
     c->owned = NULL;
     for (jblock *b = c->blocks, *next; b; b = next) {
         next = b->next;
-        free(b);
+        c->o->dealloc(c->o->user, b);
     }
     c->blocks = NULL;
 }

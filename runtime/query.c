@@ -22,7 +22,7 @@
 #include <cjson/cJSON.h>
 
 #include "dataflow.h"
-#include "jsonata.h"
+#include "jsonata_eval.h"
 #include "jsonpath.h"
 #include "query.h"
 #include "vars.h"

@@ -16,7 +16,7 @@
 
 #include "arena.h"
 #include "exec.h"
-#include "jsonata.h"
+#include "jsonata_eval.h"
 #include "jsonata_parse.h"
 
 /* ------------------------------------------------------------ helpers */
