@@ -99,7 +99,7 @@ $(B)/aslc: $(B)/compiler/main.o $(B)/libaslc.a $(B)/libaslrt.a
 
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libaslc.a $(B)/libaslrt.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(filter-out %.h,$^) -lcmocka $(LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(filter-out %.h %.def,$^) -lcmocka $(LIBS) -o $@
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done

@@ -105,19 +105,16 @@ static const char *const filter_op[] = {NAME(ASLRT_FILTER_EXISTS), NAME(ASLRT_FI
 static const char *const tmpl_kind[] = {NAME(ASLRT_T_LITERAL), NAME(ASLRT_T_PATH), NAME(ASLRT_T_CALL),
                                         NAME(ASLRT_T_OBJECT), NAME(ASLRT_T_ARRAY), NAME(ASLRT_T_JSONATA)};
 static const char *const fn_name[] = {
-    NAME(ASLRT_FN_FORMAT), NAME(ASLRT_FN_STRING_TO_JSON), NAME(ASLRT_FN_JSON_TO_STRING), NAME(ASLRT_FN_ARRAY),
-    NAME(ASLRT_FN_ARRAY_PARTITION), NAME(ASLRT_FN_ARRAY_CONTAINS), NAME(ASLRT_FN_ARRAY_RANGE),
-    NAME(ASLRT_FN_ARRAY_GET_ITEM), NAME(ASLRT_FN_ARRAY_LENGTH), NAME(ASLRT_FN_ARRAY_UNIQUE),
-    NAME(ASLRT_FN_BASE64_ENCODE), NAME(ASLRT_FN_BASE64_DECODE), NAME(ASLRT_FN_HASH), NAME(ASLRT_FN_JSON_MERGE),
-    NAME(ASLRT_FN_MATH_RANDOM), NAME(ASLRT_FN_MATH_ADD), NAME(ASLRT_FN_STRING_SPLIT), NAME(ASLRT_FN_UUID)};
+#define X(id, ...) [ASLRT_FN_##id] = "ASLRT_FN_" #id,
+    ASLRT_INTRINSICS(X)
+#undef X
+};
 static const char *const rule_op[] = {
-    NAME(ASLRT_OP_AND), NAME(ASLRT_OP_OR), NAME(ASLRT_OP_NOT), NAME(ASLRT_OP_STRING_EQ), NAME(ASLRT_OP_STRING_LT),
-    NAME(ASLRT_OP_STRING_GT), NAME(ASLRT_OP_STRING_LE), NAME(ASLRT_OP_STRING_GE), NAME(ASLRT_OP_STRING_MATCHES),
-    NAME(ASLRT_OP_NUMERIC_EQ), NAME(ASLRT_OP_NUMERIC_LT), NAME(ASLRT_OP_NUMERIC_GT), NAME(ASLRT_OP_NUMERIC_LE),
-    NAME(ASLRT_OP_NUMERIC_GE), NAME(ASLRT_OP_BOOLEAN_EQ), NAME(ASLRT_OP_TIMESTAMP_EQ), NAME(ASLRT_OP_TIMESTAMP_LT),
-    NAME(ASLRT_OP_TIMESTAMP_GT), NAME(ASLRT_OP_TIMESTAMP_LE), NAME(ASLRT_OP_TIMESTAMP_GE), NAME(ASLRT_OP_IS_NULL),
-    NAME(ASLRT_OP_IS_PRESENT), NAME(ASLRT_OP_IS_NUMERIC), NAME(ASLRT_OP_IS_STRING), NAME(ASLRT_OP_IS_BOOLEAN),
-    NAME(ASLRT_OP_IS_TIMESTAMP)};
+    NAME(ASLRT_OP_AND), NAME(ASLRT_OP_OR), NAME(ASLRT_OP_NOT),
+#define X(id, ...) [ASLRT_OP_##id] = "ASLRT_OP_" #id,
+    ASLRT_COMPARISONS(X)
+#undef X
+};
 #undef NAME
 
 /* The name of enum value i from table t (n entries), or the number itself. */
@@ -614,9 +611,22 @@ static int emit_catch(emitter *e, const aslrt_catcher *c, int n)
 
 /* --------------------------------------------------------------- states */
 
-static const char *const type_name[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"};
-static const char *const type_const[] = {"ASLRT_PASS", "ASLRT_TASK", "ASLRT_CHOICE", "ASLRT_WAIT",
-                                         "ASLRT_SUCCEED", "ASLRT_FAIL", "ASLRT_PARALLEL", "ASLRT_MAP"};
+/* Each state type's name, its constant, and the call that runs it. */
+static const char *const type_name[] = {
+#define X(id, name, fn) name,
+    ASLRT_STATE_TYPES(X)
+#undef X
+};
+static const char *const type_const[] = {
+#define X(id, name, fn) "ASLRT_" #id,
+    ASLRT_STATE_TYPES(X)
+#undef X
+};
+static const char *const state_fn[] = {
+#define X(id, name, fn) "aslrt_" #fn "_state",
+    ASLRT_STATE_TYPES(X)
+#undef X
+};
 
 /* A designated initializer member `.name = <ref>` when ref >= 0. */
 static void field_ref(asl_buf *b, const char *name, const char *fmt, int ref)
@@ -838,22 +848,19 @@ static void goto_state(asl_buf *b, const asl_machine *m, int target, const char 
 /* Deepest And/Or/Not nesting written as C; deeper rules stay data. */
 #define MAX_C_RULE_DEPTH 32
 
-/* The typed test (aslrt.h) that evaluates data test r, or NULL. */
+/* The typed test (aslrt.h) that evaluates each data-test operator. */
+static const char *const test_name[ASLRT_OP_COUNT] = {
+#define X(id, name, family, ...) [ASLRT_OP_##id] = "aslrt_test_" #family,
+    ASLRT_COMPARISONS(X)
+#undef X
+};
+
+/* The typed test that evaluates data test r, or NULL. */
 static const char *test_fn(const aslrt_rule *r)
 {
-    if (!r->variable)
+    if (!r->variable || r->op < 0 || r->op >= ASLRT_OP_COUNT)
         return NULL;
-    if (r->op >= ASLRT_OP_IS_NULL && r->op <= ASLRT_OP_IS_TIMESTAMP)
-        return "aslrt_test_type";
-    if (r->op >= ASLRT_OP_NUMERIC_EQ && r->op <= ASLRT_OP_NUMERIC_GE)
-        return "aslrt_test_numeric";
-    if (r->op >= ASLRT_OP_STRING_EQ && r->op <= ASLRT_OP_STRING_MATCHES)
-        return "aslrt_test_string";
-    if (r->op == ASLRT_OP_BOOLEAN_EQ)
-        return "aslrt_test_boolean";
-    if (r->op >= ASLRT_OP_TIMESTAMP_EQ && r->op <= ASLRT_OP_TIMESTAMP_GE)
-        return "aslrt_test_timestamp";
-    return NULL;
+    return test_name[r->op];
 }
 
 /* Can rule r be written as C: every leaf a data test with a typed test,
@@ -887,18 +894,11 @@ static int choice_as_c(const aslrt_state *s)
 }
 
 /* AWS's name of a comparison operator, for comments. */
-static const char *const asl_op[] = {
-    [ASLRT_OP_STRING_EQ] = "StringEquals", [ASLRT_OP_STRING_LT] = "StringLessThan",
-    [ASLRT_OP_STRING_GT] = "StringGreaterThan", [ASLRT_OP_STRING_LE] = "StringLessThanEquals",
-    [ASLRT_OP_STRING_GE] = "StringGreaterThanEquals", [ASLRT_OP_STRING_MATCHES] = "StringMatches",
-    [ASLRT_OP_NUMERIC_EQ] = "NumericEquals", [ASLRT_OP_NUMERIC_LT] = "NumericLessThan",
-    [ASLRT_OP_NUMERIC_GT] = "NumericGreaterThan", [ASLRT_OP_NUMERIC_LE] = "NumericLessThanEquals",
-    [ASLRT_OP_NUMERIC_GE] = "NumericGreaterThanEquals", [ASLRT_OP_BOOLEAN_EQ] = "BooleanEquals",
-    [ASLRT_OP_TIMESTAMP_EQ] = "TimestampEquals", [ASLRT_OP_TIMESTAMP_LT] = "TimestampLessThan",
-    [ASLRT_OP_TIMESTAMP_GT] = "TimestampGreaterThan", [ASLRT_OP_TIMESTAMP_LE] = "TimestampLessThanEquals",
-    [ASLRT_OP_TIMESTAMP_GE] = "TimestampGreaterThanEquals", [ASLRT_OP_IS_NULL] = "IsNull",
-    [ASLRT_OP_IS_PRESENT] = "IsPresent", [ASLRT_OP_IS_NUMERIC] = "IsNumeric", [ASLRT_OP_IS_STRING] = "IsString",
-    [ASLRT_OP_IS_BOOLEAN] = "IsBoolean", [ASLRT_OP_IS_TIMESTAMP] = "IsTimestamp"};
+static const char *const asl_op[ASLRT_OP_COUNT] = {
+#define X(id, name, ...) [ASLRT_OP_##id] = name,
+    ASLRT_COMPARISONS(X)
+#undef X
+};
 
 static void indent(asl_buf *b, int n)
 {
@@ -1000,10 +1000,6 @@ static void emit_choice_c(emitter *e, const asl_machine *m, int i)
         asl_buf_puts(b, " /* no Default: States.NoChoiceMatched */\n    return -1;\n");
     }
 }
-
-static const char *const state_fn[] = {"aslrt_pass_state", "aslrt_task_state", "aslrt_choice_state",
-                                       "aslrt_wait_state", "aslrt_succeed_state", "aslrt_fail_state",
-                                       "aslrt_parallel_state", "aslrt_map_state"};
 
 /* One machine's function. Labels are emitted only for states that some
    transition (or the start) jumps to, which keeps -Wall quiet. */

@@ -612,14 +612,18 @@ static void build_map_extras(builder *b, const cJSON *s, aslrt_state *st, const 
 /* One state: every field aslrt_state has, from the JSON. */
 static void build_state(builder *b, const mscope *ms, const cJSON *s, aslrt_state *st, const char *ptr)
 {
-    static const char *const types[] = { "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map" };
+    static const char *const types[] = {
+#define X(id, name, ...) name,
+        ASLRT_STATE_TYPES(X)
+#undef X
+    };
     const cJSON *v;
     int jsonata = is_jsonata_state(b, s);
 
     st->name = asl_arena_strdup(b->a, s->string ? s->string : "");
     v = get(s, "Type");
     st->type = ASLRT_PASS;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < ASLRT_STATE_COUNT; i++)
         if (cJSON_IsString(v) && strcmp(types[i], v->valuestring) == 0)
             st->type = i;
     st->next = lookup(ms, get(s, "Next"));

@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "choice.h"
 #include "graph.h"
 #include "utf8.h"
 
@@ -30,7 +31,11 @@
 /* How deep a Choice rule is spelled out before "..." stands in. */
 #define RULE_DEPTH 3
 
-static const char *const type_names[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"};
+static const char *const type_names[] = {
+#define X(id, name, ...) name,
+    ASLRT_STATE_TYPES(X)
+#undef X
+};
 
 /* The ASL Type a node shows under the state name. */
 static const char *type_name(int t)
@@ -151,32 +156,22 @@ static void mermaid_text(asl_buf *b, const char *s)
 
 /* -------------------------------------------------------- choice rules */
 
-/* How a data-test operator reads in a label; NULL for And/Or/Not and for
-   operators this file does not know (a JSONata Condition, say). */
+/* How each data-test operator reads in a label (aslrt.h's `text` column),
+   and whether it is a type test ("$.x is null"). */
+static const struct {
+    const char *text;
+    int is_type;
+} op_text[ASLRT_OP_COUNT] = {
+#define X(id, name, family, rel, operand, path, text) [ASLRT_OP_##id] = {text, ASLRT_REL_##rel == ASLRT_REL_IS},
+    ASLRT_COMPARISONS(X)
+#undef X
+};
+
+/* The text of operator op; NULL for And/Or/Not and for operators this file
+   does not know (a JSONata Condition, say). */
 static const char *op_symbol(int op)
 {
-    switch (op) {
-    case ASLRT_OP_STRING_EQ: case ASLRT_OP_NUMERIC_EQ: case ASLRT_OP_BOOLEAN_EQ: case ASLRT_OP_TIMESTAMP_EQ:
-        return "==";
-    case ASLRT_OP_STRING_LT: case ASLRT_OP_NUMERIC_LT: case ASLRT_OP_TIMESTAMP_LT:
-        return "<";
-    case ASLRT_OP_STRING_GT: case ASLRT_OP_NUMERIC_GT: case ASLRT_OP_TIMESTAMP_GT:
-        return ">";
-    case ASLRT_OP_STRING_LE: case ASLRT_OP_NUMERIC_LE: case ASLRT_OP_TIMESTAMP_LE:
-        return "<=";
-    case ASLRT_OP_STRING_GE: case ASLRT_OP_NUMERIC_GE: case ASLRT_OP_TIMESTAMP_GE:
-        return ">=";
-    case ASLRT_OP_STRING_MATCHES:
-        return "matches";
-    case ASLRT_OP_IS_NULL: return "null";
-    case ASLRT_OP_IS_PRESENT: return "present";
-    case ASLRT_OP_IS_NUMERIC: return "numeric";
-    case ASLRT_OP_IS_STRING: return "string";
-    case ASLRT_OP_IS_BOOLEAN: return "boolean";
-    case ASLRT_OP_IS_TIMESTAMP: return "timestamp";
-    default:
-        return NULL;
-    }
+    return op >= 0 && op < ASLRT_OP_COUNT ? op_text[op].text : NULL;
 }
 
 /* Writes rule r in a compact infix form; sub-rules deeper than RULE_DEPTH
@@ -211,7 +206,7 @@ static void rule_text(asl_buf *b, const aslrt_rule *r, int depth)
         return;
     }
     asl_buf_puts(b, r->variable->text ? r->variable->text : "$");
-    if (r->op >= ASLRT_OP_IS_NULL && r->op <= ASLRT_OP_IS_TIMESTAMP) {
+    if (op_text[r->op].is_type) {
         int yes = !r->operand || cJSON_IsTrue(r->operand);
         asl_buf_printf(b, " is %s%s", yes ? "" : "not ", sym);
         return;

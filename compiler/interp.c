@@ -6,10 +6,12 @@
 
 typedef int (*state_fn)(aslrt_exec *ex, const aslrt_state *st, cJSON **v);
 
+/* The call that runs each state type (Choice and Fail, which end
+   differently, are called by name below). */
 static const state_fn work[] = {
-    [ASLRT_PASS] = aslrt_pass_state,         [ASLRT_TASK] = aslrt_task_state,
-    [ASLRT_WAIT] = aslrt_wait_state,         [ASLRT_SUCCEED] = aslrt_succeed_state,
-    [ASLRT_PARALLEL] = aslrt_parallel_state, [ASLRT_MAP] = aslrt_map_state,
+#define X(id, name, fn) [ASLRT_##id] = aslrt_##fn##_state,
+    ASLRT_STATE_TYPES(X)
+#undef X
 };
 
 static int run_machine(aslrt_exec *ex, const aslrt_machine *m, cJSON **v)

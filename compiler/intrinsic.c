@@ -39,7 +39,9 @@
 #define MAX_CHARS   10000 /* Base64Encode/Decode and Hash input, in UTF-16 units */
 #define MAX_RANGE   1000  /* items States.ArrayRange may produce */
 
-/* Static types, as cJSON type bits; a set of them says what may appear. */
+/* Static types, as cJSON type bits; a set of them says what may appear.
+   These are the type words of aslrt.h's ASLRT_INTRINSICS. */
+#define TY_NONE 0 /* no such argument */
 #define TY_BOOL (cJSON_True | cJSON_False)
 #define TY_NUM  cJSON_Number
 #define TY_STR  cJSON_String
@@ -48,7 +50,7 @@
 #define TY_ANY  (TY_BOOL | cJSON_NULL | TY_NUM | TY_STR | TY_ARR | TY_OBJ)
 
 /* What each function takes and returns. `args` gives the type of each
-   argument; a variadic function's extra arguments take the last entry. */
+   argument; TY_NONE (past the last one a variadic function lists) takes any. */
 typedef struct func {
     const char *name;  /* as written, "States.Format" */
     int min, max;      /* argument count; max -1: no limit */
@@ -57,24 +59,10 @@ typedef struct func {
 } func;
 
 static const func k_funcs[ASLRT_FN_COUNT] = {
-    [ASLRT_FN_FORMAT]          = {"States.Format", 1, -1, TY_STR, {TY_STR, TY_ANY}},
-    [ASLRT_FN_STRING_TO_JSON]  = {"States.StringToJson", 1, 1, TY_ANY, {TY_STR}},
-    [ASLRT_FN_JSON_TO_STRING]  = {"States.JsonToString", 1, 1, TY_STR, {TY_ANY}},
-    [ASLRT_FN_ARRAY]           = {"States.Array", 0, -1, TY_ARR, {TY_ANY}},
-    [ASLRT_FN_ARRAY_PARTITION] = {"States.ArrayPartition", 2, 2, TY_ARR, {TY_ARR, TY_NUM}},
-    [ASLRT_FN_ARRAY_CONTAINS]  = {"States.ArrayContains", 2, 2, TY_BOOL, {TY_ARR, TY_ANY}},
-    [ASLRT_FN_ARRAY_RANGE]     = {"States.ArrayRange", 3, 3, TY_ARR, {TY_NUM, TY_NUM, TY_NUM}},
-    [ASLRT_FN_ARRAY_GET_ITEM]  = {"States.ArrayGetItem", 2, 2, TY_ANY, {TY_ARR, TY_NUM}},
-    [ASLRT_FN_ARRAY_LENGTH]    = {"States.ArrayLength", 1, 1, TY_NUM, {TY_ARR}},
-    [ASLRT_FN_ARRAY_UNIQUE]    = {"States.ArrayUnique", 1, 1, TY_ARR, {TY_ARR}},
-    [ASLRT_FN_BASE64_ENCODE]   = {"States.Base64Encode", 1, 1, TY_STR, {TY_STR}},
-    [ASLRT_FN_BASE64_DECODE]   = {"States.Base64Decode", 1, 1, TY_STR, {TY_STR}},
-    [ASLRT_FN_HASH]            = {"States.Hash", 2, 2, TY_STR, {TY_STR, TY_STR}},
-    [ASLRT_FN_JSON_MERGE]      = {"States.JsonMerge", 3, 3, TY_OBJ, {TY_OBJ, TY_OBJ, TY_BOOL}},
-    [ASLRT_FN_MATH_RANDOM]     = {"States.MathRandom", 2, 3, TY_NUM, {TY_NUM, TY_NUM, TY_NUM}},
-    [ASLRT_FN_MATH_ADD]        = {"States.MathAdd", 2, 2, TY_NUM, {TY_NUM, TY_NUM}},
-    [ASLRT_FN_STRING_SPLIT]    = {"States.StringSplit", 2, 2, TY_ARR, {TY_STR, TY_STR}},
-    [ASLRT_FN_UUID]            = {"States.UUID", 0, 0, TY_STR, {0}},
+#define X(id, name, impl, min, max, ret, a1, a2, a3, ...) \
+    [ASLRT_FN_##id] = {name, min, max, TY_##ret, {TY_##a1, TY_##a2, TY_##a3}},
+    ASLRT_INTRINSICS(X)
+#undef X
 };
 
 typedef struct parser {

@@ -33,34 +33,9 @@ static void report(void *opaque, const char *msg)
 
 /* The generated code's view of aslrt.h (asl_emit_c_code's functions need
    no more): opaque types, the sizes of the descriptor arrays' elements, and
-   the ABI functions it calls. libtcc reads this in a fraction of the time
-   it takes over the whole header. Each prototype is checked against
-   aslrt.h's when aslc is compiled. */
-#define JIT_FUNCS(X)                                                                                \
-    X(int, aslrt_pass_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
-    X(int, aslrt_wait_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
-    X(int, aslrt_succeed_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))               \
-    X(int, aslrt_fail_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
-    X(int, aslrt_task_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                  \
-    X(int, aslrt_parallel_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))              \
-    X(int, aslrt_map_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                   \
-    X(int, aslrt_choice_state, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))                \
-    X(int, aslrt_choice_enter, (aslrt_exec * ex, const aslrt_state *st, const cJSON *v))           \
-    X(int, aslrt_choice_leave, (aslrt_exec * ex, const aslrt_state *st, cJSON **v, int matched))   \
-    X(int, aslrt_test_numeric, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))         \
-    X(int, aslrt_test_string, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))          \
-    X(int, aslrt_test_boolean, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))         \
-    X(int, aslrt_test_timestamp, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))       \
-    X(int, aslrt_test_type, (aslrt_exec * ex, const aslrt_rule *r, const cJSON *input))            \
-    X(int, aslrt_catch, (aslrt_exec * ex, const aslrt_state *st, cJSON **v))
-
-#define JIT_DECLARE(ret, name, params) #ret " " #name #params ";\n"
-#define JIT_CHECK(ret, name, params)                                                                \
-    _Static_assert(__builtin_types_compatible_p(__typeof__(&name), ret(*) params),                 \
-                   #name " in jit.c differs from aslrt.h");
-JIT_FUNCS(JIT_CHECK)
-
-/* The header text, with the element sizes filled in; malloc'd. */
+   the declarations of aslrt_abi.def's functions. libtcc reads this in a
+   fraction of the time it takes over the whole header. The text, with the
+   element sizes filled in; malloc'd. */
 static char *jit_header(void)
 {
     static const char fmt[] = "typedef struct cJSON cJSON;\n"
@@ -69,7 +44,11 @@ static char *jit_header(void)
                               "typedef struct aslrt_state { char opaque_[%zu]; } aslrt_state;\n"
                               "typedef struct aslrt_rule { char opaque_[%zu]; } aslrt_rule;\n"
                               "%s";
-    static const char funcs[] = JIT_FUNCS(JIT_DECLARE);
+    static const char funcs[] =
+#define ASLRT_ABI(ret, name, params) #ret " " #name #params ";\n"
+#include "aslrt_abi.def"
+#undef ASLRT_ABI
+        ;
     size_t n = sizeof fmt + sizeof funcs + 64;
     char *s = asl_xmalloc(n);
     snprintf(s, n, fmt, sizeof(aslrt_state), sizeof(aslrt_rule), funcs);
@@ -78,7 +57,7 @@ static char *jit_header(void)
 
 static void add_abi_symbols(TCCState *s)
 {
-#define ASLRT_ABI(f) tcc_add_symbol(s, #f, (const void *)f);
+#define ASLRT_ABI(ret, name, params) tcc_add_symbol(s, #name, (const void *)name);
 #include "aslrt_abi.def"
 #undef ASLRT_ABI
 }

@@ -16,7 +16,7 @@
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2 };
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage:\n"
     "  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks)\n"
     "  aslc run    WF.asl.json [--mode interp|jit|aot] [run options]\n"
@@ -26,29 +26,78 @@ static const char usage_text[] =
     "                                          draw the workflow (and the path a history took)\n"
     "  aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]\n"
     "              [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)\n"
-    "  ./EXE [run options]                     a built workflow takes the run options\n"
-    "run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE\n"
-    "             --trace  --mock-config FILE --test-case NAME  --bindings FILE  --threads N\n"
-    "             --s3-root DIR  --check-limits\n"
+    "  ./EXE [run options]                     a built workflow takes the run options\n";
+static const char usage_tail[] =
     "exit status: 0 succeeded, 1 failed, 2 invalid definition or usage, 3 timed out, 4 aborted\n";
+
+/* The run options (runtime/run_options.def): what follows each ("" for
+   nothing), and whether it has a help line of its own. */
+static const struct {
+    const char *flag, *arg;
+    int has_help;
+} run_options[] = {
+#define ASLRT_RUN_OPTION(flag, field, kind, arg, help) {flag, arg, help != NULL},
+#include "run_options.def"
+#undef ASLRT_RUN_OPTION
+};
+#define NRUN_OPTIONS (sizeof run_options / sizeof run_options[0])
+
+/* The width of one run option as listed, "--input FILE|-". */
+static int option_width(size_t i)
+{
+    return (int)(strlen(run_options[i].flag) + (*run_options[i].arg ? 1 + strlen(run_options[i].arg) : 0));
+}
+
+/* The usage. The run options follow "run options:", two spaces apart, in
+   lines of at most 90 columns; one without a help line of its own
+   (--test-case) goes with the option before it, one space after. */
+static void usage(FILE *f)
+{
+    enum { INDENT = 12, WIDTH = 90 };
+    fputs(usage_head, f);
+    fputs("run options:", f);
+    int col = INDENT, fresh = 1; /* fresh: nothing yet on this line */
+    for (size_t i = 0; i < NRUN_OPTIONS;) {
+        size_t end = i + 1; /* i and the options that go with it */
+        int width = option_width(i);
+        for (; end < NRUN_OPTIONS && !run_options[end].has_help; end++)
+            width += 1 + option_width(end);
+        if (!fresh && col + 2 + width > WIDTH) {
+            fprintf(f, "\n%*s", INDENT, "");
+            col = INDENT;
+            fresh = 1;
+        }
+        fputs(fresh ? " " : "  ", f);
+        col += (fresh ? 1 : 2) + width;
+        fresh = 0;
+        for (size_t k = i; k < end; k++)
+            fprintf(f, "%s%s%s%s", k > i ? " " : "", run_options[k].flag, *run_options[k].arg ? " " : "",
+                    run_options[k].arg);
+        i = end;
+    }
+    fputs("\n", f);
+    fputs(usage_tail, f);
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("aslc: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\n", stderr);
-    fputs(usage_text, stderr);
+    usage(stderr);
     return EXIT_USAGE;
 }
 
-/* Run options that take a value (so that the value is not taken for WF). */
+/* Options that take a value (so that the value is not taken for WF): the
+   run options that do, and aslc's own. */
 static int takes_value(const char *opt)
 {
-    static const char *const with_value[] = {"--input", "--name", "--time-scale", "--history", "--mock-config",
-                                             "--test-case", "--bindings", "--mode", "-o", "--cc", "-O",
-                                             "--handlers", "--threads", "--s3-root"};
+    static const char *const with_value[] = {"--mode", "-o", "--cc", "-O", "--handlers"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(opt, with_value[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < NRUN_OPTIONS; i++)
+        if (*run_options[i].arg && strcmp(opt, run_options[i].flag) == 0)
             return 1;
     return 0;
 }
@@ -312,7 +361,7 @@ int main(int argc, char **argv)
         return usage_error("no command given%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+        usage(stdout);
         return EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {

@@ -336,10 +336,20 @@ static void prefer_borrowing(aslrt_state *parallel)
 
 /* ------------------------------------------------------------ folding */
 
-/* Does calling t always give the same value (its arguments literal)? */
+/* How many literal arguments make a call of each intrinsic give the same
+   value every time (aslrt.h's `fold` column); -1: none do. */
+static const signed char fold_from[ASLRT_FN_COUNT] = {
+#define X(id, name, impl, min, max, ret, a1, a2, a3, fold, errname) [ASLRT_FN_##id] = fold,
+    ASLRT_INTRINSICS(X)
+#undef X
+};
+
+/* Does calling t always give the same value (its arguments literal)? An
+   unknown function's call is not folded: it can only fail. */
 static int constant_call(const aslrt_tmpl *t)
 {
-    if (t->kind != ASLRT_T_CALL || t->fn == ASLRT_FN_UUID || (t->fn == ASLRT_FN_MATH_RANDOM && t->n < 3))
+    if (t->kind != ASLRT_T_CALL || t->fn < 0 || t->fn >= ASLRT_FN_COUNT || fold_from[t->fn] < 0 ||
+        t->n < fold_from[t->fn])
         return 0;
     for (int i = 0; i < t->n; i++)
         if (t->items[i].kind != ASLRT_T_LITERAL || !t->items[i].value)

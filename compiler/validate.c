@@ -47,16 +47,13 @@
 /* Query languages a field belongs to (§9). */
 enum { L_P = 1, L_J = 2, L_B = 3 };
 
-/* State types as bits, for the field table. */
-#define T_PASS     (1u << ASLRT_PASS)
-#define T_TASK     (1u << ASLRT_TASK)
-#define T_CHOICE   (1u << ASLRT_CHOICE)
-#define T_WAIT     (1u << ASLRT_WAIT)
-#define T_SUCCEED  (1u << ASLRT_SUCCEED)
-#define T_FAIL     (1u << ASLRT_FAIL)
-#define T_PARALLEL (1u << ASLRT_PARALLEL)
-#define T_MAP      (1u << ASLRT_MAP)
-#define T_ALL      0xFFu
+/* State types as bits, for the field table: T_PASS, T_TASK, ... */
+enum {
+#define X(id, ...) T_##id = 1u << ASLRT_##id,
+    ASLRT_STATE_TYPES(X)
+#undef X
+};
+#define T_ALL      ((1u << ASLRT_STATE_COUNT) - 1)
 #define T_FLOW     (T_PASS | T_TASK | T_WAIT | T_PARALLEL | T_MAP) /* Next / End */
 #define T_WORK     (T_TASK | T_PARALLEL | T_MAP)                  /* Retry, Catch */
 
@@ -133,52 +130,23 @@ static const field_spec state_fields[] = {
 #define NFIELDS ((int)(sizeof state_fields / sizeof state_fields[0]))
 
 static const char *const type_names[] = {
-    "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"
+#define X(id, name, ...) name,
+    ASLRT_STATE_TYPES(X)
+#undef X
 };
 
-/* §4: the comparison operators; each but StringMatches and Is* has a
-   ...Path form whose operand is a Path. */
+/* §4: the comparison operators (aslrt.h's list), each followed by its
+   ...Path form, whose operand is a Path, when it has one. */
+#define PATH_FORM_1(id, name) { name "Path", ASLRT_OP_##id, ASL_OPERAND_PATH },
+#define PATH_FORM_0(id, name)
 static const asl_choice_op choice_ops[] = {
-    { "StringEquals", ASLRT_OP_STRING_EQ, ASL_OPERAND_STRING },
-    { "StringEqualsPath", ASLRT_OP_STRING_EQ, ASL_OPERAND_PATH },
-    { "StringLessThan", ASLRT_OP_STRING_LT, ASL_OPERAND_STRING },
-    { "StringLessThanPath", ASLRT_OP_STRING_LT, ASL_OPERAND_PATH },
-    { "StringGreaterThan", ASLRT_OP_STRING_GT, ASL_OPERAND_STRING },
-    { "StringGreaterThanPath", ASLRT_OP_STRING_GT, ASL_OPERAND_PATH },
-    { "StringLessThanEquals", ASLRT_OP_STRING_LE, ASL_OPERAND_STRING },
-    { "StringLessThanEqualsPath", ASLRT_OP_STRING_LE, ASL_OPERAND_PATH },
-    { "StringGreaterThanEquals", ASLRT_OP_STRING_GE, ASL_OPERAND_STRING },
-    { "StringGreaterThanEqualsPath", ASLRT_OP_STRING_GE, ASL_OPERAND_PATH },
-    { "StringMatches", ASLRT_OP_STRING_MATCHES, ASL_OPERAND_PATTERN },
-    { "NumericEquals", ASLRT_OP_NUMERIC_EQ, ASL_OPERAND_NUMBER },
-    { "NumericEqualsPath", ASLRT_OP_NUMERIC_EQ, ASL_OPERAND_PATH },
-    { "NumericLessThan", ASLRT_OP_NUMERIC_LT, ASL_OPERAND_NUMBER },
-    { "NumericLessThanPath", ASLRT_OP_NUMERIC_LT, ASL_OPERAND_PATH },
-    { "NumericGreaterThan", ASLRT_OP_NUMERIC_GT, ASL_OPERAND_NUMBER },
-    { "NumericGreaterThanPath", ASLRT_OP_NUMERIC_GT, ASL_OPERAND_PATH },
-    { "NumericLessThanEquals", ASLRT_OP_NUMERIC_LE, ASL_OPERAND_NUMBER },
-    { "NumericLessThanEqualsPath", ASLRT_OP_NUMERIC_LE, ASL_OPERAND_PATH },
-    { "NumericGreaterThanEquals", ASLRT_OP_NUMERIC_GE, ASL_OPERAND_NUMBER },
-    { "NumericGreaterThanEqualsPath", ASLRT_OP_NUMERIC_GE, ASL_OPERAND_PATH },
-    { "BooleanEquals", ASLRT_OP_BOOLEAN_EQ, ASL_OPERAND_BOOLEAN },
-    { "BooleanEqualsPath", ASLRT_OP_BOOLEAN_EQ, ASL_OPERAND_PATH },
-    { "TimestampEquals", ASLRT_OP_TIMESTAMP_EQ, ASL_OPERAND_TIMESTAMP },
-    { "TimestampEqualsPath", ASLRT_OP_TIMESTAMP_EQ, ASL_OPERAND_PATH },
-    { "TimestampLessThan", ASLRT_OP_TIMESTAMP_LT, ASL_OPERAND_TIMESTAMP },
-    { "TimestampLessThanPath", ASLRT_OP_TIMESTAMP_LT, ASL_OPERAND_PATH },
-    { "TimestampGreaterThan", ASLRT_OP_TIMESTAMP_GT, ASL_OPERAND_TIMESTAMP },
-    { "TimestampGreaterThanPath", ASLRT_OP_TIMESTAMP_GT, ASL_OPERAND_PATH },
-    { "TimestampLessThanEquals", ASLRT_OP_TIMESTAMP_LE, ASL_OPERAND_TIMESTAMP },
-    { "TimestampLessThanEqualsPath", ASLRT_OP_TIMESTAMP_LE, ASL_OPERAND_PATH },
-    { "TimestampGreaterThanEquals", ASLRT_OP_TIMESTAMP_GE, ASL_OPERAND_TIMESTAMP },
-    { "TimestampGreaterThanEqualsPath", ASLRT_OP_TIMESTAMP_GE, ASL_OPERAND_PATH },
-    { "IsNull", ASLRT_OP_IS_NULL, ASL_OPERAND_BOOLEAN },
-    { "IsPresent", ASLRT_OP_IS_PRESENT, ASL_OPERAND_BOOLEAN },
-    { "IsNumeric", ASLRT_OP_IS_NUMERIC, ASL_OPERAND_BOOLEAN },
-    { "IsString", ASLRT_OP_IS_STRING, ASL_OPERAND_BOOLEAN },
-    { "IsBoolean", ASLRT_OP_IS_BOOLEAN, ASL_OPERAND_BOOLEAN },
-    { "IsTimestamp", ASLRT_OP_IS_TIMESTAMP, ASL_OPERAND_BOOLEAN },
+#define X(id, name, family, rel, operand, path, text) \
+    { name, ASLRT_OP_##id, ASL_OPERAND_##operand }, PATH_FORM_##path(id, name)
+    ASLRT_COMPARISONS(X)
+#undef X
 };
+#undef PATH_FORM_0
+#undef PATH_FORM_1
 #define NOPS ((int)(sizeof choice_ops / sizeof choice_ops[0]))
 
 /* Linear: 38 names, asked once per rule member. */
@@ -198,18 +166,21 @@ const asl_choice_op *asl_choice_ops(int *n)
 }
 
 /* §6.1 error names a Fail state's ErrorPath may compute: the intrinsics that
-   return a string (§2.6). */
-static int returns_string(int fn)
-{
-    switch (fn) {
-    case ASLRT_FN_FORMAT: case ASLRT_FN_JSON_TO_STRING: case ASLRT_FN_ARRAY_GET_ITEM:
-    case ASLRT_FN_BASE64_ENCODE: case ASLRT_FN_BASE64_DECODE: case ASLRT_FN_HASH:
-    case ASLRT_FN_UUID:
-        return 1;
-    default:
-        return 0;
-    }
-}
+   return a string (§2.6), the `errname` column of aslrt.h's list. */
+static const unsigned char returns_string[ASLRT_FN_COUNT] = {
+#define X(id, name, impl, min, max, ret, a1, a2, a3, fold, errname) [ASLRT_FN_##id] = errname,
+    ASLRT_INTRINSICS(X)
+#undef X
+};
+
+/* Their names, for the message: ", States.Format, States.JsonToString, ..." */
+#define ERRNAME_1(name) ", " name
+#define ERRNAME_0(name)
+#define X(id, name, impl, min, max, ret, a1, a2, a3, fold, errname) ERRNAME_##errname(name)
+static const char string_fns[] = "" ASLRT_INTRINSICS(X);
+#undef X
+#undef ERRNAME_0
+#undef ERRNAME_1
 
 /* --------------------------------------------------- a string multimap */
 
@@ -1683,14 +1654,11 @@ static void check_field(vctx *c, machine *mc, const field_spec *f, const cJSON *
             check_dynamic(c, v->valuestring, ptr);
             const char *err = NULL;
             const aslrt_tmpl *call = c->d->nerrors == before ? asl_intrinsic_parse(c->a, v->valuestring, &err) : NULL;
-            if (call && call->kind == ASLRT_T_CALL && call->fn != ASLRT_FN_UNKNOWN && !returns_string(call->fn)) {
+            if (call && call->kind == ASLRT_T_CALL && call->fn != ASLRT_FN_UNKNOWN && !returns_string[call->fn]) {
                 const char *paren = strchr(v->valuestring, '(');
                 int len = paren ? (int)(paren - v->valuestring) : (int)strlen(v->valuestring);
-                asl_diag_error(c->d, ptr,
-                               "%.*s does not return a string; %s takes a reference path or one of "
-                               "States.Format, States.JsonToString, States.ArrayGetItem, States.Base64Encode, "
-                               "States.Base64Decode, States.Hash, States.UUID",
-                               len > 80 ? 80 : len, v->valuestring, f->name);
+                asl_diag_error(c->d, ptr, "%.*s does not return a string; %s takes a reference path or one of %s",
+                               len > 80 ? 80 : len, v->valuestring, f->name, string_fns + 2);
             }
         }
         break;
@@ -1913,12 +1881,12 @@ static void check_state(vctx *c, machine *mc, const cJSON *s, const char *name, 
     } else if (!cJSON_IsString(t)) {
         type_error(c, join(c, ptr, "Type"), "a string", t);
     } else {
-        for (int i = 0; i < 8; i++)
+        for (int i = 0; i < ASLRT_STATE_COUNT; i++)
             if (strcmp(type_names[i], t->valuestring) == 0)
                 type = i;
         if (type < 0)
             asl_diag_error(c->d, join(c, ptr, "Type"), "unknown state type \"%s\"%s", show(c, t->valuestring),
-                           suggest(c, t->valuestring, type_names, 8));
+                           suggest(c, t->valuestring, type_names, ASLRT_STATE_COUNT));
     }
     if (type < 0) {
         mc->bad_types++;

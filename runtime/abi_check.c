@@ -1,5 +1,7 @@
 /* abi_check.c — aslrt.h restates cJSON's node layout and type bits so that
-   libtcc needs no system headers; this checks the two agree. */
+   libtcc needs no system headers, and aslrt_abi.def restates the functions
+   generated code calls so that the JIT can declare them; this checks that
+   each agrees with its original. */
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -18,3 +20,10 @@ _Static_assert(offsetof(cJSON, next) == 0 && offsetof(cJSON, prev) == sizeof(voi
                    offsetof(cJSON, valuedouble) == 6 * sizeof(void *) &&
                    offsetof(cJSON, string) == 7 * sizeof(void *) && sizeof(cJSON) == 8 * sizeof(void *),
                "aslrt.h's cJSON layout differs from <cjson/cJSON.h> (on this LP64 target)");
+
+/* Each function of aslrt_abi.def has the type aslrt.h gives it. */
+#define ASLRT_ABI(ret, name, params)                                                                \
+    _Static_assert(__builtin_types_compatible_p(__typeof__(&name), ret(*) params),                  \
+                   #name " in aslrt_abi.def differs from aslrt.h");
+#include "aslrt_abi.def"
+#undef ASLRT_ABI

@@ -167,14 +167,44 @@ typedef struct aslrt_tmpl {
                                   finds nothing is an error quoting the input, which must be whole) */
 #define ASLRT_TF_CHECKS      8 /* the root of such a template: some node has ASLRT_TF_CHECK */
 
-/* Intrinsic functions (States.<name>). */
+/* Intrinsic functions, listed once: X(ID, name, impl, min, max, result, arg1, arg2, arg3, fold, errname)
+     ID       the constant ASLRT_FN_<ID>
+     name     as written in a definition
+     impl     the implementation, fn_<impl> in runtime/intrinsics.c
+     min max  how many arguments it takes; max -1: no limit
+     result, arg1..arg3  static types, for the compiler's checks (compiler/intrinsic.c):
+              STR NUM BOOL ARR OBJ ANY, and NONE past the fixed arguments (a variadic
+              function's further arguments, like any past the third, may be anything)
+     fold     a call whose arguments are all literals, at least `fold` of them, always
+              gives the same value, so the optimizer computes it; -1: never
+     errname  1: may compute a Fail state's ErrorPath or CausePath (AWS's list of the
+              intrinsics that return a string)
+   Adding an intrinsic is a line here and its fn_<impl> (plus, in compiler/intrinsic.c,
+   any check of its arguments beyond their types). */
+#define ASLRT_INTRINSICS(X) \
+    X(FORMAT,          "States.Format",         format,          1, -1, STR,  STR,  ANY,  NONE,  0, 1) \
+    X(STRING_TO_JSON,  "States.StringToJson",   string_to_json,  1,  1, ANY,  STR,  NONE, NONE,  0, 0) \
+    X(JSON_TO_STRING,  "States.JsonToString",   json_to_string,  1,  1, STR,  ANY,  NONE, NONE,  0, 1) \
+    X(ARRAY,           "States.Array",          array,           0, -1, ARR,  ANY,  NONE, NONE,  0, 0) \
+    X(ARRAY_PARTITION, "States.ArrayPartition", array_partition, 2,  2, ARR,  ARR,  NUM,  NONE,  0, 0) \
+    X(ARRAY_CONTAINS,  "States.ArrayContains",  array_contains,  2,  2, BOOL, ARR,  ANY,  NONE,  0, 0) \
+    X(ARRAY_RANGE,     "States.ArrayRange",     array_range,     3,  3, ARR,  NUM,  NUM,  NUM,   0, 0) \
+    X(ARRAY_GET_ITEM,  "States.ArrayGetItem",   array_get_item,  2,  2, ANY,  ARR,  NUM,  NONE,  0, 1) \
+    X(ARRAY_LENGTH,    "States.ArrayLength",    array_length,    1,  1, NUM,  ARR,  NONE, NONE,  0, 0) \
+    X(ARRAY_UNIQUE,    "States.ArrayUnique",    array_unique,    1,  1, ARR,  ARR,  NONE, NONE,  0, 0) \
+    X(BASE64_ENCODE,   "States.Base64Encode",   base64_encode,   1,  1, STR,  STR,  NONE, NONE,  0, 1) \
+    X(BASE64_DECODE,   "States.Base64Decode",   base64_decode,   1,  1, STR,  STR,  NONE, NONE,  0, 1) \
+    X(HASH,            "States.Hash",           hash,            2,  2, STR,  STR,  STR,  NONE,  0, 1) \
+    X(JSON_MERGE,      "States.JsonMerge",      json_merge,      3,  3, OBJ,  OBJ,  OBJ,  BOOL,  0, 0) \
+    X(MATH_RANDOM,     "States.MathRandom",     math_random,     2,  3, NUM,  NUM,  NUM,  NUM,   3, 0) \
+    X(MATH_ADD,        "States.MathAdd",        math_add,        2,  2, NUM,  NUM,  NUM,  NONE,  0, 0) \
+    X(STRING_SPLIT,    "States.StringSplit",    string_split,    2,  2, ARR,  STR,  STR,  NONE,  0, 0) \
+    X(UUID,            "States.UUID",           uuid,            0,  0, STR,  NONE, NONE, NONE, -1, 1)
+
 enum {
-    ASLRT_FN_FORMAT, ASLRT_FN_STRING_TO_JSON, ASLRT_FN_JSON_TO_STRING,
-    ASLRT_FN_ARRAY, ASLRT_FN_ARRAY_PARTITION, ASLRT_FN_ARRAY_CONTAINS,
-    ASLRT_FN_ARRAY_RANGE, ASLRT_FN_ARRAY_GET_ITEM, ASLRT_FN_ARRAY_LENGTH,
-    ASLRT_FN_ARRAY_UNIQUE, ASLRT_FN_BASE64_ENCODE, ASLRT_FN_BASE64_DECODE,
-    ASLRT_FN_HASH, ASLRT_FN_JSON_MERGE, ASLRT_FN_MATH_RANDOM,
-    ASLRT_FN_MATH_ADD, ASLRT_FN_STRING_SPLIT, ASLRT_FN_UUID,
+#define ASLRT_FN_ENUM_(id, ...) ASLRT_FN_##id,
+    ASLRT_INTRINSICS(ASLRT_FN_ENUM_)
+#undef ASLRT_FN_ENUM_
     ASLRT_FN_COUNT
 };
 #define ASLRT_FN_UNKNOWN (-1) /* a States.<name>(...) call aslc does not know (check warned):
@@ -182,17 +212,49 @@ enum {
 
 /* ---------------------------------------------------------- choice rules */
 
+/* The data tests of Choice rules (the comparison operators), listed once:
+   X(ID, name, family, rel, operand, path, text)
+     ID       the constant ASLRT_OP_<ID>
+     name     as written in a rule
+     family   the typed test that evaluates it: aslrt_test_<family>, below
+     rel      how the Variable's value v relates to the operand w: EQ LT GT LE GE (v = w,
+              v < w, ... in the family's order), MATCHES (v matches the pattern w); IS for a
+              type test, whose operand says whether the type should be v's
+              (runtime/choice.h's ASLRT_REL_<rel>)
+     operand  what its literal operand must be (compiler/validate.h's ASL_OPERAND_<operand>)
+     path     1: there is also a ...Path form ("StringEqualsPath"), whose operand is a path
+     text     how it reads in `aslc graph` labels
+   Adding an operator is a line here, plus its test if its family or relation is new. */
+#define ASLRT_COMPARISONS(X) \
+    X(STRING_EQ,      "StringEquals",               string,    EQ,      STRING,    1, "==") \
+    X(STRING_LT,      "StringLessThan",             string,    LT,      STRING,    1, "<") \
+    X(STRING_GT,      "StringGreaterThan",          string,    GT,      STRING,    1, ">") \
+    X(STRING_LE,      "StringLessThanEquals",       string,    LE,      STRING,    1, "<=") \
+    X(STRING_GE,      "StringGreaterThanEquals",    string,    GE,      STRING,    1, ">=") \
+    X(STRING_MATCHES, "StringMatches",              string,    MATCHES, PATTERN,   0, "matches") \
+    X(NUMERIC_EQ,     "NumericEquals",              numeric,   EQ,      NUMBER,    1, "==") \
+    X(NUMERIC_LT,     "NumericLessThan",            numeric,   LT,      NUMBER,    1, "<") \
+    X(NUMERIC_GT,     "NumericGreaterThan",         numeric,   GT,      NUMBER,    1, ">") \
+    X(NUMERIC_LE,     "NumericLessThanEquals",      numeric,   LE,      NUMBER,    1, "<=") \
+    X(NUMERIC_GE,     "NumericGreaterThanEquals",   numeric,   GE,      NUMBER,    1, ">=") \
+    X(BOOLEAN_EQ,     "BooleanEquals",              boolean,   EQ,      BOOLEAN,   1, "==") \
+    X(TIMESTAMP_EQ,   "TimestampEquals",            timestamp, EQ,      TIMESTAMP, 1, "==") \
+    X(TIMESTAMP_LT,   "TimestampLessThan",          timestamp, LT,      TIMESTAMP, 1, "<") \
+    X(TIMESTAMP_GT,   "TimestampGreaterThan",       timestamp, GT,      TIMESTAMP, 1, ">") \
+    X(TIMESTAMP_LE,   "TimestampLessThanEquals",    timestamp, LE,      TIMESTAMP, 1, "<=") \
+    X(TIMESTAMP_GE,   "TimestampGreaterThanEquals", timestamp, GE,      TIMESTAMP, 1, ">=") \
+    X(IS_NULL,        "IsNull",                     type,      IS,      BOOLEAN,   0, "null") \
+    X(IS_PRESENT,     "IsPresent",                  type,      IS,      BOOLEAN,   0, "present") \
+    X(IS_NUMERIC,     "IsNumeric",                  type,      IS,      BOOLEAN,   0, "numeric") \
+    X(IS_STRING,      "IsString",                   type,      IS,      BOOLEAN,   0, "string") \
+    X(IS_BOOLEAN,     "IsBoolean",                  type,      IS,      BOOLEAN,   0, "boolean") \
+    X(IS_TIMESTAMP,   "IsTimestamp",                type,      IS,      BOOLEAN,   0, "timestamp")
+
 enum {
-    ASLRT_OP_AND, ASLRT_OP_OR, ASLRT_OP_NOT,
-    ASLRT_OP_STRING_EQ, ASLRT_OP_STRING_LT, ASLRT_OP_STRING_GT,
-    ASLRT_OP_STRING_LE, ASLRT_OP_STRING_GE, ASLRT_OP_STRING_MATCHES,
-    ASLRT_OP_NUMERIC_EQ, ASLRT_OP_NUMERIC_LT, ASLRT_OP_NUMERIC_GT,
-    ASLRT_OP_NUMERIC_LE, ASLRT_OP_NUMERIC_GE,
-    ASLRT_OP_BOOLEAN_EQ,
-    ASLRT_OP_TIMESTAMP_EQ, ASLRT_OP_TIMESTAMP_LT, ASLRT_OP_TIMESTAMP_GT,
-    ASLRT_OP_TIMESTAMP_LE, ASLRT_OP_TIMESTAMP_GE,
-    ASLRT_OP_IS_NULL, ASLRT_OP_IS_PRESENT, ASLRT_OP_IS_NUMERIC,
-    ASLRT_OP_IS_STRING, ASLRT_OP_IS_BOOLEAN, ASLRT_OP_IS_TIMESTAMP,
+    ASLRT_OP_AND, ASLRT_OP_OR, ASLRT_OP_NOT, /* And, Or, Not: the rules in `sub` */
+#define ASLRT_OP_ENUM_(id, ...) ASLRT_OP_##id,
+    ASLRT_COMPARISONS(ASLRT_OP_ENUM_)
+#undef ASLRT_OP_ENUM_
     ASLRT_OP_COUNT
 };
 
@@ -211,9 +273,25 @@ typedef struct aslrt_rule {
 
 /* ---------------------------------------------------------------- states */
 
+/* The state types, listed once: X(ID, name, fn): the constant ASLRT_<ID>, the
+   "Type" as written (and AWS's history events, <name>StateEntered, ...), and
+   aslrt_<fn>_state, the call that runs one (below; aslrt_abi.def lists it for
+   the JIT). */
+#define ASLRT_STATE_TYPES(X) \
+    X(PASS,     "Pass",     pass) \
+    X(TASK,     "Task",     task) \
+    X(CHOICE,   "Choice",   choice) \
+    X(WAIT,     "Wait",     wait) \
+    X(SUCCEED,  "Succeed",  succeed) \
+    X(FAIL,     "Fail",     fail) \
+    X(PARALLEL, "Parallel", parallel) \
+    X(MAP,      "Map",      map)
+
 enum {
-    ASLRT_PASS, ASLRT_TASK, ASLRT_CHOICE, ASLRT_WAIT,
-    ASLRT_SUCCEED, ASLRT_FAIL, ASLRT_PARALLEL, ASLRT_MAP
+#define ASLRT_STATE_ENUM_(id, ...) ASLRT_##id,
+    ASLRT_STATE_TYPES(ASLRT_STATE_ENUM_)
+#undef ASLRT_STATE_ENUM_
+    ASLRT_STATE_COUNT
 };
 
 /* aslrt_state.flags */

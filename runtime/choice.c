@@ -67,53 +67,51 @@ static int is_timestamp(const cJSON *v, aslrt_time *t)
     return cJSON_IsString(v) && v->valuestring && aslrt_timestamp_parse(v->valuestring, t) == 0;
 }
 
-/* <0, 0, >0 turned into the truth of a ...Equals/LessThan/... operator of the
-   family that starts at `first` (EQ, LT, GT, LE, GE, in aslrt.h's order). */
-static int ordered(int op, int first, int c)
+/* The relation each comparison operator tests (aslrt.h's list), by
+   ASLRT_OP_*. Rules come from the compiler, so r->op is always one of them. */
+static const unsigned char rel_of[ASLRT_OP_COUNT] = {
+#define X(id, name, family, rel, ...) [ASLRT_OP_##id] = ASLRT_REL_##rel,
+    ASLRT_COMPARISONS(X)
+#undef X
+};
+
+/* <0, 0, >0 turned into the truth of relation `rel` (EQ, LT, GT, LE, GE). */
+static int holds(int rel, int c)
 {
-    switch (op - first) {
-    case 0: return c == 0;
-    case 1: return c < 0;
-    case 2: return c > 0;
-    case 3: return c <= 0;
+    switch (rel) {
+    case ASLRT_REL_EQ: return c == 0;
+    case ASLRT_REL_LT: return c < 0;
+    case ASLRT_REL_GT: return c > 0;
+    case ASLRT_REL_LE: return c <= 0;
     default: return c >= 0;
     }
 }
 
-/* A comparison of the Variable's value v with the operand w; both present.
-   Any mismatch of type is false. */
-static int compare(int op, const cJSON *v, const cJSON *w)
+/* The comparisons of the Variable's value v with the operand w, one per
+   family that shares test_compared(); both present. Any mismatch of type is
+   false. */
+static int string_holds(int op, const cJSON *v, const cJSON *w)
 {
-    switch (op) {
-    case ASLRT_OP_STRING_EQ: case ASLRT_OP_STRING_LT: case ASLRT_OP_STRING_GT:
-    case ASLRT_OP_STRING_LE: case ASLRT_OP_STRING_GE:
-        if (!cJSON_IsString(v) || !cJSON_IsString(w) || !v->valuestring || !w->valuestring)
-            return 0;
-        return ordered(op, ASLRT_OP_STRING_EQ, string_cmp(v->valuestring, w->valuestring));
-    case ASLRT_OP_STRING_MATCHES:
-        if (!cJSON_IsString(v) || !cJSON_IsString(w) || !v->valuestring || !w->valuestring)
-            return 0;
+    if (!cJSON_IsString(v) || !cJSON_IsString(w) || !v->valuestring || !w->valuestring)
+        return 0;
+    if (rel_of[op] == ASLRT_REL_MATCHES)
         return aslrt_string_matches(v->valuestring, w->valuestring);
-    case ASLRT_OP_NUMERIC_EQ: case ASLRT_OP_NUMERIC_LT: case ASLRT_OP_NUMERIC_GT:
-    case ASLRT_OP_NUMERIC_LE: case ASLRT_OP_NUMERIC_GE: {
-        if (!cJSON_IsNumber(v) || !cJSON_IsNumber(w))
-            return 0;
-        double a = v->valuedouble, b = w->valuedouble;
-        return ordered(op, ASLRT_OP_NUMERIC_EQ, a < b ? -1 : a > b ? 1 : 0);
-    }
-    case ASLRT_OP_BOOLEAN_EQ:
-        if (!cJSON_IsBool(v) || !cJSON_IsBool(w))
-            return 0;
-        return cJSON_IsTrue(v) == cJSON_IsTrue(w);
-    case ASLRT_OP_TIMESTAMP_EQ: case ASLRT_OP_TIMESTAMP_LT: case ASLRT_OP_TIMESTAMP_GT:
-    case ASLRT_OP_TIMESTAMP_LE: case ASLRT_OP_TIMESTAMP_GE: {
-        aslrt_time a, b;
-        if (!is_timestamp(v, &a) || !is_timestamp(w, &b))
-            return 0;
-        return ordered(op, ASLRT_OP_TIMESTAMP_EQ, aslrt_time_cmp(a, b));
-    }
-    }
-    return 0;
+    return holds(rel_of[op], string_cmp(v->valuestring, w->valuestring));
+}
+
+static int boolean_holds(int op, const cJSON *v, const cJSON *w)
+{
+    if (!cJSON_IsBool(v) || !cJSON_IsBool(w))
+        return 0;
+    return holds(rel_of[op], cJSON_IsTrue(v) - cJSON_IsTrue(w));
+}
+
+static int timestamp_holds(int op, const cJSON *v, const cJSON *w)
+{
+    aslrt_time a, b;
+    if (!is_timestamp(v, &a) || !is_timestamp(w, &b))
+        return 0;
+    return holds(rel_of[op], aslrt_time_cmp(a, b));
 }
 
 /* The type test of an Is* operator on a present value. */
@@ -190,11 +188,11 @@ int aslrt_test_numeric(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
     int result = 0;
     if (w && (v->type & 0xff) == cJSON_Number && (w->type & 0xff) == cJSON_Number) {
         double a = v->valuedouble, b = w->valuedouble; /* JSON has no NaN */
-        switch (r->op) {
-        case ASLRT_OP_NUMERIC_EQ: result = a == b; break;
-        case ASLRT_OP_NUMERIC_LT: result = a < b; break;
-        case ASLRT_OP_NUMERIC_GT: result = a > b; break;
-        case ASLRT_OP_NUMERIC_LE: result = a <= b; break;
+        switch (rel_of[r->op]) {
+        case ASLRT_REL_EQ: result = a == b; break;
+        case ASLRT_REL_LT: result = a < b; break;
+        case ASLRT_REL_GT: result = a > b; break;
+        case ASLRT_REL_LE: result = a <= b; break;
         default: result = a >= b; break;
         }
     }
@@ -202,9 +200,10 @@ int aslrt_test_numeric(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
     return result;
 }
 
-/* String, Boolean and Timestamp tests differ only in the family compare()
-   dispatches on; Numeric keeps its own copy with the comparison inline. */
-static int test_compared(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
+/* String, Boolean and Timestamp tests differ only in the comparison they
+   pass; Numeric keeps its own copy with the comparison inline. */
+static int test_compared(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input,
+                         int (*compare)(int op, const cJSON *v, const cJSON *w))
 {
     const cJSON *v, *w;
     cJSON *owned[2];
@@ -217,17 +216,17 @@ static int test_compared(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input
 
 int aslrt_test_string(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
 {
-    return test_compared(ex, r, input);
+    return test_compared(ex, r, input, string_holds);
 }
 
 int aslrt_test_boolean(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
 {
-    return test_compared(ex, r, input);
+    return test_compared(ex, r, input, boolean_holds);
 }
 
 int aslrt_test_timestamp(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
 {
-    return test_compared(ex, r, input);
+    return test_compared(ex, r, input, timestamp_holds);
 }
 
 /* Is*: "IsPresent: false" holds exactly when the Variable selects nothing;
@@ -254,16 +253,11 @@ static int eval_test(aslrt_exec *ex, const aslrt_rule *r, const cJSON *input)
 {
     if (!r->variable)
         return 0;
-    if (r->op >= ASLRT_OP_IS_NULL && r->op <= ASLRT_OP_IS_TIMESTAMP)
-        return aslrt_test_type(ex, r, input);
-    if (r->op >= ASLRT_OP_NUMERIC_EQ && r->op <= ASLRT_OP_NUMERIC_GE)
-        return aslrt_test_numeric(ex, r, input);
-    if (r->op >= ASLRT_OP_STRING_EQ && r->op <= ASLRT_OP_STRING_MATCHES)
-        return aslrt_test_string(ex, r, input);
-    if (r->op == ASLRT_OP_BOOLEAN_EQ)
-        return aslrt_test_boolean(ex, r, input);
-    if (r->op >= ASLRT_OP_TIMESTAMP_EQ && r->op <= ASLRT_OP_TIMESTAMP_GE)
-        return aslrt_test_timestamp(ex, r, input);
+    switch (r->op) {
+#define X(id, name, family, ...) case ASLRT_OP_##id: return aslrt_test_##family(ex, r, input);
+        ASLRT_COMPARISONS(X)
+#undef X
+    }
     return 0;
 }
 

@@ -13,17 +13,19 @@
 #include "timestamp.h"
 #include "vars.h"
 
-/* AWS's event type names, indexed by ASLRT_PASS ... ASLRT_MAP. */
+/* AWS's event type names, indexed by ASLRT_PASS ...: PassStateEntered, ... */
 static const char *const entered_type[] = {
-    "PassStateEntered",  "TaskStateEntered", "ChoiceStateEntered",   "WaitStateEntered",
-    "SucceedStateEntered", "FailStateEntered", "ParallelStateEntered", "MapStateEntered",
+#define X(id, name, ...) name "StateEntered",
+    ASLRT_STATE_TYPES(X)
+#undef X
 };
 static const char *const exited_type[] = {
-    "PassStateExited",  "TaskStateExited", "ChoiceStateExited",   "WaitStateExited",
-    "SucceedStateExited", "FailStateExited", "ParallelStateExited", "MapStateExited",
+#define X(id, name, ...) name "StateExited",
+    ASLRT_STATE_TYPES(X)
+#undef X
 };
 
-#define NTYPES ((int)(sizeof entered_type / sizeof entered_type[0]))
+#define NTYPES ASLRT_STATE_COUNT
 
 /* {name, <key>: compact JSON text of v, <key>Details: {truncated: false}}:
    the details of StateEntered (key "input") and StateExited ("output"). */

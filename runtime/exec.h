@@ -10,20 +10,16 @@
 #include "jsonprint.h"
 #include "xalloc.h"
 
-/* Run options shared by `aslc run` and built executables (design.md). */
+/* Run options shared by `aslc run` and built executables (design.md): one
+   member per line of run_options.def, of the type its kind sets. */
+#define ASLRT_OPTION_TYPE_FLAG  int          /* 0 or 1 */
+#define ASLRT_OPTION_TYPE_TEXT  const char * /* NULL: not given */
+#define ASLRT_OPTION_TYPE_COUNT int          /* 0: not given */
+#define ASLRT_OPTION_TYPE_SCALE double       /* 1.0: not given */
 typedef struct aslrt_options {
-    const char *input_file;   /* --input; NULL: stdin if not a tty, else {} */
-    const char *name;         /* --name: $$.Execution.Name */
-    int no_wait;              /* --no-wait */
-    double time_scale;        /* --time-scale (1.0 by default) */
-    const char *history_file; /* --history */
-    int trace;                /* --trace */
-    const char *mock_config;  /* --mock-config */
-    const char *test_case;    /* --test-case */
-    const char *bindings;     /* --bindings */
-    int threads;              /* --threads: Parallel/Map worker threads; 0: one per CPU */
-    const char *s3_root;      /* --s3-root: s3://bucket/key is DIR/bucket/key (ItemReader, ResultWriter) */
-    int check_limits;         /* --check-limits: AWS's payload limit on every state's output */
+#define ASLRT_RUN_OPTION(flag, field, kind, arg, help) ASLRT_OPTION_TYPE_##kind field;
+#include "run_options.def"
+#undef ASLRT_RUN_OPTION
 } aslrt_options;
 
 /* What all branches of one execution share. */

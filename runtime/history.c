@@ -125,12 +125,15 @@ static char *quoted(const char *s, size_t max)
     return text;
 }
 
-static const char *const type_names[] = {"Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"};
+static const char *const type_names[] = {
+#define X(id, name, ...) name,
+    ASLRT_STATE_TYPES(X)
+#undef X
+};
 
 static const char *state_type_name(const aslrt_state *st)
 {
-    return st && st->type >= 0 && st->type < (int)(sizeof type_names / sizeof type_names[0]) ? type_names[st->type]
-                                                                                            : "?";
+    return st && st->type >= 0 && st->type < ASLRT_STATE_COUNT ? type_names[st->type] : "?";
 }
 
 static int ends_with(const char *s, const char *suffix)

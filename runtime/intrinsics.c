@@ -42,24 +42,9 @@ static const struct {
     const char *name;
     int min, max;
 } k_funcs[ASLRT_FN_COUNT] = {
-    [ASLRT_FN_FORMAT]          = {"States.Format", 1, -1},
-    [ASLRT_FN_STRING_TO_JSON]  = {"States.StringToJson", 1, 1},
-    [ASLRT_FN_JSON_TO_STRING]  = {"States.JsonToString", 1, 1},
-    [ASLRT_FN_ARRAY]           = {"States.Array", 0, -1},
-    [ASLRT_FN_ARRAY_PARTITION] = {"States.ArrayPartition", 2, 2},
-    [ASLRT_FN_ARRAY_CONTAINS]  = {"States.ArrayContains", 2, 2},
-    [ASLRT_FN_ARRAY_RANGE]     = {"States.ArrayRange", 3, 3},
-    [ASLRT_FN_ARRAY_GET_ITEM]  = {"States.ArrayGetItem", 2, 2},
-    [ASLRT_FN_ARRAY_LENGTH]    = {"States.ArrayLength", 1, 1},
-    [ASLRT_FN_ARRAY_UNIQUE]    = {"States.ArrayUnique", 1, 1},
-    [ASLRT_FN_BASE64_ENCODE]   = {"States.Base64Encode", 1, 1},
-    [ASLRT_FN_BASE64_DECODE]   = {"States.Base64Decode", 1, 1},
-    [ASLRT_FN_HASH]            = {"States.Hash", 2, 2},
-    [ASLRT_FN_JSON_MERGE]      = {"States.JsonMerge", 3, 3},
-    [ASLRT_FN_MATH_RANDOM]     = {"States.MathRandom", 2, 3},
-    [ASLRT_FN_MATH_ADD]        = {"States.MathAdd", 2, 2},
-    [ASLRT_FN_STRING_SPLIT]    = {"States.StringSplit", 2, 2},
-    [ASLRT_FN_UUID]            = {"States.UUID", 0, 0},
+#define X(id, name, impl, min, max, ...) [ASLRT_FN_##id] = {name, min, max},
+    ASLRT_INTRINSICS(X)
+#undef X
 };
 
 /* What every call in one evaluation shares. */
@@ -357,7 +342,12 @@ static uint64_t hash_value(const cJSON *v, int depth)
     }
 }
 
-/* ------------------------------------------------------------ the functions */
+/* ------------------------------------------------------------ the functions
+
+   One fn_<impl> per line of aslrt.h's ASLRT_INTRINSICS, all alike so that
+   call() can be generated from the list: the call's context c, the call t,
+   its evaluated arguments a and their number n (within the list's min and
+   max). Those that need less say so with (void). */
 
 /* Format's rendering of a value, as Java's toString renders Jackson's
    nodes [A recorded]: strings raw, numbers/booleans/null as JSON, arrays
@@ -452,8 +442,9 @@ static cJSON *fn_format(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 }
 
 /* States.StringToJson(string): the JSON it holds; "" or blanks => null. */
-static cJSON *fn_string_to_json(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_string_to_json(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     if (want_type(c, t, a, 0, cJSON_String, "a string") != 0)
         return NULL;
     const char *s = a[0].v->valuestring;
@@ -471,8 +462,9 @@ static cJSON *fn_string_to_json(ctx *c, const aslrt_tmpl *t, arg *a)
 }
 
 /* States.JsonToString(value): its compact JSON text. */
-static cJSON *fn_json_to_string(arg *a)
+static cJSON *fn_json_to_string(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)c, (void)t, (void)n;
     char buf[256];
     size_t len;
     char *s = aslrt_json_text_buf(a[0].v, buf, sizeof buf, &len);
@@ -483,8 +475,9 @@ static cJSON *fn_json_to_string(arg *a)
 }
 
 /* States.Array(values...): the values, in order. */
-static cJSON *fn_array(arg *a, int n)
+static cJSON *fn_array(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)c, (void)t;
     cJSON *r = aslrt_json_new(cJSON_Array);
     for (int i = 0; i < n; i++)
         aslrt_json_append(r, take(&a[i]));
@@ -493,8 +486,9 @@ static cJSON *fn_array(arg *a, int n)
 
 /* States.ArrayPartition(array, size): chunks of `size` items, the last one
    shorter; [] for []. */
-static cJSON *fn_array_partition(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_array_partition(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     long long size;
     if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0 || want_int(c, t, a, 1, 1, INT_MAX, &size) != 0)
         return NULL;
@@ -518,8 +512,9 @@ static cJSON *fn_array_partition(ctx *c, const aslrt_tmpl *t, arg *a)
 }
 
 /* States.ArrayContains(array, value): whether an element deep-equals value. */
-static cJSON *fn_array_contains(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_array_contains(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0)
         return NULL;
     for (const cJSON *x = a[0].v->child; x; x = x->next) {
@@ -534,8 +529,9 @@ static cJSON *fn_array_contains(ctx *c, const aslrt_tmpl *t, arg *a)
 
 /* States.ArrayRange(start, end, step): start, start+step, ... up to and
    including end when it is hit; step != 0; at most 1,000 items. */
-static cJSON *fn_array_range(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_array_range(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     long long v[3];
     for (int i = 0; i < 3; i++)
         if (want_int(c, t, a, i, INT_MIN, INT_MAX, &v[i]) != 0)
@@ -554,8 +550,9 @@ static cJSON *fn_array_range(ctx *c, const aslrt_tmpl *t, arg *a)
 }
 
 /* States.ArrayGetItem(array, index): the element at index (from 0). */
-static cJSON *fn_array_get_item(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_array_get_item(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     long long index;
     if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0 || want_int(c, t, a, 1, 0, INT_MAX, &index) != 0)
         return NULL;
@@ -573,8 +570,9 @@ static cJSON *fn_array_get_item(ctx *c, const aslrt_tmpl *t, arg *a)
 }
 
 /* States.ArrayLength(array). */
-static cJSON *fn_array_length(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_array_length(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0)
         return NULL;
     return new_number(cJSON_GetArraySize(a[0].v));
@@ -582,8 +580,9 @@ static cJSON *fn_array_length(ctx *c, const aslrt_tmpl *t, arg *a)
 
 /* States.ArrayUnique(array): first occurrences, in order, by deep equality.
    A hash table of the kept elements keeps it linear. */
-static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a, int nargs)
 {
+    (void)nargs;
     if (want_type(c, t, a, 0, cJSON_Array, "an array") != 0)
         return NULL;
     size_t n = (size_t)cJSON_GetArraySize(a[0].v), cap = 16;
@@ -632,8 +631,9 @@ static cJSON *fn_array_unique(ctx *c, const aslrt_tmpl *t, arg *a)
 static const char k_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* States.Base64Encode(string): standard base64, padded, of its UTF-8 bytes. */
-static cJSON *fn_base64_encode(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_base64_encode(ctx *c, const aslrt_tmpl *t, arg *a, int nargs)
 {
+    (void)nargs;
     size_t n, k = 0;
     if (want_short_string(c, t, a, 0, &n) != 0)
         return NULL;
@@ -709,8 +709,9 @@ static int valid_utf8(const unsigned char *s, size_t n)
 
 /* States.Base64Decode(string): the text it encodes. As Java's basic decoder:
    the base64 alphabet only, padding optional but correct when present. */
-static cJSON *fn_base64_decode(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_base64_decode(ctx *c, const aslrt_tmpl *t, arg *a, int nargs)
 {
+    (void)nargs;
     size_t n, pad = 0;
     if (want_short_string(c, t, a, 0, &n) != 0)
         return NULL;
@@ -753,8 +754,9 @@ static cJSON *fn_base64_decode(ctx *c, const aslrt_tmpl *t, arg *a)
 
 /* States.Hash(data, algorithm): lowercase hex digest of data's UTF-8 bytes;
    the algorithm is MD5, SHA-1, SHA-256, SHA-384 or SHA-512, spelled so. */
-static cJSON *fn_hash(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_hash(ctx *c, const aslrt_tmpl *t, arg *a, int nargs)
 {
+    (void)nargs;
     size_t n;
     if (want_short_string(c, t, a, 0, &n) != 0 || want_type(c, t, a, 1, cJSON_String, "a string") != 0)
         return NULL;
@@ -776,8 +778,9 @@ static cJSON *fn_hash(ctx *c, const aslrt_tmpl *t, arg *a)
 
 /* States.JsonMerge(a, b, false): a's members with b's added, b winning on
    the same key (shallow). AWS rejects true, a deep merge. */
-static cJSON *fn_json_merge(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_json_merge(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     if (want_type(c, t, a, 0, cJSON_Object, "an object") != 0 ||
         want_type(c, t, a, 1, cJSON_Object, "an object") != 0 ||
         want_type(c, t, a, 2, cJSON_True | cJSON_False, "false") != 0)
@@ -841,8 +844,9 @@ static cJSON *fn_math_random(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 
 /* States.MathAdd(a, b): the integer sum; arguments rounded as Java's
    Math.round does [A recorded]; int32 arguments and result. */
-static cJSON *fn_math_add(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_math_add(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     long long x, y;
     if (want_int(c, t, a, 0, INT_MIN, INT_MAX, &x) != 0 || want_int(c, t, a, 1, INT_MIN, INT_MAX, &y) != 0)
         return NULL;
@@ -878,8 +882,9 @@ static int is_delim(const unsigned char *p, size_t len, const unsigned char *del
 
 /* States.StringSplit(string, delimiters): every character of the second
    argument is a delimiter; empty pieces are dropped [A recorded]. */
-static cJSON *fn_string_split(ctx *c, const aslrt_tmpl *t, arg *a)
+static cJSON *fn_string_split(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)n;
     if (want_type(c, t, a, 0, cJSON_String, "a string") != 0 ||
         want_type(c, t, a, 1, cJSON_String, "a string") != 0)
         return NULL;
@@ -917,8 +922,9 @@ static cJSON *fn_string_split(ctx *c, const aslrt_tmpl *t, arg *a)
 }
 
 /* States.UUID(): a random version 4 UUID, lowercase. */
-static cJSON *fn_uuid(void)
+static cJSON *fn_uuid(ctx *c, const aslrt_tmpl *t, arg *a, int n)
 {
+    (void)c, (void)t, (void)a, (void)n;
     char s[37];
     aslrt_uuid4(s);
     return new_string(s, 36);
@@ -1050,24 +1056,9 @@ static cJSON *call(ctx *c, const aslrt_tmpl *t, int depth)
     }
     cJSON *r = NULL;
     switch (t->fn) {
-    case ASLRT_FN_FORMAT: r = fn_format(c, t, a, n); break;
-    case ASLRT_FN_STRING_TO_JSON: r = fn_string_to_json(c, t, a); break;
-    case ASLRT_FN_JSON_TO_STRING: r = fn_json_to_string(a); break;
-    case ASLRT_FN_ARRAY: r = fn_array(a, n); break;
-    case ASLRT_FN_ARRAY_PARTITION: r = fn_array_partition(c, t, a); break;
-    case ASLRT_FN_ARRAY_CONTAINS: r = fn_array_contains(c, t, a); break;
-    case ASLRT_FN_ARRAY_RANGE: r = fn_array_range(c, t, a); break;
-    case ASLRT_FN_ARRAY_GET_ITEM: r = fn_array_get_item(c, t, a); break;
-    case ASLRT_FN_ARRAY_LENGTH: r = fn_array_length(c, t, a); break;
-    case ASLRT_FN_ARRAY_UNIQUE: r = fn_array_unique(c, t, a); break;
-    case ASLRT_FN_BASE64_ENCODE: r = fn_base64_encode(c, t, a); break;
-    case ASLRT_FN_BASE64_DECODE: r = fn_base64_decode(c, t, a); break;
-    case ASLRT_FN_HASH: r = fn_hash(c, t, a); break;
-    case ASLRT_FN_JSON_MERGE: r = fn_json_merge(c, t, a); break;
-    case ASLRT_FN_MATH_RANDOM: r = fn_math_random(c, t, a, n); break;
-    case ASLRT_FN_MATH_ADD: r = fn_math_add(c, t, a); break;
-    case ASLRT_FN_STRING_SPLIT: r = fn_string_split(c, t, a); break;
-    case ASLRT_FN_UUID: r = fn_uuid(); break;
+#define X(id, name, impl, ...) case ASLRT_FN_##id: r = fn_##impl(c, t, a, n); break;
+        ASLRT_INTRINSICS(X)
+#undef X
     }
     free_args(a, n, local);
     return r;

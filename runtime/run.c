@@ -1,6 +1,7 @@
 /* run.c — running a compiled program as a command: run options, input,
    output and exit status (design.md "Command line"). */
 #include <signal.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,86 +25,96 @@
 
 enum { EXIT_SUCCEEDED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_TIMED_OUT = 3, EXIT_ABORTED = 4 };
 
-static const char usage_text[] =
-    "run options:\n"
-    "  --input FILE|-          execution input (JSON); default: stdin if it is not a terminal, else {}\n"
-    "  --name NAME             execution name ($$.Execution.Name)\n"
-    "  --no-wait               skip Wait states and retry intervals\n"
-    "  --time-scale X          multiply Wait states and retry intervals by X\n"
-    "  --history FILE          write execution history events, one JSON object a line\n"
-    "  --trace                 print each state entered and left on stderr\n"
-    "  --mock-config FILE      AWS Step Functions Local mock file (with --test-case NAME)\n"
-    "  --bindings FILE         map Task resources to local handlers\n"
-    "  --threads N             run Parallel branches and Map iterations on N threads (default: one per CPU)\n"
-    "  --s3-root DIR           read and write s3://bucket/key as the file DIR/bucket/key (distributed Map)\n"
-    "  --check-limits          fail a state whose output is over AWS's 256 KiB payload limit\n"
-    "                          (States.DataLimitExceeded); off by default: it measures every output\n";
+/* The run options (run_options.def), looked up by flag. */
+enum { OPT_FLAG, OPT_TEXT, OPT_COUNT, OPT_SCALE };
+static const struct run_option {
+    const char *flag;
+    int kind;      /* OPT_* */
+    size_t offset; /* of its field in aslrt_options, whose type the kind gives (exec.h) */
+    const char *arg, *help;
+} k_options[] = {
+#define ASLRT_RUN_OPTION(flag, field, kind, arg, help) {flag, OPT_##kind, offsetof(aslrt_options, field), arg, help},
+#include "run_options.def"
+#undef ASLRT_RUN_OPTION
+};
+#define NOPTIONS (sizeof k_options / sizeof k_options[0])
+
+/* "run options:" and a line for each option that has one, its help starting
+   at column 26 (and so its continuation lines). */
+static void usage(FILE *f)
+{
+    fputs("run options:\n", f);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct run_option *opt = &k_options[i];
+        if (!opt->help)
+            continue;
+        char head[64];
+        snprintf(head, sizeof head, "%s%s%s", opt->flag, *opt->arg ? " " : "", opt->arg);
+        fprintf(f, "  %-23s ", head);
+        for (const char *p = opt->help; *p; p++) {
+            fputc(*p, f);
+            if (*p == '\n')
+                fprintf(f, "%26s", "");
+        }
+        fputc('\n', f);
+    }
+}
 
 /* Parses run options; 0, or 2 after printing what is wrong. */
 static int parse_options(const char *prog, int argc, char **argv, aslrt_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->time_scale = 1.0;
+    for (size_t k = 0; k < NOPTIONS; k++)
+        if (k_options[k].kind == OPT_SCALE)
+            *(double *)((char *)o + k_options[k].offset) = 1.0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char **value = NULL;
-        if (strcmp(a, "--no-wait") == 0) {
-            o->no_wait = 1;
-            continue;
-        }
-        if (strcmp(a, "--trace") == 0) {
-            o->trace = 1;
-            continue;
-        }
-        if (strcmp(a, "--check-limits") == 0) {
-            o->check_limits = 1;
-            continue;
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
+        const struct run_option *opt = NULL;
+        for (size_t k = 0; k < NOPTIONS && !opt; k++)
+            if (strcmp(a, k_options[k].flag) == 0)
+                opt = &k_options[k];
+        if (!opt && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+            usage(stdout);
             exit(0);
         }
-        if (strcmp(a, "--input") == 0)
-            value = &o->input_file;
-        else if (strcmp(a, "--name") == 0)
-            value = &o->name;
-        else if (strcmp(a, "--history") == 0)
-            value = &o->history_file;
-        else if (strcmp(a, "--mock-config") == 0)
-            value = &o->mock_config;
-        else if (strcmp(a, "--test-case") == 0)
-            value = &o->test_case;
-        else if (strcmp(a, "--bindings") == 0)
-            value = &o->bindings;
-        else if (strcmp(a, "--s3-root") == 0)
-            value = &o->s3_root;
-        else if (strcmp(a, "--time-scale") != 0 && strcmp(a, "--threads") != 0) {
-            fprintf(stderr, "%s: unknown option '%s'\n%s", prog, a, usage_text);
+        if (!opt) {
+            fprintf(stderr, "%s: unknown option '%s'\n", prog, a);
+            usage(stderr);
             return EXIT_USAGE;
+        }
+        void *field = (char *)o + opt->offset;
+        if (opt->kind == OPT_FLAG) {
+            *(int *)field = 1;
+            continue;
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "%s: option '%s' needs a value\n", prog, a);
             return EXIT_USAGE;
         }
         const char *arg = argv[++i];
-        if (value) {
-            *value = arg;
-            continue;
-        }
         char *end;
-        if (strcmp(a, "--threads") == 0) {
+        switch (opt->kind) {
+        case OPT_TEXT:
+            *(const char **)field = arg;
+            break;
+        case OPT_COUNT: {
             long n = strtol(arg, &end, 10);
             if (*arg == '\0' || *end != '\0' || n < 1 || n > 1024) {
-                fprintf(stderr, "%s: --threads needs a whole number from 1 to 1024, not '%s'\n", prog, arg);
+                fprintf(stderr, "%s: %s needs a whole number from 1 to 1024, not '%s'\n", prog, a, arg);
                 return EXIT_USAGE;
             }
-            o->threads = (int)n;
-            continue;
+            *(int *)field = (int)n;
+            break;
         }
-        o->time_scale = strtod(arg, &end);
-        if (*arg == '\0' || *end != '\0' || !(o->time_scale >= 0)) {
-            fprintf(stderr, "%s: --time-scale needs a number >= 0, not '%s'\n", prog, arg);
-            return EXIT_USAGE;
+        case OPT_SCALE: {
+            double x = strtod(arg, &end);
+            if (*arg == '\0' || *end != '\0' || !(x >= 0)) {
+                fprintf(stderr, "%s: %s needs a number >= 0, not '%s'\n", prog, a, arg);
+                return EXIT_USAGE;
+            }
+            *(double *)field = x;
+            break;
+        }
         }
     }
     if ((o->mock_config != NULL) != (o->test_case != NULL)) {

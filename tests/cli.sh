@@ -150,6 +150,69 @@ EOF
 ) && [ -z "$why" ]; then ok history_option_writes_events
 else fail history_option_writes_events "${why:-history.jsonl is not JSON lines}"; fi
 
+# ---------------------------------------------------------------- run options: values and usage
+# The run options are one list (runtime/run_options.def) that the parser, both usage texts and
+# aslc's own argument scan are made from; these pin what that list must keep producing.
+run "$ASLC" run --name early-name name.asl.json --input in.json
+expect run_option_value_before_definition_is_not_the_definition 0 '{"n": "early-name"}'
+run "$ASLC" run echo.asl.json --input in.json --threads 4 --trace
+expect threads_and_trace_options_are_accepted 0 '{"in": {"x": 1}}'
+for bad in 0 1025 4x ''; do
+	run "$ASLC" run echo.asl.json --input in.json --threads "$bad"
+	expect_usage "threads_option_rejects_'$bad'" "--threads needs a whole number from 1 to 1024, not '$bad'"
+done
+run "$ASLC" run echo.asl.json --input in.json --mock-config mocks.json
+expect_usage mock_config_without_test_case_exits_2 "--mock-config and --test-case go together"
+
+# expect_stdout NAME EXIT FILE / expect_stderr NAME EXIT FILE: the last run's exit status and
+# that stream, byte for byte.
+expect_stream() {
+	if [ "$rc" -ne "$2" ]; then fail "$1" "exit $rc, expected $2; stderr: $(firstline "$err")"
+	elif ! cmp -s "$T/.$4" "$3"; then fail "$1" "$4 differs: $(diff "$3" "$T/.$4" | sed -n 2p)"
+	else ok "$1"; fi
+}
+cat >run-usage.txt <<'EOF'
+run options:
+  --input FILE|-          execution input (JSON); default: stdin if it is not a terminal, else {}
+  --name NAME             execution name ($$.Execution.Name)
+  --no-wait               skip Wait states and retry intervals
+  --time-scale X          multiply Wait states and retry intervals by X
+  --history FILE          write execution history events, one JSON object a line
+  --trace                 print each state entered and left on stderr
+  --mock-config FILE      AWS Step Functions Local mock file (with --test-case NAME)
+  --bindings FILE         map Task resources to local handlers
+  --threads N             run Parallel branches and Map iterations on N threads (default: one per CPU)
+  --s3-root DIR           read and write s3://bucket/key as the file DIR/bucket/key (distributed Map)
+  --check-limits          fail a state whose output is over AWS's 256 KiB payload limit
+                          (States.DataLimitExceeded); off by default: it measures every output
+EOF
+run "$ASLC" run echo.asl.json --help
+expect_stream run_help_describes_every_run_option 0 run-usage.txt out
+{ echo "aslc: unknown option '--bogus-option'"; cat run-usage.txt; } >run-bogus.txt
+run "$ASLC" run echo.asl.json --bogus-option
+expect_stream run_unknown_option_prints_the_run_options 2 run-bogus.txt err
+cat >aslc-usage.txt <<'EOF'
+usage:
+  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks)
+  aslc run    WF.asl.json [--mode interp|jit|aot] [run options]
+  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL]
+  aslc emit-c WF.asl.json [-o FILE.c]     print the generated C
+  aslc graph  WF.asl.json [--format dot|mermaid] [--history FILE] [-o FILE]
+                                          draw the workflow (and the path a history took)
+  aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]
+              [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)
+  ./EXE [run options]                     a built workflow takes the run options
+run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE
+             --trace  --mock-config FILE --test-case NAME  --bindings FILE  --threads N
+             --s3-root DIR  --check-limits
+exit status: 0 succeeded, 1 failed, 2 invalid definition or usage, 3 timed out, 4 aborted
+EOF
+run "$ASLC" --help
+expect_stream aslc_help_lists_every_run_option 0 aslc-usage.txt out
+{ echo "aslc: unknown command 'frobnicate'"; cat aslc-usage.txt; } >aslc-bogus.txt
+run "$ASLC" frobnicate
+expect_stream unknown_command_prints_the_usage 2 aslc-bogus.txt err
+
 # ---------------------------------------------------------------- build and emit-c
 run "$ASLC" build echo.asl.json -o "$T/echo-exe"
 if [ "$rc" -ne 0 ] || [ ! -x "$T/echo-exe" ]; then

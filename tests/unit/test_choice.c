@@ -12,6 +12,7 @@
 
 #include "choice.h"
 #include "helpers.h"
+#include "validate.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -535,6 +536,45 @@ static void rule_eval_should_apply_string_matches_to_the_variable(void **state)
     assert_int_equal(eval_literal(f, ASLRT_OP_STRING_MATCHES, "\"*\"", "[\"x\"]"), 0);
 }
 
+/* aslrt.h's ASLRT_COMPARISONS is the one list of operators: the validator
+   knows each by its name, with the operand the list gives, and its ...Path
+   form exactly when the list says it has one. */
+static void every_listed_comparison_should_be_known_by_name_and_path_form(void **state)
+{
+    (void)state;
+    static const struct { const char *name; int op, operand, path; } listed[] = {
+#define X(id, name, family, rel, operand, path, text) {name, ASLRT_OP_##id, ASL_OPERAND_##operand, path},
+        ASLRT_COMPARISONS(X)
+#undef X
+    };
+    int nlisted = (int)(sizeof listed / sizeof listed[0]), npaths = 0;
+    assert_int_equal(ASLRT_OP_COUNT, ASLRT_OP_NOT + 1 + nlisted);
+    for (int i = 0; i < nlisted; i++) {
+        const asl_choice_op *o = asl_choice_op_find(listed[i].name);
+        assert_non_null(o);
+        assert_int_equal(o->op, listed[i].op);
+        assert_int_equal(o->operand, listed[i].operand);
+        char path_name[64];
+        snprintf(path_name, sizeof path_name, "%sPath", listed[i].name);
+        const asl_choice_op *p = asl_choice_op_find(path_name);
+        if (!listed[i].path) {
+            assert_null(p);
+            continue;
+        }
+        npaths++;
+        assert_non_null(p);
+        assert_int_equal(p->op, listed[i].op);
+        assert_int_equal(p->operand, ASL_OPERAND_PATH);
+    }
+    int n;
+    asl_choice_ops(&n);
+    assert_int_equal(n, nlisted + npaths);
+    assert_int_equal(asl_choice_op_find("TimestampGreaterThanEqualsPath")->op, ASLRT_OP_TIMESTAMP_GE);
+    assert_null(asl_choice_op_find("StringMatchesPath"));
+    assert_null(asl_choice_op_find("IsNullPath"));
+    assert_null(asl_choice_op_find("And"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -561,6 +601,7 @@ int main(void)
         cmocka_unit_test(string_matches_should_honour_escapes),
         cmocka_unit_test(string_matches_should_match_utf8_by_character),
         cmocka_unit_test(string_matches_should_take_polynomial_time_on_many_stars),
+        cmocka_unit_test(every_listed_comparison_should_be_known_by_name_and_path_form),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -291,6 +291,63 @@ static void parse_should_check_argument_counts(void **state)
     parse_ok("States.Format('x')");
 }
 
+/* aslrt.h's ASLRT_INTRINSICS is the one list of intrinsics: each listed
+   function parses by its name into its constant, and running it reaches an
+   implementation whose result has the type the list declares (so a line whose
+   impl or result column is wrong fails here). A new intrinsic needs a sample
+   call below. */
+static void every_listed_intrinsic_should_parse_and_run_as_its_line_says(void **state)
+{
+    (void)state;
+    static const struct { const char *call; } samples[] = {
+        {"States.Format('{} and {}', 1, 'b')"}, {"States.StringToJson('[1]')"}, {"States.JsonToString($.a)"},
+        {"States.Array(1, 'two')"}, {"States.ArrayPartition($.a, 1)"}, {"States.ArrayContains($.a, 1)"},
+        {"States.ArrayRange(1, 5, 2)"}, {"States.ArrayGetItem($.a, 0)"}, {"States.ArrayLength($.a)"},
+        {"States.ArrayUnique($.a)"}, {"States.Base64Encode('hi')"}, {"States.Base64Decode('aGk=')"},
+        {"States.Hash('x', 'SHA-256')"}, {"States.JsonMerge($.o, $.o, false)"}, {"States.MathRandom(1, 9)"},
+        {"States.MathAdd(1, 2)"}, {"States.StringSplit('a,b', ',')"}, {"States.UUID()"},
+    };
+#define STR cJSON_String
+#define NUM cJSON_Number
+#define BOOL (cJSON_True | cJSON_False)
+#define ARR cJSON_Array
+#define OBJ cJSON_Object
+#define ANY 0xff
+    static const struct { int fn; const char *name; int ret; } listed[] = {
+#define X(id, name, impl, min, max, ret, ...) {ASLRT_FN_##id, name, ret},
+        ASLRT_INTRINSICS(X)
+#undef X
+    };
+#undef STR
+#undef NUM
+#undef BOOL
+#undef ARR
+#undef OBJ
+#undef ANY
+    assert_int_equal(sizeof listed / sizeof listed[0], ASLRT_FN_COUNT);
+    for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
+        const char *call = NULL;
+        size_t len = strlen(listed[i].name);
+        for (size_t k = 0; k < sizeof samples / sizeof samples[0] && !call; k++)
+            if (strncmp(samples[k].call, listed[i].name, len) == 0 && samples[k].call[len] == '(')
+                call = samples[k].call;
+        if (!call)
+            fail_msg("no sample call of %s in this test", listed[i].name);
+        const aslrt_tmpl *t = parse_ok(call);
+        assert_int_equal(t->fn, listed[i].fn);
+        aslrt_exec ex;
+        char *got = eval_in(&ex, call, "{\"a\": [1, 1, 2], \"o\": {\"k\": 1}}");
+        if (!got)
+            fail_msg("%s failed: %s", call, ex.cause ? ex.cause : ex.error);
+        cJSON *r = cJSON_Parse(got);
+        free(got);
+        assert_non_null(r);
+        if (!(r->type & listed[i].ret))
+            fail_msg("%s gave a value of type %d, not of the listed result type", call, r->type);
+        cJSON_Delete(r);
+    }
+}
+
 static void parse_should_check_literal_argument_types_and_values(void **state)
 {
     (void)state;
@@ -969,6 +1026,7 @@ int main(void)
         cmocka_unit_test(parse_should_reject_deep_nesting_without_overflowing_the_stack),
         cmocka_unit_test(parse_should_name_unknown_functions),
         cmocka_unit_test(parse_should_check_argument_counts),
+        cmocka_unit_test(every_listed_intrinsic_should_parse_and_run_as_its_line_says),
         cmocka_unit_test(parse_should_check_literal_argument_types_and_values),
         cmocka_unit_test(parse_should_limit_literal_input_to_10000_characters),
         cmocka_unit_test(parse_should_reject_malformed_calls),
