@@ -219,20 +219,6 @@ static void mermaid_should_escape_untrusted_names(void **state)
     free(out);
 }
 
-static void invalid_utf8_should_become_replacement_characters(void **state)
-{
-    (void)state;
-    /* A raw 0xFF byte and a truncated 3-byte sequence in a state name. */
-    static const char wf[] = "{\"StartAt\": \"a\xff" "b\xe2\x98\", \"States\": {\"a\xff" "b\xe2\x98\": "
-                             "{\"Type\": \"Pass\", \"End\": true}}}";
-    char *out = render(wf, ASL_GRAPH_DOT);
-    assert_contains(out, "m0_s0 [label=\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\\n(Pass)\"];\n");
-    free(out);
-    out = render(wf, ASL_GRAPH_MERMAID);
-    assert_contains(out, "m0_s0(\"a#65533;b#65533;#65533;<br/>(Pass)\")\n");
-    free(out);
-}
-
 static void nested_machines_should_be_clusters(void **state)
 {
     (void)state;
@@ -378,7 +364,6 @@ int main(void)
         cmocka_unit_test(mermaid_should_label_choice_edges_and_dash_catch_edges),
         cmocka_unit_test(dot_should_escape_untrusted_names),
         cmocka_unit_test(mermaid_should_escape_untrusted_names),
-        cmocka_unit_test(invalid_utf8_should_become_replacement_characters),
         cmocka_unit_test(nested_machines_should_be_clusters),
         cmocka_unit_test(deep_nesting_should_be_cut_off),
         cmocka_unit_test(history_should_mark_path_and_failed_state),
