@@ -5,7 +5,9 @@
  *   2. static data: every descriptor the runtime reads, each written once
  *      (emit_data.c);
  *   3. one function per machine: a label per state that something jumps to,
- *      one runtime call per state, a goto per transition.
+ *      one runtime call per state, a goto per transition, and Choice rules
+ *      as C conditions unless the definition was loaded without
+ *      optimizations (asl_def.no_opt), which leaves them to the runtime.
  * Names in the C source are all made up here; text from the definition goes
  * through cquote.c only.
  */
@@ -79,10 +81,11 @@ static int rule_as_c(const aslrt_rule *r, int depth)
 }
 
 /* A Choice state becomes C when it is JSONPath, has no InputPath (its
-   rules read *v) and all its rules can. */
-static int choice_as_c(const aslrt_state *s)
+   rules read *v) and all its rules can, unless def was loaded without
+   optimizations: then the runtime evaluates the rules, as in interp mode. */
+static int choice_as_c(const asl_def *def, const aslrt_state *s)
 {
-    if (s->type != ASLRT_CHOICE || (s->flags & (ASLRT_JSONATA | ASLRT_INPUT_PATH_NULL | ASLRT_PLACEHOLDER)) ||
+    if (def->no_opt || s->type != ASLRT_CHOICE || (s->flags & (ASLRT_JSONATA | ASLRT_INPUT_PATH_NULL | ASLRT_PLACEHOLDER)) ||
         s->input_path)
         return 0;
     for (int i = 0; i < s->nrules; i++)
@@ -243,7 +246,7 @@ static void emit_machine_code(emitter *e, const asl_machine *m)
                    e->syms ? "" : "static ", m->id);
     int c_choices = 0;
     for (int i = 0; i < n; i++)
-        c_choices += choice_as_c(&m->states[i]);
+        c_choices += choice_as_c(e->def, &m->states[i]);
     if (c_choices)
         asl_buf_puts(b, "    int r; /* a Choice rule's outcome: 1, 0, or -1 (an error in ex) */\n");
     asl_buf_printf(b, "    (void)m;\n    goto s%d;\n", m->rt.start);
@@ -255,7 +258,7 @@ static void emit_machine_code(emitter *e, const asl_machine *m)
         if (used[i])
             asl_buf_printf(b, "s%d:\n", i);
         const char *fn = state_fn[s->type];
-        if (choice_as_c(s)) {
+        if (choice_as_c(e->def, s)) {
             emit_choice_c(e, m, i);
             continue;
         }
@@ -358,7 +361,7 @@ char *asl_emit_c_code(const asl_def *def, asl_emit_sym **syms, int *nsyms)
         s->ptr = m->states;
         asl_buf_printf(&out, "extern const aslrt_state k_states_%d[];\n", m->id);
         for (int k = 0; k < m->rt.nstates; k++)
-            if (choice_as_c(&m->states[k]))
+            if (choice_as_c(def, &m->states[k]))
                 declare_rules(&e, m->states[k].rules, m->states[k].nrules);
     }
     asl_buf_puts(&out, "\n");

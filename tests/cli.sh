@@ -209,4 +209,25 @@ first=$out
 run "$ASLC" emit-c "$EMIT_DIR/shared.asl.json"
 if [ "$out" != "$first" ]; then fail emit_c_is_deterministic "two runs differ"; else ok emit_c_is_deterministic; fi
 
+# --no-opt: the definition as written, without aslc's optimizations, with the same results.
+run "$ASLC" emit-c "$EMIT_DIR/shared.asl.json" --no-opt
+if [ "$rc" -ne 0 ]; then fail emit_c_no_opt_leaves_out_the_optimizations "exit $rc: $(firstline "$err")"
+elif printf '%s' "$out" | grep -q 'ASLRT_TF_\|ASLRT_MOVE_INPUT\|aslrt_test_'; then
+	fail emit_c_no_opt_leaves_out_the_optimizations "$(printf '%s' "$out" | grep -m1 'ASLRT_TF_\|ASLRT_MOVE_INPUT\|aslrt_test_')"
+elif ! printf '%s' "$out" | grep -q 'aslrt_choice_state'; then
+	fail emit_c_no_opt_leaves_out_the_optimizations "the Choice state is not left to aslrt_choice_state"
+else ok emit_c_no_opt_leaves_out_the_optimizations; fi
+for mode in interp jit aot; do
+	run "$ASLC" run echo.asl.json --input in.json --mode "$mode" --no-opt
+	expect "run_no_opt_gives_the_same_output_$mode" 0 '{"in": {"x": 1}}'
+done
+run "$ASLC" build echo.asl.json -o "$T/echo-noopt" --no-opt
+if [ "$rc" -ne 0 ]; then fail build_no_opt_writes_an_executable "exit $rc: $(firstline "$err")"
+else
+	run "$T/echo-noopt" --input in.json
+	expect build_no_opt_writes_an_executable 0 '{"in": {"x": 1}}'
+	run "$T/echo-noopt" --input in.json --no-opt
+	expect_usage built_executable_has_no_no_opt_option "--no-opt"
+fi
+
 summary
