@@ -55,6 +55,7 @@ typedef struct builder {
     asl_diag *d;
     int cap_machines;
     int top_jsonata;          /* top-level QueryLanguage is JSONata */
+    int no_opt;               /* asl_front_opts.no_opt */
 } builder;
 
 /* ASL field names are case-sensitive; cJSON_GetObjectItem is not. */
@@ -296,7 +297,7 @@ static void build_jx_leaf(builder *b, const cJSON *v, aslrt_tmpl *t, const char 
         asl_diag_error(b->d, ptr, "invalid JSONata expression \"%s\": %s", asl_diag_excerpt(b->a, t->text),
                        err ? err : "syntax error");
     else
-        t->fn = jx_reads_context(t->jx, 0);
+        t->fn = b->no_opt || jx_reads_context(t->jx, 0); /* without the analysis: always */
 }
 
 /* A JSONata-capable field (§9) as a template: JSONata strings become
@@ -856,7 +857,7 @@ static const char *stem(asl_arena *a, const char *file)
 /* Validate, build: the IR is built only from a definition with no errors,
    so the builder never sees a shape the validator rejects.  doc (taken) is
    the parsed definition, or NULL with the syntax error in err (taken). */
-static asl_def *load_doc(const char *file, cJSON *doc, char *err, asl_diag *d)
+static asl_def *load_doc(const char *file, cJSON *doc, char *err, const asl_front_opts *o, asl_diag *d)
 {
     if (!doc) {
         /* Syntax errors already say FILE:LINE:COL and show the spot. */
@@ -876,7 +877,8 @@ static asl_def *load_doc(const char *file, cJSON *doc, char *err, asl_diag *d)
     def->file = asl_arena_strdup(a, file);
     def->arena = a;
     def->doc = doc;
-    builder b = { def, a, d, 0, 0 };
+    def->no_opt = o && o->no_opt;
+    builder b = { def, a, d, 0, 0, def->no_opt };
     const cJSON *ql = get(doc, "QueryLanguage");
     b.top_jsonata = cJSON_IsString(ql) && strcmp(ql->valuestring, "JSONata") == 0;
 
@@ -892,24 +894,29 @@ static asl_def *load_doc(const char *file, cJSON *doc, char *err, asl_diag *d)
         asl_def_free(def);
         return NULL;
     }
-    asl_opt_def(def); /* flags every mode reads: moves, distinct keys (opt.c) */
+    if (!def->no_opt)
+        asl_opt_def(def); /* flags every mode reads: moves, distinct keys (opt.c) */
     return def;
 }
 
-/* Reads and parses the file, then load_doc. */
-asl_def *asl_front_load(const char *file, asl_diag *d)
+/* Reads and parses the file (or text), then load_doc. */
+asl_def *asl_front_load_opts(const char *file, const char *text, size_t len, const asl_front_opts *o,
+                             asl_diag *d)
 {
     char *err = NULL;
-    cJSON *doc = aslrt_json_load(file, &err);
-    return load_doc(file, doc, err, d);
+    cJSON *doc = text ? aslrt_json_parse(file, text, len, &err) : aslrt_json_load(file, &err);
+    return load_doc(file, doc, err, o, d);
+}
+
+asl_def *asl_front_load(const char *file, asl_diag *d)
+{
+    return asl_front_load_opts(file, NULL, 0, NULL, d);
 }
 
 /* The same from text in memory (the fuzz targets): file only names it. */
 asl_def *asl_front_load_text(const char *file, const char *text, size_t len, asl_diag *d)
 {
-    char *err = NULL;
-    cJSON *doc = aslrt_json_parse(file, text, len, &err);
-    return load_doc(file, doc, err, d);
+    return asl_front_load_opts(file, text, len, NULL, d);
 }
 
 /* The arena holds the IR and def itself; the document is separate. */

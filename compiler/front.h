@@ -5,6 +5,12 @@
 #include "diag.h"
 #include "ir.h"
 
+/* How the IR is built. */
+typedef struct asl_front_opts {
+    int no_opt; /* leave out every decision taken only for speed (asl_def.no_opt): what
+                   runs is the definition as written, to check the optimizations against */
+} asl_front_opts;
+
 /* Reads, parses and validates `file`, reporting every problem to d. Returns
    the IR, or NULL when there were errors (d->nerrors > 0). Warnings do not
    stop it. */
@@ -13,6 +19,11 @@ asl_def *asl_front_load(const char *file, asl_diag *d);
 /* The same for a definition already in memory: text holds len bytes (not
    necessarily NUL-terminated); file names it in diagnostics. */
 asl_def *asl_front_load_text(const char *file, const char *text, size_t len, asl_diag *d);
+
+/* Either with options (NULL: the defaults): from text (len bytes) when it is
+   not NULL, else from the file. */
+asl_def *asl_front_load_opts(const char *file, const char *text, size_t len, const asl_front_opts *o,
+                             asl_diag *d);
 
 /* Frees the IR, its arena and its document. */
 void asl_def_free(asl_def *def);

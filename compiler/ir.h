@@ -26,6 +26,10 @@ typedef struct asl_def {
     cJSON *folded;             /* values of intrinsic calls opt.c computed once (an
                                   array, or NULL); literals point into it too */
     aslrt_program program;     /* program.main == &machines[0]->rt */
+    int no_opt;                /* built without the compile-time optimizations
+                                  (asl_front_opts): no opt.c flags or folding, every
+                                  JSONata expression given $states.context, Choice
+                                  rules left to the runtime in generated code */
     int nmachines;
     asl_machine **machines;
 } asl_def;

@@ -19,15 +19,17 @@ enum { EXIT_OK = 0, EXIT_USAGE = 2 };
 static const char usage_head[] =
     "usage:\n"
     "  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks)\n"
-    "  aslc run    WF.asl.json [--mode interp|jit|aot] [run options]\n"
-    "  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL]\n"
-    "  aslc emit-c WF.asl.json [-o FILE.c]     print the generated C\n"
+    "  aslc run    WF.asl.json [--mode interp|jit|aot] [--no-opt] [run options]\n"
+    "  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL] [--no-opt]\n"
+    "  aslc emit-c WF.asl.json [-o FILE.c] [--no-opt]  print the generated C\n"
     "  aslc graph  WF.asl.json [--format dot|mermaid] [--history FILE] [-o FILE]\n"
     "                                          draw the workflow (and the path a history took)\n"
     "  aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]\n"
     "              [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)\n"
     "  ./EXE [run options]                     a built workflow takes the run options\n";
 static const char usage_tail[] =
+    "--no-opt: without aslc's own optimizations (moves, borrowed inputs, calls folded, Choice\n"
+    "          rules as C); the same results, slower: for checking the optimizations\n"
     "exit status: 0 succeeded, 1 failed, 2 invalid definition or usage, 3 timed out, 4 aborted\n";
 
 /* The run options (runtime/run_options.def): what follows each ("" for
@@ -102,11 +104,13 @@ static int takes_value(const char *opt)
     return 0;
 }
 
-/* Loads and validates WF; NULL after the diagnostics when it is invalid. */
-static asl_def *load(const char *file, asl_diag *d)
+/* Loads and validates WF, with aslc's optimizations unless no_opt; NULL
+   after the diagnostics when it is invalid. */
+static asl_def *load(const char *file, int no_opt, asl_diag *d)
 {
+    asl_front_opts o = {no_opt};
     asl_diag_init(d, file, stderr);
-    return asl_front_load(file, d);
+    return asl_front_load_opts(file, NULL, 0, &o, d);
 }
 
 /* With --bindings: a warning for each Task that neither the bindings nor a
@@ -156,7 +160,7 @@ static int cmd_check(int argc, char **argv)
         }
     }
     asl_diag d;
-    asl_def *def = load(wf, &d);
+    asl_def *def = load(wf, 0, &d);
     if (!def) {
         aslrt_bindings_free(b);
         return EXIT_USAGE;
@@ -186,9 +190,12 @@ static int write_text(const char *file, const char *text)
 static int cmd_emit_c(int argc, char **argv)
 {
     const char *wf = NULL, *out = "-";
+    int no_opt = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
             out = argv[++i];
+        else if (strcmp(argv[i], "--no-opt") == 0)
+            no_opt = 1;
         else if (argv[i][0] == '-' && argv[i][1])
             return usage_error("emit-c: unknown option '%s'", argv[i]);
         else if (!wf)
@@ -199,7 +206,7 @@ static int cmd_emit_c(int argc, char **argv)
     if (!wf)
         return usage_error("emit-c needs a definition file%s", "");
     asl_diag d;
-    asl_def *def = load(wf, &d);
+    asl_def *def = load(wf, no_opt, &d);
     if (!def)
         return EXIT_USAGE;
     char *code = asl_emit_c(def, 1);
@@ -241,7 +248,7 @@ static int cmd_graph(int argc, char **argv)
     if (!wf)
         return usage_error("graph needs a definition file%s", "");
     asl_diag d;
-    asl_def *def = load(wf, &d);
+    asl_def *def = load(wf, 0, &d);
     if (!def)
         return EXIT_USAGE;
     asl_graph_marks marks;
@@ -262,6 +269,7 @@ static int cmd_build(int argc, char **argv)
 {
     const char *wf = NULL, *out = NULL;
     asl_aot_options o = {NULL, NULL, NULL, 0};
+    int no_opt = 0;
     const char **handlers = calloc((size_t)argc + 1, sizeof *handlers);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -279,6 +287,8 @@ static int cmd_build(int argc, char **argv)
             o.opt_level = a + 2;
         else if (strcmp(a, "--handlers") == 0)
             handlers[o.nhandlers++] = argv[++i];
+        else if (strcmp(a, "--no-opt") == 0)
+            no_opt = 1;
         else if (a[0] == '-') {
             free(handlers);
             return usage_error("build: unknown option '%s'", a);
@@ -295,7 +305,7 @@ static int cmd_build(int argc, char **argv)
         return usage_error("build needs a definition file and -o EXE%s", "");
     }
     asl_diag d;
-    asl_def *def = load(wf, &d);
+    asl_def *def = load(wf, no_opt, &d);
     int rc = EXIT_USAGE;
     if (def && asl_aot_build(def, out, &o, &d) == 0)
         rc = EXIT_OK;
@@ -309,12 +319,15 @@ static int cmd_build(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
     const char *wf = NULL, *mode = "jit";
+    int no_opt = 0;
     char **rest = calloc((size_t)argc + 2, sizeof *rest);
     int nrest = 0;
     rest[nrest++] = (char *)"aslc";
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
             mode = argv[++i];
+        } else if (strcmp(argv[i], "--no-opt") == 0) { /* aslc's, not a run option */
+            no_opt = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             rest[nrest++] = argv[i];
             if (takes_value(argv[i]) && i + 1 < argc)
@@ -335,7 +348,7 @@ static int cmd_run(int argc, char **argv)
         return usage_error("--mode must be interp, jit or aot, not '%s'", mode);
     }
     asl_diag d;
-    asl_def *def = load(wf, &d);
+    asl_def *def = load(wf, no_opt, &d);
     int rc = EXIT_USAGE;
     if (def) {
         if (strcmp(mode, "interp") == 0) {

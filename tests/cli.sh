@@ -11,6 +11,7 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
 fi
 ASLC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+EMIT_DIR=$(cd "$(dirname "$0")" && pwd)/emit
 T=$(mktemp -d "${TMPDIR:-/tmp}/aslc-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 2
@@ -250,5 +251,46 @@ elif [ "$(cat "$T/echo.c")" != "$c_stdout" ]; then fail emit_c_writes_file "the 
 else ok emit_c_writes_file; fi
 run "$ASLC" emit-c two-errors.asl.json
 expect_usage emit_c_rejects_invalid_definition_with_exit_2 "/States/A/Next"
+
+# The generated C of tests/emit/NAME.asl.json is committed as NAME.c and reviewed like code
+# (style.md, "Tests"); after a deliberate change to it: cd tests/emit && aslc emit-c NAME.asl.json -o NAME.c
+for def in "$EMIT_DIR"/*.asl.json; do
+	name=$(basename "$def" .asl.json)
+	(cd "$EMIT_DIR" && "$ASLC" emit-c "$name.asl.json") >"$T/$name.c" 2>"$T/$name.err"
+	if ! cmp -s "$T/$name.c" "$EMIT_DIR/$name.c"; then
+		fail "emit_c_matches_tests_emit_$name" "$(diff "$EMIT_DIR/$name.c" "$T/$name.c" | head -n 3 | tr '\n' ' ')"
+	else ok "emit_c_matches_tests_emit_$name"; fi
+done
+# Each distinct descriptor once: no two static objects with the same initializer.
+dup=$(awk '/^static .* k_[a-z]+_[0-9]+(\[\])? = / { sub(/k_[a-z]+_[0-9]+/, "K"); body = ""; in_obj = 1 }
+	in_obj { body = body " " $0 }
+	in_obj && /};$/ { print body; in_obj = 0 }' "$T/shared.c" | sort | uniq -d)
+if [ -n "$dup" ]; then fail emit_c_writes_each_descriptor_once "$(echo "$dup" | head -n 1)"
+else ok emit_c_writes_each_descriptor_once; fi
+run "$ASLC" emit-c "$EMIT_DIR/shared.asl.json"
+first=$out
+run "$ASLC" emit-c "$EMIT_DIR/shared.asl.json"
+if [ "$out" != "$first" ]; then fail emit_c_is_deterministic "two runs differ"; else ok emit_c_is_deterministic; fi
+
+# --no-opt: the definition as written, without aslc's optimizations, with the same results.
+run "$ASLC" emit-c "$EMIT_DIR/shared.asl.json" --no-opt
+if [ "$rc" -ne 0 ]; then fail emit_c_no_opt_leaves_out_the_optimizations "exit $rc: $(firstline "$err")"
+elif printf '%s' "$out" | grep -q 'ASLRT_TF_\|ASLRT_MOVE_INPUT\|aslrt_test_'; then
+	fail emit_c_no_opt_leaves_out_the_optimizations "$(printf '%s' "$out" | grep -m1 'ASLRT_TF_\|ASLRT_MOVE_INPUT\|aslrt_test_')"
+elif ! printf '%s' "$out" | grep -q 'aslrt_choice_state'; then
+	fail emit_c_no_opt_leaves_out_the_optimizations "the Choice state is not left to aslrt_choice_state"
+else ok emit_c_no_opt_leaves_out_the_optimizations; fi
+for mode in interp jit aot; do
+	run "$ASLC" run echo.asl.json --input in.json --mode "$mode" --no-opt
+	expect "run_no_opt_gives_the_same_output_$mode" 0 '{"in": {"x": 1}}'
+done
+run "$ASLC" build echo.asl.json -o "$T/echo-noopt" --no-opt
+if [ "$rc" -ne 0 ]; then fail build_no_opt_writes_an_executable "exit $rc: $(firstline "$err")"
+else
+	run "$T/echo-noopt" --input in.json
+	expect build_no_opt_writes_an_executable 0 '{"in": {"x": 1}}'
+	run "$T/echo-noopt" --input in.json --no-opt
+	expect_usage built_executable_has_no_no_opt_option "--no-opt"
+fi
 
 summary

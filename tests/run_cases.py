@@ -15,6 +15,12 @@ result AWS Step Functions would produce.  For every mode the runner calls
   2. the modes against each other: same exit status and byte-identical stdout, on every case,
      whether or not the expectation held (interp is the reference the others are held to).
 
+Besides interp, jit and aot there is "jit-noopt": jit mode with `--no-opt`, the definition
+compiled without aslc's optimizations (compiler/opt.c's moves, borrowed inputs and folded
+calls, Choice rules as C). The optimizations' flags are in the IR every mode reads, so the
+other three modes cannot disagree about them; this mode is what a wrong decision (a move where
+a copy was needed) disagrees with.
+
 Extra, optional case fields: "args" (appended to the command line), "skip" (a reason: the case
 is not run), "wait_seconds" (cases waiting longer than --max-wait are skipped), "notes",
 "nondeterministic" (a reason why stdout may differ between runs, e.g. a Cause quoting the start
@@ -27,7 +33,7 @@ An expected status "TIMED_OUT" means exit 3 with the FAILED output shape.
 Prints one line per failure, then `N passed, N failed[, N skipped]` (cases, not runs).
 Exit status: 0 when nothing failed, 1 otherwise, 2 on a usage error.
 
-Usage: run_cases.py --aslc PATH [--modes interp,jit,aot] [-j N] [--cases DIR ...]
+Usage: run_cases.py --aslc PATH [--modes interp,jit,aot,jit-noopt] [-j N] [--cases DIR ...]
                     [--timeout S] [--max-wait S] [--verbose]
 """
 
@@ -42,7 +48,10 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ALL_MODES = ("interp", "jit", "aot")
+ALL_MODES = ("interp", "jit", "aot", "jit-noopt")
+# The `aslc run` options of each mode.
+MODE_ARGS = {"interp": ["--mode", "interp"], "jit": ["--mode", "jit"], "aot": ["--mode", "aot"],
+             "jit-noopt": ["--mode", "jit", "--no-opt"]}
 EXIT_FOR_STATUS = {"SUCCEEDED": 0, "FAILED": 1, "TIMED_OUT": 3}
 
 
@@ -209,7 +218,7 @@ def run_one(case, aslc, mode, timeout):
             mock_path = os.path.join(tmp, "mock-config.json")
             write_json(mock_path, case["mock_config"])
             argv += ["--mock-config", mock_path, "--test-case", case.get("test_case", "AWS")]
-        argv += ["--mode", mode] + case.get("args", [])
+        argv += MODE_ARGS[mode] + case.get("args", [])
         return run_argv(argv, timeout, cwd=tmp)
 
 
@@ -330,7 +339,8 @@ def report(results, skipped, verbose=False, out=sys.stdout):
 def main():
     ap = argparse.ArgumentParser(description="Run golden cases in every mode and diff the modes.")
     ap.add_argument("--aslc", required=True, help="the aslc binary")
-    ap.add_argument("--modes", default=",".join(ALL_MODES), help="comma list (default interp,jit,aot)")
+    ap.add_argument("--modes", default=",".join(ALL_MODES),
+                    help="comma list (default interp,jit,aot,jit-noopt)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs")
     ap.add_argument("--cases", action="append", help="case directory (repeatable; default tests/cases)")
     ap.add_argument("--timeout", type=float, default=20.0, help="seconds per run (default 20)")

@@ -3,7 +3,9 @@
    moves, which states may start a Parallel branch on a borrowed input, and
    which template objects have distinct keys. The rules are in opt.c's
    header comment; the definitions here are built to sit on each side of
-   them. */
+   them. Last, --no-opt (asl_front_opts.no_opt): no decision taken, and
+   what a wrong decision looks like next to it (tests/run_cases.py's
+   jit-noopt mode compares every golden case so). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +19,20 @@
 
 #include "diag.h"
 #include "front.h"
+#include "helpers.h"
 
 /* ------------------------------------------------------------ helpers */
+
+/* The IR of a valid definition, built with opt.c's decisions unless no_opt. */
+static asl_def *load_opt(const char *text, int no_opt)
+{
+    asl_diag d;
+    asl_diag_init(&d, "t.asl.json", stderr);
+    asl_front_opts o = {no_opt};
+    asl_def *def = asl_front_load_opts("t.asl.json", text, strlen(text), &o, &d);
+    assert_non_null(def);
+    return def;
+}
 
 /* The IR of a valid definition (asl_front_load_text runs opt.c). */
 static asl_def *load(const char *text)
@@ -258,6 +272,102 @@ static void opt_should_mark_objects_whose_keys_are_distinct(void **state)
     asl_def_free(def);
 }
 
+/* ------------------------------------------------------------ --no-opt */
+
+/* Every flag opt.c may set on template t or below it. */
+static int tmpl_flags(const aslrt_tmpl *t)
+{
+    int f = t ? t->flags : 0;
+    for (int i = 0; t && i < t->n; i++)
+        f |= tmpl_flags(&t->items[i]);
+    return f;
+}
+
+static void opt_should_decide_nothing_without_optimizations(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"StartAt\": \"S\", \"States\": {"
+        "\"S\": {\"Type\": \"Pass\", \"Parameters\": {\"a.$\": \"$.a\", \"n.$\": \"States.MathAdd(1, 2)\"}, "
+        "\"Next\": \"P\"}, "
+        "\"P\": {\"Type\": \"Parallel\", \"Next\": \"M\", \"Branches\": [{\"StartAt\": \"B\", \"States\": "
+        "{\"B\": {\"Type\": \"Pass\", \"Parameters\": {\"b.$\": \"$.a\"}, \"End\": true}}}]}, "
+        "\"M\": {\"Type\": \"Map\", \"ItemsPath\": \"$[0].b\", \"Next\": \"J\", \"ItemProcessor\": {\"StartAt\": \"I\", "
+        "\"States\": {\"I\": {\"Type\": \"Succeed\"}}}}, "
+        "\"J\": {\"Type\": \"Pass\", \"QueryLanguage\": \"JSONata\", \"Output\": \"{% $states.input %}\", "
+        "\"End\": true}}}";
+    asl_def *opt = load_opt(text, 0), *plain = load_opt(text, 1);
+    /* the decisions the definition gives opt.c and front.c ... */
+    assert_true(find_state(opt, "S")->flags & ASLRT_MOVE_INPUT);
+    assert_true(tmpl_flags(find_state(opt, "S")->parameters) & (ASLRT_TF_MOVE | ASLRT_TF_UNIQUE_KEYS));
+    assert_int_equal(member(find_state(opt, "S")->parameters, "n")->kind, ASLRT_T_LITERAL);
+    assert_true(find_state(opt, "B")->flags & ASLRT_BORROWS_INPUT);
+    assert_true(find_state(opt, "M")->flags & ASLRT_TAKES_ITEMS);
+    assert_int_equal(find_state(opt, "J")->output->fn, 0);
+    /* ... none of them taken */
+    assert_int_equal(find_state(plain, "S")->flags, 0);
+    assert_int_equal(tmpl_flags(find_state(plain, "S")->parameters), 0);
+    assert_int_equal(member(find_state(plain, "S")->parameters, "n")->kind, ASLRT_T_CALL);
+    assert_int_equal(find_state(plain, "B")->flags, 0);
+    assert_int_equal(find_state(plain, "M")->flags, 0);
+    assert_int_equal(find_state(plain, "J")->output->fn, 1); /* $states.context always given */
+    assert_true(plain->no_opt);
+    asl_def_free(opt);
+    asl_def_free(plain);
+}
+
+/* Pass state S of def run on `input`: its output, or its error as
+   {"Error": ..., "Cause": ...}, printed. */
+static char *run_pass(const asl_def *def, const char *input)
+{
+    const aslrt_state *st = find_state(def, "S");
+    aslrt_run run;
+    aslrt_exec ex;
+    exec_fixture_init(&run, &ex, st);
+    cJSON *v = J(input), *out;
+    if (aslrt_pass_state(&ex, st, &v) == 0) {
+        out = v; /* the state's output replaces its input */
+    } else {
+        out = cJSON_CreateObject();
+        cJSON_AddStringToObject(out, "Error", ex.error);
+        cJSON_AddStringToObject(out, "Cause", ex.cause);
+        cJSON_Delete(v);
+    }
+    char *text = cJSON_PrintUnformatted(out);
+    cJSON_Delete(out);
+    exec_fixture_free(&run, &ex);
+    return text;
+}
+
+/* What the golden cases' jit-noopt mode is for: a move where a copy was
+   needed gives another output than the definition built without
+   optimizations, while the right decision gives the same. */
+static void opt_should_differ_from_no_opt_only_when_a_move_is_wrong(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"StartAt\": \"S\", \"States\": {\"S\": {\"Type\": \"Pass\", "
+                               "\"Parameters\": {\"a.$\": \"$.x\", \"b.$\": \"$.x.y\", \"c.$\": \"$.z\"}, "
+                               "\"End\": true}}}";
+    static const char input[] = "{\"x\": {\"y\": 1}, \"z\": [2]}";
+    asl_def *opt = load_opt(text, 0), *plain = load_opt(text, 1);
+    const aslrt_state *st = find_state(opt, "S");
+    assert_false(flags_of(st, "a") & ASLRT_TF_MOVE); /* b reads inside it: copied */
+    assert_true(flags_of(st, "c") & ASLRT_TF_MOVE);
+    char *want = run_pass(plain, input), *got = run_pass(opt, input);
+    assert_string_equal(want, "{\"a\":{\"y\":1},\"b\":1,\"c\":[2]}");
+    assert_string_equal(got, want);
+    free(got);
+    /* the wrong decision, made by hand: a moves, and b finds nothing */
+    ((aslrt_tmpl *)member(st->parameters, "a"))->flags |= ASLRT_TF_MOVE;
+    got = run_pass(opt, input);
+    assert_string_not_equal(got, want);
+    assert_non_null(strstr(got, "States.Runtime"));
+    free(got);
+    free(want);
+    asl_def_free(opt);
+    asl_def_free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +383,8 @@ int main(void)
         cmocka_unit_test(opt_should_fold_calls_whose_arguments_are_literals),
         cmocka_unit_test(opt_should_not_fold_random_paths_or_failing_calls),
         cmocka_unit_test(opt_should_mark_objects_whose_keys_are_distinct),
+        cmocka_unit_test(opt_should_decide_nothing_without_optimizations),
+        cmocka_unit_test(opt_should_differ_from_no_opt_only_when_a_move_is_wrong),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
