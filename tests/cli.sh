@@ -195,9 +195,9 @@ expect_stream run_unknown_option_prints_the_run_options 2 run-bogus.txt err
 cat >aslc-usage.txt <<'EOF'
 usage:
   aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks)
-  aslc run    WF.asl.json [--mode interp|jit|aot] [run options]
-  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL]
-  aslc emit-c WF.asl.json [-o FILE.c]     print the generated C
+  aslc run    WF.asl.json [--mode interp|jit|aot] [--no-opt] [run options]
+  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL] [--no-opt]
+  aslc emit-c WF.asl.json [-o FILE.c] [--no-opt]  print the generated C
   aslc graph  WF.asl.json [--format dot|mermaid] [--history FILE] [-o FILE]
                                           draw the workflow (and the path a history took)
   aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]
@@ -206,6 +206,8 @@ usage:
 run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE
              --trace  --mock-config FILE --test-case NAME  --bindings FILE  --threads N
              --s3-root DIR  --check-limits
+--no-opt: without aslc's own optimizations (moves, borrowed inputs, calls folded, Choice
+          rules as C); the same results, slower: for checking the optimizations
 exit status: 0 succeeded, 1 failed, 2 invalid definition or usage, 3 timed out, 4 aborted
 EOF
 run "$ASLC" --help
