@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "xalloc.h"
 
 /* out NULL means stderr. */
 void asl_diag_init(asl_diag *d, const char *file, FILE *out)
@@ -30,7 +31,7 @@ static void line_add(line *l, const char *s, size_t n)
         size_t cap = l->cap ? l->cap : 256;
         while (cap < l->len + n + 1)
             cap *= 2;
-        l->s = asl_xrealloc(l->s, cap);
+        l->s = aslrt_xrealloc(l->s, cap);
         l->cap = cap;
     }
     memcpy(l->s + l->len, s, n);
@@ -72,7 +73,7 @@ static void emit(asl_diag *d, const char *pointer, const char *kind, const char 
     va_copy(aq, ap);
     int n = vsnprintf(NULL, 0, fmt, aq);
     va_end(aq);
-    char *msg = asl_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    char *msg = aslrt_xmalloc(n > 0 ? (size_t)n + 1 : 1);
     if (n > 0)
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
     else

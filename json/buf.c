@@ -4,14 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "xalloc.h"
 #include "buf.h"
 
 void asl_buf_init(asl_buf *b)
 {
     b->cap = 256;
     b->len = 0;
-    b->data = asl_xmalloc(b->cap);
+    b->data = aslrt_xmalloc(b->cap);
     b->data[0] = '\0';
 }
 
@@ -28,7 +28,7 @@ static void reserve(asl_buf *b, size_t n)
         return;
     while (b->len + n + 1 > b->cap)
         b->cap *= 2;
-    b->data = asl_xrealloc(b->data, b->cap);
+    b->data = aslrt_xrealloc(b->data, b->cap);
 }
 
 void asl_buf_add(asl_buf *b, const char *s, size_t n)

@@ -216,10 +216,8 @@ enum { DONE, EXPIRED, STOPPED };
 static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
 {
     CURLM *multi = api.multi_init();
-    if (!multi) {
-        fputs("aslrt: error: cannot allocate memory\n", stderr);
-        abort();
-    }
+    if (!multi)
+        aslrt_out_of_memory();
     api.multi_add_handle(multi, h);
     int outcome = DONE, running = 1;
     double until = aslrt_task_deadline(t);
