@@ -43,6 +43,7 @@
 
 #include "aot.h"
 #include "bench.h"
+#include "buf.h"
 #include "front.h"
 #include "jit.h"
 #include "xalloc.h"
@@ -152,23 +153,15 @@ static char *slurp(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = aslrt_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0)
-            buf = aslrt_xrealloc(buf, cap *= 2);
-    }
-    int bad = ferror(f);
+    asl_buf b = {0};
+    int bad = asl_buf_read(&b, f) != 0;
     fclose(f);
     if (bad) {
-        free(buf);
+        asl_buf_free(&b);
         return NULL;
     }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    *len = b.len;
+    return b.data;
 }
 
 /* Writes data to path; 0, or -1 with errno set. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "xalloc.h"
 
@@ -16,52 +17,29 @@ void asl_diag_init(asl_diag *d, const char *file, FILE *out)
     d->nwarnings = 0;
 }
 
-/* A diagnostic line being put together, so that it reaches the stream in
-   one write: stderr is unbuffered, and a byte-by-byte line would cost a
-   system call per character. */
-typedef struct line {
-    char *s;
-    size_t len, cap;
-} line;
-
-/* Appends n bytes, growing the buffer by doubling. */
-static void line_add(line *l, const char *s, size_t n)
-{
-    if (l->len + n + 1 > l->cap) {
-        size_t cap = l->cap ? l->cap : 256;
-        while (cap < l->len + n + 1)
-            cap *= 2;
-        l->s = aslrt_xrealloc(l->s, cap);
-        l->cap = cap;
-    }
-    memcpy(l->s + l->len, s, n);
-    l->len += n;
-    l->s[l->len] = 0;
-}
-
 /* Appends s so that it stays on one line and cannot drive the terminal:
    state names and values from the definition may hold newlines or escape
    sequences.  Control bytes become \n, \t, \r or \xNN. */
-static void line_add_clean(line *l, const char *s)
+static void line_add_clean(asl_buf *l, const char *s)
 {
     while (*s) {
         size_t run = 0;
         while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
             run++;
-        line_add(l, s, run);
+        asl_buf_add(l, s, run);
         s += run;
         if (!*s)
             break;
         unsigned char c = (unsigned char)*s++;
         char esc[8];
         if (c == '\n')
-            line_add(l, "\\n", 2);
+            asl_buf_add(l, "\\n", 2);
         else if (c == '\t')
-            line_add(l, "\\t", 2);
+            asl_buf_add(l, "\\t", 2);
         else if (c == '\r')
-            line_add(l, "\\r", 2);
+            asl_buf_add(l, "\\r", 2);
         else
-            line_add(l, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
+            asl_buf_add(l, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
     }
 }
 
@@ -78,19 +56,22 @@ static void emit(asl_diag *d, const char *pointer, const char *kind, const char 
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
     else
         msg[0] = 0;
-    line l = { 0 };
+    /* The line is put together first, so that it reaches the stream in one
+       write: stderr is unbuffered, and a byte-by-byte line would cost a
+       system call per character. */
+    asl_buf l = { 0 };
     line_add_clean(&l, d->file ? d->file : "-");
-    line_add(&l, ": ", 2);
+    asl_buf_add(&l, ": ", 2);
     if (pointer && *pointer) {
         line_add_clean(&l, pointer);
-        line_add(&l, ": ", 2);
+        asl_buf_add(&l, ": ", 2);
     }
     if (kind)
-        line_add(&l, kind, strlen(kind));
+        asl_buf_add(&l, kind, strlen(kind));
     line_add_clean(&l, msg);
-    line_add(&l, "\n", 1);
-    fwrite(l.s, 1, l.len, d->out);
-    free(l.s);
+    asl_buf_add(&l, "\n", 1);
+    fwrite(l.data, 1, l.len, d->out);
+    asl_buf_free(&l);
     free(msg);
 }
 

@@ -506,7 +506,7 @@ char *asl_graph_render(const asl_def *def, asl_graph_format format, const asl_gr
 {
     asl_buf out;
     asl_buf_init(&out);
-    drawer d = {def, format, marks, &out, 0, {NULL, 0, 0}};
+    drawer d = {def, format, marks, &out, 0, {0}};
     asl_buf_init(&d.link_style);
     const asl_machine *top = def->machines[0];
     const char *name = def->program.name ? def->program.name : "";
