@@ -42,6 +42,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "exec_handler.h"
 #include "pool.h"
 #include "signals.h"
 #include "task.h"

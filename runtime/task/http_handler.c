@@ -45,6 +45,7 @@
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 
+#include "http_handler.h"
 #include "httpreq.h"
 #include "pool.h"
 #include "signals.h"
