@@ -43,8 +43,10 @@
 
 #include "aot.h"
 #include "bench.h"
+#include "buf.h"
 #include "front.h"
 #include "jit.h"
+#include "xalloc.h"
 
 enum { EXIT_OK = 0, EXIT_DISAGREE = 1, EXIT_USAGE = 2 };
 enum { MODE_INTERP, MODE_JIT, MODE_AOT, NMODES };
@@ -140,7 +142,7 @@ static double tv_ms(struct timeval t)
 static char *join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 1;
-    char *s = asl_xmalloc(n);
+    char *s = aslrt_xmalloc(n);
     snprintf(s, n, "%s%s", a, b);
     return s;
 }
@@ -151,23 +153,15 @@ static char *slurp(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = asl_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0)
-            buf = asl_xrealloc(buf, cap *= 2);
-    }
-    int bad = ferror(f);
+    asl_buf b = {0};
+    int bad = asl_buf_read(&b, f) != 0;
     fclose(f);
     if (bad) {
-        free(buf);
+        asl_buf_free(&b);
         return NULL;
     }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    *len = b.len;
+    return b.data;
 }
 
 /* Writes data to path; 0, or -1 with errno set. */
@@ -203,7 +197,7 @@ static double quantile(const double *v, int n, double q)
 /* Median, extremes and quartiles of n >= 1 values (left unsorted). */
 static stats stats_of(const double *values, int n)
 {
-    double *v = asl_xmalloc((size_t)n * sizeof *v);
+    double *v = aslrt_xmalloc((size_t)n * sizeof *v);
     memcpy(v, values, (size_t)n * sizeof *v);
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     stats s = {quantile(v, n, 0.5), v[0], v[n - 1], quantile(v, n, 0.25), quantile(v, n, 0.75)};
@@ -214,7 +208,7 @@ static stats stats_of(const double *values, int n)
 /* One field of each sample, for stats_of: 0 wall, 1 user, 2 sys, 3 RSS. */
 static stats sample_stats(const sample *s, int n, int field)
 {
-    double *v = asl_xmalloc((size_t)n * sizeof *v);
+    double *v = aslrt_xmalloc((size_t)n * sizeof *v);
     for (int i = 0; i < n; i++)
         v[i] = field == 0 ? s[i].wall_ms : field == 1 ? s[i].user_ms : field == 2 ? s[i].sys_ms : (double)s[i].rss_kb;
     stats st = stats_of(v, n);
@@ -364,7 +358,7 @@ static int parse_options(int argc, char **argv, options *o)
    is not NULL. The strings are borrowed; free only the array. */
 static char **run_argv(const bench *b, int mode, const char *history)
 {
-    char **v = asl_xmalloc(32 * sizeof *v);
+    char **v = aslrt_xmalloc(32 * sizeof *v);
     int n = 0;
     if (mode == MODE_AOT) {
         v[n++] = b->exe;
@@ -551,12 +545,12 @@ static int measure(bench *b)
     const options *o = &b->opt;
     char *base_argv[] = {(char *)o->baseline, b->input, NULL};
     if (o->baseline)
-        b->baseline = asl_xmalloc((size_t)o->runs * sizeof(sample));
+        b->baseline = aslrt_xmalloc((size_t)o->runs * sizeof(sample));
     char **argv[NMODES] = {NULL};
     for (int k = 0; k < o->nmodes; k++) {
         int m = o->modes[k];
         argv[m] = run_argv(b, m, NULL);
-        b->samples[m] = asl_xmalloc((size_t)o->runs * sizeof(sample));
+        b->samples[m] = aslrt_xmalloc((size_t)o->runs * sizeof(sample));
     }
     int rc = 0;
     for (int i = -1; i < o->runs && rc == 0; i++) {
@@ -666,7 +660,7 @@ static long rss_floor(const bench *b)
 /* Median time of the front end (read, parse, validate, IR) over n loads. */
 static double time_front_end(const char *wf, int n)
 {
-    double *t = asl_xmalloc((size_t)n * sizeof *t);
+    double *t = aslrt_xmalloc((size_t)n * sizeof *t);
     for (int i = 0; i < n; i++) {
         asl_diag d;
         asl_diag_init(&d, wf, stderr);
@@ -683,7 +677,7 @@ static double time_front_end(const char *wf, int n)
 /* Median time of the libtcc compile (emit C + compile + relocate) over n. */
 static double time_jit(const asl_def *def, int n)
 {
-    double *t = asl_xmalloc((size_t)n * sizeof *t);
+    double *t = aslrt_xmalloc((size_t)n * sizeof *t);
     for (int i = 0; i < n; i++) {
         asl_diag d;
         asl_diag_init(&d, def->file, stderr);
@@ -900,18 +894,18 @@ static int prepare(bench *b)
         fprintf(stderr, "aslc bench: cannot create a directory %s: %s\n", tmpl, strerror(errno));
         return -1;
     }
-    b->dir = asl_xstrdup(tmpl);
+    b->dir = aslrt_xstrdup(tmpl);
     b->out_file = join(b->dir, "/stdout");
     b->err_file = join(b->dir, "/stderr");
     b->exe = join(b->dir, "/workflow");
     const char *in = b->opt.input;
     if (in && strcmp(in, "-") != 0) {
-        b->input = asl_xstrdup(in);
+        b->input = aslrt_xstrdup(in);
         return 0;
     }
     b->input = join(b->dir, "/input.json");
     size_t len = 2;
-    char *data = in ? slurp("/dev/stdin", &len) : asl_xstrdup("{}");
+    char *data = in ? slurp("/dev/stdin", &len) : aslrt_xstrdup("{}");
     int rc = data ? write_all(b->input, data, len) : -1;
     free(data);
     if (rc != 0)

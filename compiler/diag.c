@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 /* out NULL means stderr. */
 void asl_diag_init(asl_diag *d, const char *file, FILE *out)
@@ -16,57 +18,34 @@ void asl_diag_init(asl_diag *d, const char *file, FILE *out)
     d->nwarnings = 0;
 }
 
-/* A diagnostic line being put together, so that it reaches the stream in
-   one write: stderr is unbuffered, and a byte-by-byte line would cost a
-   system call per character. */
-typedef struct line {
-    char *s;
-    size_t len, cap;
-} line;
-
-/* Appends n bytes, growing the buffer by doubling. */
-static void line_add(line *l, const char *s, size_t n)
-{
-    if (l->len + n + 1 > l->cap) {
-        size_t cap = l->cap ? l->cap : 256;
-        while (cap < l->len + n + 1)
-            cap *= 2;
-        l->s = asl_xrealloc(l->s, cap);
-        l->cap = cap;
-    }
-    memcpy(l->s + l->len, s, n);
-    l->len += n;
-    l->s[l->len] = 0;
-}
-
 /* Appends the n bytes of s so that they stay on one line and cannot drive
    the terminal: state names and values from the definition may hold
    newlines or escape sequences.  Control bytes become \n, \t, \r or \xNN. */
-static void line_add_clean_n(line *l, const char *s, size_t n)
+static void line_add_clean_n(asl_buf *l, const char *s, size_t n)
 {
     const char *end = s + n;
     while (s < end) {
         size_t run = 0;
         while (s + run < end && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
             run++;
-        line_add(l, s, run);
+        asl_buf_add(l, s, run);
         s += run;
         if (s == end)
             break;
         unsigned char c = (unsigned char)*s++;
         char esc[8];
         if (c == '\n')
-            line_add(l, "\\n", 2);
+            asl_buf_add(l, "\\n", 2);
         else if (c == '\t')
-            line_add(l, "\\t", 2);
+            asl_buf_add(l, "\\t", 2);
         else if (c == '\r')
-            line_add(l, "\\r", 2);
+            asl_buf_add(l, "\\r", 2);
         else
-            line_add(l, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
+            asl_buf_add(l, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
     }
 }
 
-static void line_add_clean(line *l, const char *s)
+static void line_add_clean(asl_buf *l, const char *s)
 {
     line_add_clean_n(l, s, strlen(s));
 }
@@ -92,7 +71,7 @@ const char *asl_diag_excerpt(asl_arena *a, const char *s)
 /* Appends a JSON pointer with each long reference token (a state name, a
    key) cut short: a megabyte-long state name must not make a megabyte-long
    line, and the tokens before and after it still say where. */
-static void line_add_pointer(line *l, const char *p)
+static void line_add_pointer(asl_buf *l, const char *p)
 {
     while (*p) {
         size_t n = strcspn(p + 1, "/") + 1; /* the '/' and the token */
@@ -101,7 +80,7 @@ static void line_add_pointer(line *l, const char *p)
             cut--; /* not half of a "~0" or "~1" escape */
         line_add_clean_n(l, p, cut);
         if (cut < n)
-            line_add(l, "...", 3);
+            asl_buf_add(l, "...", 3);
         p += n;
     }
 }
@@ -114,24 +93,27 @@ static void emit(asl_diag *d, const char *pointer, const char *kind, const char 
     va_copy(aq, ap);
     int n = vsnprintf(NULL, 0, fmt, aq);
     va_end(aq);
-    char *msg = asl_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    char *msg = aslrt_xmalloc(n > 0 ? (size_t)n + 1 : 1);
     if (n > 0)
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
     else
         msg[0] = 0;
-    line l = { 0 };
+    /* The line is put together first, so that it reaches the stream in one
+       write: stderr is unbuffered, and a byte-by-byte line would cost a
+       system call per character. */
+    asl_buf l = { 0 };
     line_add_clean(&l, d->file ? d->file : "-");
-    line_add(&l, ": ", 2);
+    asl_buf_add(&l, ": ", 2);
     if (pointer && *pointer) {
         line_add_pointer(&l, pointer);
-        line_add(&l, ": ", 2);
+        asl_buf_add(&l, ": ", 2);
     }
     if (kind)
-        line_add(&l, kind, strlen(kind));
+        asl_buf_add(&l, kind, strlen(kind));
     line_add_clean(&l, msg);
-    line_add(&l, "\n", 1);
-    fwrite(l.s, 1, l.len, d->out);
-    free(l.s);
+    asl_buf_add(&l, "\n", 1);
+    fwrite(l.data, 1, l.len, d->out);
+    asl_buf_free(&l);
     free(msg);
 }
 

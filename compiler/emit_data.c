@@ -39,6 +39,7 @@
 
 #include "cquote.h"
 #include "emit_data.h"
+#include "xalloc.h"
 
 enum { K_JSON, K_PATH, K_STEPS, K_FILTER, K_TMPL, K_RULES, K_ERRORS, K_RETRY, K_CATCH, K_BRANCHES, K_READER, K_BATCHER,
        K_WRITER, K_JX, K_COUNT };
@@ -86,7 +87,7 @@ struct asl_emit_data {
 
 asl_emit_data *asl_emit_data_new(const asl_def *def, asl_buf *out)
 {
-    asl_emit_data *ed = asl_xmalloc(sizeof *ed);
+    asl_emit_data *ed = aslrt_xmalloc(sizeof *ed);
     memset(ed, 0, sizeof *ed);
     ed->def = def;
     ed->out = out;
@@ -149,7 +150,7 @@ static void add_ptr(asl_emit_data *ed, const void *ptr, int kind, int id)
 {
     if (2 * (ed->nptrs + 1) > ed->cap_ptrs) {
         size_t cap = ed->cap_ptrs ? 2 * ed->cap_ptrs : 256;
-        by_ptr *t = asl_xmalloc(cap * sizeof *t);
+        by_ptr *t = aslrt_xmalloc(cap * sizeof *t);
         memset(t, 0, cap * sizeof *t);
         for (size_t i = 0; i < ed->cap_ptrs; i++)
             if (ed->ptrs[i].ptr)
@@ -186,7 +187,7 @@ static int intern(asl_emit_data *ed, int kind, const char *text, size_t n, int *
     }
     if (2 * (ed->ntexts + 1) > ed->cap_texts) {
         size_t cap = ed->cap_texts ? 2 * ed->cap_texts : 256;
-        by_text *t = asl_xmalloc(cap * sizeof *t);
+        by_text *t = aslrt_xmalloc(cap * sizeof *t);
         memset(t, 0, cap * sizeof *t);
         for (size_t i = 0; i < ed->cap_texts; i++)
             if (ed->texts[i].text)
@@ -195,7 +196,7 @@ static int intern(asl_emit_data *ed, int kind, const char *text, size_t n, int *
         ed->texts = t;
         ed->cap_texts = cap;
     }
-    char *copy = asl_xmalloc(n + 1);
+    char *copy = aslrt_xmalloc(n + 1);
     memcpy(copy, text, n);
     copy[n] = '\0';
     int id = ed->next_id++;
@@ -443,7 +444,7 @@ static void put_node(asl_buf *b, int id, const cJSON *v, int *at, int next, int 
     int nkids = 0;
     for (const cJSON *c = v->child; c; c = c->next)
         nkids++;
-    int *kid = nkids ? asl_xmalloc(sizeof(int) * (size_t)nkids) : NULL;
+    int *kid = nkids ? aslrt_xmalloc(sizeof(int) * (size_t)nkids) : NULL;
     int k = 0, idx = me + 1;
     for (const cJSON *c = v->child; c; c = c->next) {
         kid[k++] = idx;
@@ -557,7 +558,7 @@ static int emit_steps(asl_emit_data *ed, const aslrt_step *steps, int n)
     int id = find_ptr(ed, steps, K_STEPS);
     if (id >= 0)
         return id;
-    int *sub = asl_xmalloc(sizeof(int) * (size_t)n * 2);
+    int *sub = aslrt_xmalloc(sizeof(int) * (size_t)n * 2);
     for (int i = 0; i < n; i++) {
         sub[2 * i] = steps[i].nitems ? emit_steps(ed, steps[i].items, steps[i].nitems) : -1;
         sub[2 * i + 1] = steps[i].filter ? emit_filter(ed, steps[i].filter) : -1;
@@ -627,7 +628,7 @@ static int emit_jx_nodes(asl_emit_data *ed, const jsonata_node *x, int n)
     int id = find_ptr(ed, x, K_JX);
     if (id >= 0)
         return id;
-    int *sub = asl_xmalloc(sizeof(int) * (size_t)(n ? n : 1) * 3);
+    int *sub = aslrt_xmalloc(sizeof(int) * (size_t)(n ? n : 1) * 3);
     for (int i = 0; i < n; i++) {
         sub[3 * i] = x[i].n ? emit_jx_nodes(ed, x[i].kids, x[i].n) : -1;
         sub[3 * i + 1] = x[i].nstages ? emit_jx_nodes(ed, x[i].stages, x[i].nstages) : -1;
@@ -672,7 +673,7 @@ static int emit_tmpls(asl_emit_data *ed, const aslrt_tmpl *t, int n)
     int id = find_ptr(ed, t, K_TMPL);
     if (id >= 0)
         return id;
-    int *sub = asl_xmalloc(sizeof(int) * (size_t)n * 4);
+    int *sub = aslrt_xmalloc(sizeof(int) * (size_t)n * 4);
     for (int i = 0; i < n; i++) {
         sub[4 * i] = t[i].value ? emit_json(ed, t[i].value) : -1;
         sub[4 * i + 1] = t[i].path ? emit_path(ed, t[i].path) : -1;
@@ -725,7 +726,7 @@ static int emit_rules(asl_emit_data *ed, const aslrt_rule *r, int n)
     if (id >= 0)
         return id;
     enum { VAR, OPERAND, OPERAND_PATH, SUB, ASSIGN, OUTPUT, CONDITION, NSUB };
-    int *sub = asl_xmalloc(sizeof(int) * (size_t)n * NSUB);
+    int *sub = aslrt_xmalloc(sizeof(int) * (size_t)n * NSUB);
     for (int i = 0; i < n; i++) {
         int *s = &sub[i * NSUB];
         s[VAR] = r[i].variable ? emit_path(ed, r[i].variable) : -1;
@@ -781,7 +782,7 @@ static int emit_errors(asl_emit_data *ed, const char *const *errors, int n)
 
 static int emit_retry(asl_emit_data *ed, const aslrt_retrier *r, int n)
 {
-    int *errs = asl_xmalloc(sizeof(int) * (size_t)n);
+    int *errs = aslrt_xmalloc(sizeof(int) * (size_t)n);
     for (int i = 0; i < n; i++)
         errs[i] = emit_errors(ed, r[i].errors, r[i].nerrors);
     asl_buf body;
@@ -808,7 +809,7 @@ static int emit_retry(asl_emit_data *ed, const aslrt_retrier *r, int n)
 static int emit_catch(asl_emit_data *ed, const aslrt_catcher *c, int n)
 {
     enum { ERRORS, RESULT_PATH, ASSIGN, OUTPUT, NSUB };
-    int *sub = asl_xmalloc(sizeof(int) * (size_t)n * NSUB);
+    int *sub = aslrt_xmalloc(sizeof(int) * (size_t)n * NSUB);
     for (int i = 0; i < n; i++) {
         int *s = &sub[i * NSUB];
         s[ERRORS] = emit_errors(ed, c[i].errors, c[i].nerrors);
@@ -909,7 +910,7 @@ void asl_emit_data_machine(asl_emit_data *ed, const asl_machine *m)
     enum { IN, PARAMS, SEL, RES, OUT, RESULT, RULES, SECP, TSP, ERRP, CAUSEP, TOP, HBP, RETRY, CATCH, BR, ITEMS, ISEL, MCP,
            TFCP, TFPP, READER, BATCHER, WRITER, ASSIGN, OUTPUT, JITEMS, SECX, TSX, TOX, HBX, MCX, TFCX, TFPX, ERRX,
            CAUSEX, NREF };
-    int *ref = asl_xmalloc(sizeof(int) * (size_t)(n ? n : 1) * NREF);
+    int *ref = aslrt_xmalloc(sizeof(int) * (size_t)(n ? n : 1) * NREF);
 #define PATH(p) ((p) ? emit_path(ed, (p)) : -1)
     for (int i = 0; i < n; i++) {
         const aslrt_state *s = &m->states[i];

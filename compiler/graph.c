@@ -22,6 +22,7 @@
 #include "choice.h"
 #include "graph.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 /* Deeper nesting of branches/processors is drawn as one placeholder node, so
    that hostile definitions cannot make the recursion (or Graphviz) deep. */
@@ -500,7 +501,7 @@ char *asl_graph_render(const asl_def *def, asl_graph_format format, const asl_gr
 {
     asl_buf out;
     asl_buf_init(&out);
-    drawer d = {def, format, marks, &out, 0, {NULL, 0, 0}};
+    drawer d = {def, format, marks, &out, 0, {0}};
     asl_buf_init(&d.link_style);
     const asl_machine *top = def->machines[0];
     const char *name = def->program.name ? def->program.name : "";
@@ -666,13 +667,13 @@ int asl_graph_marks_load(const asl_def *def, const char *file, asl_graph_marks *
     int nnames = 0;
     for (int m = 0; m < def->nmachines; m++)
         nnames += def->machines[m]->rt.nstates;
-    named *names = asl_xmalloc((size_t)(nnames ? nnames : 1) * sizeof *names);
+    named *names = aslrt_xmalloc((size_t)(nnames ? nnames : 1) * sizeof *names);
     int k = 0;
-    marks->state = asl_xmalloc((size_t)def->nmachines * sizeof *marks->state);
+    marks->state = aslrt_xmalloc((size_t)def->nmachines * sizeof *marks->state);
     for (int m = 0; m < def->nmachines; m++) {
         const asl_machine *am = def->machines[m];
         size_t ns = (size_t)(am->rt.nstates ? am->rt.nstates : 1);
-        marks->state[m] = asl_xmalloc(ns);
+        marks->state[m] = aslrt_xmalloc(ns);
         memset(marks->state[m], 0, ns);
         for (int s = 0; s < am->rt.nstates; s++)
             names[k++] = (named){am->states[s].name ? am->states[s].name : "", m, s};
@@ -682,11 +683,11 @@ int asl_graph_marks_load(const asl_def *def, const char *file, asl_graph_marks *
     /* Entered minus exited, per state: what is left open failed, if the
        execution did. */
     int nev = cJSON_GetArraySize(events), failed = 0;
-    ev *evs = asl_xmalloc((size_t)(nev ? nev : 1) * sizeof *evs);
-    long **open = asl_xmalloc((size_t)def->nmachines * sizeof *open);
+    ev *evs = aslrt_xmalloc((size_t)(nev ? nev : 1) * sizeof *evs);
+    long **open = aslrt_xmalloc((size_t)def->nmachines * sizeof *open);
     for (int m = 0; m < def->nmachines; m++) {
         size_t ns = (size_t)(def->machines[m]->rt.nstates ? def->machines[m]->rt.nstates : 1);
-        open[m] = asl_xmalloc(ns * sizeof **open);
+        open[m] = aslrt_xmalloc(ns * sizeof **open);
         memset(open[m], 0, ns * sizeof **open);
     }
     int i = 0;
@@ -720,7 +721,7 @@ int asl_graph_marks_load(const asl_def *def, const char *file, asl_graph_marks *
     /* A transition taken: a StateEntered whose previous event is a
        StateExited of a state in the same machine. */
     qsort(evs, (size_t)nev, sizeof *evs, cmp_ev);
-    marks->edges = asl_xmalloc((size_t)(nev ? nev : 1) * sizeof *marks->edges);
+    marks->edges = aslrt_xmalloc((size_t)(nev ? nev : 1) * sizeof *marks->edges);
     for (int j = 0; j < nev; j++) {
         if (evs[j].kind != 1)
             continue;

@@ -34,6 +34,7 @@
 #include "intrinsic.h"
 #include "path.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 #define MAX_NESTING 10   /* calls per field, the outermost included */
 #define MAX_CHARS   10000 /* Base64Encode/Decode and Hash input, in UTF-16 units */
@@ -504,14 +505,14 @@ static const aslrt_tmpl *parse_call(parser *ps, int depth)
     ps->p++;
 
     int n = 0, cap = 4;
-    aslrt_tmpl *items = asl_xmalloc(sizeof *items * (size_t)cap);
+    aslrt_tmpl *items = aslrt_xmalloc(sizeof *items * (size_t)cap);
     skip_ws(ps);
     if (*ps->p == ')') {
         ps->p++;
     } else {
         for (;;) {
             if (n == cap)
-                items = asl_xrealloc(items, sizeof *items * (size_t)(cap *= 2));
+                items = aslrt_xrealloc(items, sizeof *items * (size_t)(cap *= 2));
             memset(&items[n], 0, sizeof items[n]);
             int keep = fn == ASLRT_FN_FORMAT && n == 0;
             if (parse_arg(ps, &items[n], keep, depth) != 0) {

@@ -15,10 +15,10 @@
 
 #include <libtcc.h>
 
-#include "arena.h"
 #include "buf.h"
 #include "emit.h"
 #include "jit.h"
+#include "xalloc.h"
 
 struct asl_jit {
     TCCState *tcc;
@@ -50,7 +50,7 @@ static char *jit_header(void)
 #undef ASLRT_ABI
         ;
     size_t n = sizeof fmt + sizeof funcs + 64;
-    char *s = asl_xmalloc(n);
+    char *s = aslrt_xmalloc(n);
     snprintf(s, n, fmt, sizeof(aslrt_state), sizeof(aslrt_rule), funcs);
     return s;
 }
@@ -76,7 +76,7 @@ asl_jit *asl_jit_compile(const asl_def *def, asl_diag *d)
     asl_buf_puts(&src, code);
     free(code);
 
-    asl_jit *j = asl_xmalloc(sizeof *j);
+    asl_jit *j = aslrt_xmalloc(sizeof *j);
     j->program = NULL;
     j->tcc = tcc_new();
     if (!j->tcc) {

@@ -47,7 +47,7 @@ static int cmp_keys(const void *x, const void *y)
 /* Are the keys of object template t pairwise distinct? */
 static int keys_distinct(const aslrt_tmpl *t)
 {
-    const char **keys = asl_xmalloc(sizeof *keys * (size_t)(t->n ? t->n : 1));
+    const char **keys = aslrt_xmalloc(sizeof *keys * (size_t)(t->n ? t->n : 1));
     for (int i = 0; i < t->n; i++)
         keys[i] = t->items[i].key ? t->items[i].key : "";
     qsort(keys, (size_t)t->n, sizeof *keys, cmp_keys);
@@ -129,7 +129,7 @@ static void add_read(reads *r, const aslrt_path *p, aslrt_tmpl *node)
         prefix++;
     if (r->n == r->cap) {
         r->cap = r->cap ? 2 * r->cap : 16;
-        r->v = asl_xrealloc(r->v, sizeof *r->v * (size_t)r->cap);
+        r->v = aslrt_xrealloc(r->v, sizeof *r->v * (size_t)r->cap);
     }
     r->v[r->n++] = (read){p, prefix, node};
 }

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "path.h"
+#include "xalloc.h"
 
 /* How deep filters, parentheses and '!' may nest inside one path. */
 #define MAX_FILTER_DEPTH 64
@@ -120,7 +121,7 @@ static aslrt_step *push_step(stepvec *sv)
 {
     if (sv->n == sv->cap) {
         sv->cap = sv->cap ? sv->cap * 2 : 4;
-        sv->v = asl_xrealloc(sv->v, (size_t)sv->cap * sizeof *sv->v);
+        sv->v = aslrt_xrealloc(sv->v, (size_t)sv->cap * sizeof *sv->v);
     }
     aslrt_step *st = &sv->v[sv->n++];
     memset(st, 0, sizeof *st);

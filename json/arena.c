@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "xalloc.h"
 
 typedef struct block {
     struct block *next;
@@ -16,35 +17,9 @@ struct asl_arena {
     block *head;
 };
 
-void *asl_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("aslc: error: cannot allocate memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
-void *asl_xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        fputs("aslc: error: cannot allocate memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
-char *asl_xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(asl_xmalloc(n), s, n);
-}
-
 asl_arena *asl_arena_new(void)
 {
-    asl_arena *a = asl_xmalloc(sizeof *a);
+    asl_arena *a = aslrt_xmalloc(sizeof *a);
     a->head = NULL;
     return a;
 }
@@ -67,7 +42,7 @@ void *asl_arena_alloc(asl_arena *a, size_t n)
     block *b = a->head;
     if (!b || b->size - b->used < n) {
         size_t size = n > 32768 ? n : 32768;
-        b = asl_xmalloc(sizeof *b + size);
+        b = aslrt_xmalloc(sizeof *b + size);
         b->used = 0;
         b->size = size;
         /* A big request gets a block of its own behind the current one, so

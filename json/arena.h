@@ -16,10 +16,4 @@ char *asl_arena_strndup(asl_arena *a, const char *s, size_t n);
 /* printf into the arena. */
 char *asl_arena_printf(asl_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The one allocation entry point outside arenas: aborts with one line when
-   memory runs out. */
-void *asl_xmalloc(size_t n);
-void *asl_xrealloc(void *p, size_t n);
-char *asl_xstrdup(const char *s);
-
 #endif

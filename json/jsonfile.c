@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "jsonnode.h"
 #include "xalloc.h"
 #include "jsonfile.h"
@@ -396,37 +397,6 @@ after_value:
                 show_byte((unsigned char)s[p], b));
 }
 
-/* Appends to a malloc'd growing string. */
-typedef struct text {
-    char *s;
-    size_t len, cap;
-} text;
-
-/* Appends n bytes, growing by doubling; aborts on out of memory. */
-static void text_add(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 128;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *ns = aslrt_xmalloc(cap);
-        if (t->s)
-            memcpy(ns, t->s, t->len);
-        free(t->s);
-        t->s = ns;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = 0;
-}
-
-/* Appends a NUL-terminated string. */
-static void text_puts(text *t, const char *s)
-{
-    text_add(t, s, strlen(s));
-}
-
 /* How many bytes of s[i..to) the snippet shows as one column: a whole
    well-formed character, else one byte (shown as '?'). */
 static size_t snippet_char(const char *s, size_t to, size_t i)
@@ -470,32 +440,32 @@ static char *format_error(const char *name, const char *s, size_t n, size_t pos,
             from++; /* not in the middle of a character */
     }
 
-    text t = { 0 };
+    asl_buf t = { 0 };
     char head[64];
-    text_puts(&t, name);
+    asl_buf_puts(&t, name);
     snprintf(head, sizeof head, ":%zu:%zu: ", line, col);
-    text_puts(&t, head);
-    text_puts(&t, msg);
-    text_puts(&t, "\n  ");
+    asl_buf_puts(&t, head);
+    asl_buf_puts(&t, msg);
+    asl_buf_puts(&t, "\n  ");
     if (from > line_start)
-        text_puts(&t, "...");
+        asl_buf_puts(&t, "...");
     for (size_t i = from, k; i < to; i += k) {
         unsigned char c = (unsigned char)s[i];
         k = snippet_char(s, to, i);
         if (c >= 0x80 && k > 1)
-            text_add(&t, s + i, k);
+            asl_buf_add(&t, s + i, k);
         else
-            text_add(&t, (c < 0x20 && c != '\t') || c >= 0x7f ? "?" : s + i, 1);
+            asl_buf_putc(&t, (c < 0x20 && c != '\t') || c >= 0x7f ? '?' : (char)c);
     }
     if (to < line_end)
-        text_puts(&t, "...");
-    text_puts(&t, "\n  ");
+        asl_buf_puts(&t, "...");
+    asl_buf_puts(&t, "\n  ");
     if (from > line_start)
-        text_puts(&t, "   ");
+        asl_buf_puts(&t, "   ");
     for (size_t i = from; i < pos && i < to; i += snippet_char(s, to, i))
-        text_add(&t, s[i] == '\t' ? "\t" : " ", 1);
-    text_puts(&t, "^");
-    return t.s;
+        asl_buf_putc(&t, s[i] == '\t' ? '\t' : ' ');
+    asl_buf_puts(&t, "^");
+    return asl_buf_take(&t);
 }
 
 /* Scanner first (exact position, named problem), then cJSON to build the
@@ -528,30 +498,15 @@ cJSON *aslrt_json_parse(const char *name, const char *text_in, size_t len, char 
 /* Reads all of f into a malloc'd buffer; -1 with errno set on a read error. */
 static int read_all(FILE *f, char **data, size_t *len)
 {
-    size_t cap = 65536, n = 0;
-    char *buf = aslrt_xmalloc(cap);
-    for (;;) {
-        if (n == cap) {
-            char *nb = aslrt_xmalloc(cap * 2);
-            memcpy(nb, buf, n);
-            free(buf);
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                int saved = errno ? errno : EIO;
-                free(buf);
-                errno = saved;
-                return -1;
-            }
-            break;
-        }
+    asl_buf b = { 0 };
+    if (asl_buf_read(&b, f) != 0) {
+        int saved = errno ? errno : EIO;
+        asl_buf_free(&b);
+        errno = saved;
+        return -1;
     }
-    *data = buf;
-    *len = n;
+    *len = b.len;
+    *data = b.data;
     return 0;
 }
 
@@ -604,26 +559,26 @@ cJSON *aslrt_json_load_text(const char *path, char **text_out, size_t *len_out, 
    in a file (and the file's own name) may hold newlines or escape
    sequences.  Control bytes become \n, \t, \r or \xNN, as in the
    compiler's diagnostics. */
-static void text_puts_clean(text *t, const char *s)
+static void text_puts_clean(asl_buf *t, const char *s)
 {
     while (*s) {
         size_t run = 0;
         while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
             run++;
-        text_add(t, s, run);
+        asl_buf_add(t, s, run);
         s += run;
         if (!*s)
             break;
         unsigned char c = (unsigned char)*s++;
         char esc[8];
         if (c == '\n')
-            text_puts(t, "\\n");
+            asl_buf_puts(t, "\\n");
         else if (c == '\t')
-            text_puts(t, "\\t");
+            asl_buf_puts(t, "\\t");
         else if (c == '\r')
-            text_puts(t, "\\r");
+            asl_buf_puts(t, "\\r");
         else
-            text_add(t, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
+            asl_buf_add(t, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
     }
 }
 
@@ -633,11 +588,11 @@ char *aslrt_json_problem(const char *name, const char *const *tokens, int n, con
     va_start(ap, fmt);
     char *msg = aslrt_vstrf(fmt, ap);
     va_end(ap);
-    text t = { 0 };
+    asl_buf t = { 0 };
     text_puts_clean(&t, name);
-    text_puts(&t, ": ");
+    asl_buf_puts(&t, ": ");
     for (int i = 0; i < n; i++) {
-        text_puts(&t, "/");
+        asl_buf_puts(&t, "/");
         /* A token past PROBLEM_TOKEN_MAX bytes (a megabyte-long resource)
            is cut short with "...", as the compiler's diagnostics cut names. */
         size_t len = strlen(tokens[i]);
@@ -653,16 +608,16 @@ char *aslrt_json_problem(const char *name, const char *const *tokens, int n, con
             free(part);
             k += run;
             if (k < tokens[i] + cut)
-                text_puts(&t, *k++ == '~' ? "~0" : "~1");
+                asl_buf_puts(&t, *k++ == '~' ? "~0" : "~1");
         }
         if (cut < len)
-            text_puts(&t, "...");
+            asl_buf_puts(&t, "...");
     }
     if (n > 0)
-        text_puts(&t, ": ");
+        asl_buf_puts(&t, ": ");
     text_puts_clean(&t, msg);
     free(msg);
-    return t.s;
+    return asl_buf_take(&t);
 }
 
 /* A member and its place in the object, sorted by key, then by place. */

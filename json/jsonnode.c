@@ -1,18 +1,16 @@
 /* jsonnode.c — making and copying cJSON nodes without cJSON's per-node detours. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "jsonnode.h"
+#include "xalloc.h"
 
 cJSON *aslrt_xjson(cJSON *v)
 {
-    if (!v) {
-        fputs("aslrt: error: cannot allocate memory\n", stderr);
-        abort();
-    }
+    if (!v)
+        aslrt_out_of_memory();
     return v;
 }
 

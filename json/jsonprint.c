@@ -13,64 +13,52 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "jsonprint.h"
 
+/* The text being written: in a buffer that grows, or in a fixed one that
+   is written to a file whenever it fills. put() writes at data + len
+   itself rather than through asl_buf_add, which would also store a NUL
+   after every piece: the text is terminated once, when it is done. */
 typedef struct out {
-    char *s;
-    size_t len, cap;
-    FILE *f;     /* set: s is a fixed buffer, written to f whenever it is full */
-    char *fixed; /* s while it is the caller's buffer (not malloc'd) */
+    asl_buf b;
+    FILE *f; /* set: b stays in its local memory and is flushed to f */
 } out;
-
-static void grow(out *o, size_t n)
-{
-    if (o->len + n + 1 <= o->cap)
-        return;
-    while (o->len + n + 1 > o->cap)
-        o->cap = o->cap ? 2 * o->cap : 256;
-    char *s = o->s == o->fixed ? malloc(o->cap) : realloc(o->s, o->cap);
-    if (!s) {
-        fputs("aslrt: error: cannot allocate memory\n", stderr);
-        abort();
-    }
-    if (o->s == o->fixed && o->len)
-        memcpy(s, o->s, o->len);
-    o->s = s;
-}
 
 /* put() when the buffer is full: flush it to the file, or grow it. */
 static void put_slow(out *o, const char *s, size_t n)
 {
     if (o->f) {
-        fwrite(o->s, 1, o->len, o->f);
-        o->len = 0;
-        if (n + 1 > o->cap) {
+        fwrite(o->b.data, 1, o->b.len, o->f);
+        o->b.len = 0;
+        if (n + 1 > o->b.cap) {
             fwrite(s, 1, n, o->f);
             return;
         }
+    } else {
+        asl_buf_reserve(&o->b, n);
     }
-    grow(o, n);
-    memcpy(o->s + o->len, s, n);
-    o->len += n;
+    memcpy(o->b.data + o->b.len, s, n);
+    o->b.len += n;
 }
 
 static inline void put(out *o, const char *s, size_t n)
 {
-    if (o->len + n + 1 > o->cap) {
+    if (o->b.len + n + 1 > o->b.cap) {
         put_slow(o, s, n);
         return;
     }
-    memcpy(o->s + o->len, s, n);
-    o->len += n;
+    memcpy(o->b.data + o->b.len, s, n);
+    o->b.len += n;
 }
 
 static inline void put_char(out *o, char c)
 {
-    if (o->len + 2 > o->cap) {
+    if (o->b.len + 2 > o->b.cap) {
         put_slow(o, &c, 1);
         return;
     }
-    o->s[o->len++] = c;
+    o->b.data[o->b.len++] = c;
 }
 
 /* aslrt_number_format, returning the length of the text. */
@@ -194,14 +182,16 @@ char *aslrt_json_text(const cJSON *v)
 /* Every value puts at least one byte, and put() leaves room for the NUL. */
 char *aslrt_json_text_buf(const cJSON *v, char *buf, size_t size, size_t *len)
 {
-    out o = {buf, 0, size, NULL, buf};
+    out o = {{0}, NULL};
+    if (size)
+        asl_buf_init_local(&o.b, buf, size);
     if (v)
         put_value(&o, v);
     else
         put(&o, "null", 4);
-    o.s[o.len] = '\0';
-    *len = o.len;
-    return o.s;
+    o.b.data[o.b.len] = '\0';
+    *len = o.b.len;
+    return o.b.data;
 }
 
 /* Writes v's text to f a buffer at a time: a large output then exists once,
@@ -209,12 +199,13 @@ char *aslrt_json_text_buf(const cJSON *v, char *buf, size_t size, size_t *len)
 void aslrt_json_write(const cJSON *v, FILE *f)
 {
     char buf[8192];
-    out o = {buf, 0, sizeof buf, f, buf};
+    out o = {{0}, f};
+    asl_buf_init_local(&o.b, buf, sizeof buf);
     if (v)
         put_value(&o, v);
     else
         put(&o, "null", 4);
-    fwrite(buf, 1, o.len, f);
+    fwrite(o.b.data, 1, o.b.len, f);
 }
 
 /* ------------------------------------------------------------ lengths */

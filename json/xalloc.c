@@ -6,13 +6,25 @@
 
 #include "xalloc.h"
 
+void aslrt_out_of_memory(void)
+{
+    fputs("aslrt: error: cannot allocate memory\n", stderr);
+    abort();
+}
+
 void *aslrt_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("aslrt: error: cannot allocate memory\n", stderr);
-        abort();
-    }
+    if (!p)
+        aslrt_out_of_memory();
+    return p;
+}
+
+void *aslrt_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        aslrt_out_of_memory();
     return p;
 }
 

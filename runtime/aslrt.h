@@ -6,6 +6,10 @@
  * (runtime/abi_check.c verifies the two agree). The JIT hands libtcc only
  * the part its code needs (compiler/jit.c, checked against this file).
  *
+ * It is an interface, not the header of one file: what it declares is
+ * defined across the runtime (states.c, task/task.c, catch.c, ...), and each
+ * of those files has its own internal header for what else it offers.
+ *
  * A compiled state machine is static data plus gotos.  The compiler turns each
  * definition into the descriptor types below (aslrt_path, aslrt_tmpl,
  * aslrt_rule, aslrt_state, aslrt_machine, aslrt_program).  Generated C holds

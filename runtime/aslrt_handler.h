@@ -37,6 +37,10 @@
  *
  * Needs <cjson/cJSON.h> (Debian: libcjson-dev); the executable links
  * libcjson already.
+ *
+ * This is the public interface for handler authors, not a file's header:
+ * runtime/task/native.c implements it, and what the runtime itself calls
+ * there is in native.h.
  */
 #ifndef ASLRT_HANDLER_H
 #define ASLRT_HANDLER_H

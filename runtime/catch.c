@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "catch.h"
 #include "enter.h"
 #include "exec.h"
 #include "signals.h"

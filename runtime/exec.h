@@ -83,12 +83,6 @@ int aslrt_error_setf(aslrt_exec *ex, const char *name, const char *fmt, ...)
 int aslrt_runtime_error(aslrt_exec *ex, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void aslrt_error_clear(aslrt_exec *ex);
-/* Does ErrorEquals list `errors` (n names) take the error `name`? States.ALL
-   takes all but States.Runtime; States.TaskFailed all of those but
-   States.Timeout. */
-int aslrt_error_matches(const char *const *errors, int n, const char *name);
-/* 1 for errors that no retrier or catcher takes (States.Runtime). */
-int aslrt_error_uncatchable(const char *name);
 
 /* The execution input ($$.Execution.Input): run->input, parsed from
    run->input_text the first time it is asked for (from any thread). The
@@ -102,16 +96,6 @@ const cJSON *aslrt_context(aslrt_exec *ex);
 /* The same for a path whose first step is .field: only that part of $$
    is sure to be built (the others may be missing). */
 const cJSON *aslrt_context_for(aslrt_exec *ex, const char *field);
-
-/* Waits `seconds` of workflow time, as --no-wait and --time-scale say. */
-void aslrt_sleep(aslrt_exec *ex, double seconds);
-
-/* Counts one history event and, with --history, records it: `type` is AWS's
-   event type ("TaskStateEntered", "TaskScheduled", ...), `details` (taken,
-   may be NULL) its details object. Returns the event's id. Build details only
-   when aslrt_history_enabled() says they will be used. */
-long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details);
-int aslrt_history_enabled(const aslrt_exec *ex);
 
 /* AWS's payload limit (asl-reference §12): a state's output may be this
    many bytes of text at most, else States.DataLimitExceeded. */

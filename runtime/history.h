@@ -7,7 +7,7 @@
  * details only when aslrt_history_enabled() says they will be written.
  * All functions are safe to call from Parallel/Map branch threads.
  *
- * Generic events without details go through aslrt_event() (exec.h), e.g.
+ * Generic events without details go through aslrt_event(), e.g.
  *   aslrt_event(ex, "ParallelStateStarted", NULL);
  *   aslrt_event(ex, "ParallelStateSucceeded", NULL);  (or ParallelStateFailed)
  *   aslrt_event(ex, "MapStateSucceeded", NULL);       (or MapStateFailed)
@@ -33,6 +33,13 @@ typedef enum aslrt_outcome {
     ASLRT_OUTCOME_TIMED_OUT, /* ExecutionTimedOut {error, cause} from ex */
     ASLRT_OUTCOME_ABORTED    /* ExecutionAborted {} */
 } aslrt_outcome;
+
+/* Counts one history event and, with --history, records it: `type` is AWS's
+   event type ("TaskStateEntered", "TaskScheduled", ...), `details` (taken,
+   may be NULL) its details object. Returns the event's id. Build details only
+   when aslrt_history_enabled() says they will be used. */
+long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details);
+int aslrt_history_enabled(const aslrt_exec *ex);
 
 /* ------------------------------------------------------ run start and end */
 

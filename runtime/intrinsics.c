@@ -24,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "digest.h"
 #include "intrinsics.h"
 #include "jsonread.h"
@@ -60,54 +61,6 @@ typedef struct arg {
     cJSON *own;
 } arg;
 
-/* A growing NUL-terminated string: in `local` while it fits (most results
-   are short), then on the heap. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    char local[256];
-} sbuf;
-
-static void sb_init(sbuf *b)
-{
-    b->s = b->local;
-    b->len = 0;
-    b->cap = sizeof b->local;
-    b->s[0] = '\0';
-}
-
-static void sb_free(sbuf *b)
-{
-    if (b->s != b->local)
-        free(b->s);
-}
-
-static void sb_grow(sbuf *b, size_t n)
-{
-    size_t cap = b->cap;
-    while (cap < b->len + n + 1)
-        cap *= 2;
-    char *p = aslrt_xmalloc(cap);
-    memcpy(p, b->s, b->len + 1);
-    sb_free(b);
-    b->s = p;
-    b->cap = cap;
-}
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap)
-        sb_grow(b, n);
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_adds(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
 /* A number node (cJSON's constructor costs no more than aslrt_json_new here). */
 static cJSON *new_number(double d)
 {
@@ -127,10 +80,10 @@ static cJSON *new_string(const char *s, size_t n)
 }
 
 /* The string node for b's text; frees b. */
-static cJSON *sb_string(sbuf *b)
+static cJSON *buf_string(asl_buf *b)
 {
-    cJSON *r = new_string(b->s, b->len);
-    sb_free(b);
+    cJSON *r = new_string(b->data, b->len);
+    asl_buf_free(b);
     return r;
 }
 
@@ -352,49 +305,49 @@ static uint64_t hash_value(const cJSON *v, int depth)
 /* Format's rendering of a value, as Java's toString renders Jackson's
    nodes [A recorded]: strings raw, numbers/booleans/null as JSON, arrays
    "[a, b]", objects "{k=v, k2=v2}", recursively. -1: nested too deeply. */
-static int render(sbuf *b, const cJSON *v, int depth)
+static int render(asl_buf *b, const cJSON *v, int depth)
 {
     if (depth > MAX_VALUE_DEPTH)
         return -1;
     switch (v->type & 0xff) {
     case cJSON_String:
-        sb_adds(b, v->valuestring);
+        asl_buf_puts(b, v->valuestring);
         return 0;
     case cJSON_Array:
     case cJSON_Object: {
         int obj = cJSON_IsObject(v);
-        sb_adds(b, obj ? "{" : "[");
+        asl_buf_puts(b, obj ? "{" : "[");
         for (const cJSON *x = v->child; x; x = x->next) {
             if (x != v->child)
-                sb_adds(b, ", ");
+                asl_buf_puts(b, ", ");
             if (obj) {
-                sb_adds(b, x->string ? x->string : "");
-                sb_adds(b, "=");
+                asl_buf_puts(b, x->string ? x->string : "");
+                asl_buf_puts(b, "=");
             }
             if (render(b, x, depth + 1) != 0)
                 return -1;
         }
-        sb_adds(b, obj ? "}" : "]");
+        asl_buf_puts(b, obj ? "}" : "]");
         return 0;
     }
     case cJSON_Number: {
         char num[32];
         aslrt_number_format(v->valuedouble, num);
-        sb_adds(b, num);
+        asl_buf_puts(b, num);
         return 0;
     }
     case cJSON_True:
-        sb_add(b, "true", 4);
+        asl_buf_add(b, "true", 4);
         return 0;
     case cJSON_False:
-        sb_add(b, "false", 5);
+        asl_buf_add(b, "false", 5);
         return 0;
     case cJSON_NULL:
-        sb_add(b, "null", 4);
+        asl_buf_add(b, "null", 4);
         return 0;
     default: {
         char *s = aslrt_json_text(v);
-        sb_adds(b, s);
+        asl_buf_puts(b, s);
         free(s);
         return 0;
     }
@@ -420,25 +373,26 @@ static cJSON *fn_format(ctx *c, const aslrt_tmpl *t, arg *a, int n)
     if (holes != n - 1)
         return failf(c, t, "the template has %d placeholder%s {} but %d value%s given", holes,
                      holes == 1 ? "" : "s", n - 1, n - 1 == 1 ? " was" : "s were");
-    sbuf b;
-    sb_init(&b);
+    char local[256]; /* most results are short: no allocation */
+    asl_buf b;
+    asl_buf_init_local(&b, local, sizeof local);
     int k = 1;
     const char *run = s; /* text not yet copied */
     for (const char *p = s; *p; p++) {
         if (escapes && *p == '\\' && p[1]) {
-            sb_add(&b, run, (size_t)(p - run));
+            asl_buf_add(&b, run, (size_t)(p - run));
             run = ++p; /* the escaped character starts the next run */
         } else if (p[0] == '{' && p[1] == '}') {
-            sb_add(&b, run, (size_t)(p - run));
+            asl_buf_add(&b, run, (size_t)(p - run));
             if (render(&b, a[k++].v, 0) != 0) {
-                sb_free(&b);
+                asl_buf_free(&b);
                 return failf(c, t, "argument %d is nested more than %d levels deep", k, MAX_VALUE_DEPTH);
             }
             run = ++p + 1;
         }
     }
-    sb_adds(&b, run);
-    return sb_string(&b);
+    asl_buf_puts(&b, run);
+    return buf_string(&b);
 }
 
 /* States.StringToJson(string): the JSON it holds; "" or blanks => null. */

@@ -25,6 +25,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "jsonpath.h"
 #include "vars.h"
 
@@ -462,46 +463,17 @@ cJSON *aslrt_path_eval(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
 
 /* ------------------------------------------------------------- causes */
 
-/* A growing string. */
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-/* Appends n bytes, keeping the text NUL-terminated. */
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *t = aslrt_xmalloc(cap);
-        if (b->s)
-            memcpy(t, b->s, b->n);
-        free(b->s);
-        b->s = t;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-/* Appends a C string. */
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
 /* Jayway's rendering of a step: ['name'] or [n]. */
-static void render_step(sbuf *b, const aslrt_step *st)
+static void render_step(asl_buf *b, const aslrt_step *st)
 {
     if (st->kind == ASLRT_STEP_FIELD) {
-        sb_str(b, "['");
-        sb_str(b, st->name);
-        sb_str(b, "']");
+        asl_buf_puts(b, "['");
+        asl_buf_puts(b, st->name);
+        asl_buf_puts(b, "']");
     } else if (st->kind == ASLRT_STEP_INDEX) {
         char num[24];
         snprintf(num, sizeof num, "[%d]", st->index);
-        sb_str(b, num);
+        asl_buf_puts(b, num);
     }
 }
 
@@ -513,34 +485,34 @@ static void render_step(sbuf *b, const aslrt_step *st)
 char *aslrt_path_miss_cause(aslrt_exec *ex, const aslrt_path *p, const cJSON *input)
 {
     const char *text = p->text ? p->text : "";
-    sbuf b = {0};
-    sb_str(&b, "Invalid path '");
-    sb_str(&b, text);
-    sb_str(&b, "' : ");
+    asl_buf b = {0};
+    asl_buf_puts(&b, "Invalid path '");
+    asl_buf_puts(&b, text);
+    asl_buf_puts(&b, "' : ");
     const cJSON *node = aslrt_path_root(ex, p, input);
     if (!node) { /* a variable no state has set [? AWS's wording not recorded] */
-        sb_str(&b, "The variable '");
-        sb_str(&b, p->var ? p->var : "");
-        sb_str(&b, "' is not defined");
-        return b.s;
+        asl_buf_puts(&b, "The variable '");
+        asl_buf_puts(&b, p->var ? p->var : "");
+        asl_buf_puts(&b, "' is not defined");
+        return asl_buf_take(&b);
     }
     for (int i = 0; i < p->nsteps; i++) {
         const aslrt_step *st = &p->steps[i];
         const cJSON *child = step_child(st, node);
         if (!child && st->kind == ASLRT_STEP_FIELD && i < p->nsteps - 1) {
-            sb_str(&b, "Missing property in path $");
+            asl_buf_puts(&b, "Missing property in path $");
             for (int k = 0; k <= i; k++)
                 render_step(&b, &p->steps[k]);
-            return b.s;
+            return asl_buf_take(&b);
         }
         if (!child)
             break;
         node = child;
     }
-    sb_str(&b, "No results for path: $");
+    asl_buf_puts(&b, "No results for path: $");
     for (int k = 0; k < p->nsteps; k++)
         render_step(&b, &p->steps[k]);
-    return b.s;
+    return asl_buf_take(&b);
 }
 
 /* ----------------------------------------------------------- ResultPath */

@@ -22,6 +22,7 @@
 #include <cjson/cJSON.h>
 
 #include "dataflow.h"
+#include "history.h"
 #include "jsonata_eval.h"
 #include "jsonpath.h"
 #include "query.h"

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "catch.h"
 #include "random.h"
 #include "retry.h"
 #include "signals.h"

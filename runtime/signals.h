@@ -58,6 +58,9 @@ int aslrt_stop_fd(void);
    negative. */
 int aslrt_stop_poll_ms(const aslrt_run *run, double until);
 
+/* Waits `seconds` of workflow time, as --no-wait and --time-scale say. */
+void aslrt_sleep(aslrt_exec *ex, double seconds);
+
 /* Sleeps until `until` (seconds since the epoch), waking early when the
    execution is aborted or times out. 0 when the time came, 1 when stopped
    (no error is set: callers check aslrt_stop_check() when they care). */

@@ -13,6 +13,7 @@
 #include "exec.h"
 #include "jsonpath.h"
 #include "query.h"
+#include "signals.h"
 #include "timestamp.h"
 
 /* The effective input (aslrt_input_view), without the call when there is

@@ -34,6 +34,7 @@
 #include <cjson/cJSON.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "dataflow.h"
 #include "digest.h"
 #include "itemreader.h"
@@ -60,12 +61,6 @@ typedef struct reader {
     long long bad;               /* the offset of ill-formed UTF-8, or -1 */
 } reader;
 
-/* A growing byte buffer. */
-typedef struct bytes {
-    char *p;
-    size_t len, cap;
-} bytes;
-
 struct aslrt_item_source {
     int kind;                    /* SRC_* */
     char *uri;                   /* s3://bucket/key, for causes */
@@ -78,7 +73,7 @@ struct aslrt_item_source {
     char **headers;              /* CSV, MANIFEST: the keys of each item */
     int nheaders;
     int header_row;              /* CSV FIRST_ROW: the first row is still to read */
-    bytes buf;                   /* the item being read */
+    asl_buf buf;                 /* the item being read */
     char **fields;               /* CSV: the row being read */
     int nfields, cap_fields;
     /* MANIFEST */
@@ -93,21 +88,6 @@ struct aslrt_item_source {
 };
 
 /* ------------------------------------------------------------- helpers */
-
-static void bytes_add(bytes *b, char c)
-{
-    if (b->len + 1 >= b->cap) {
-        size_t cap = b->cap ? 2 * b->cap : 256;
-        char *p = aslrt_xmalloc(cap);
-        if (b->len)
-            memcpy(p, b->p, b->len);
-        free(b->p);
-        b->p = p;
-        b->cap = cap;
-    }
-    b->p[b->len++] = c;
-    b->p[b->len] = '\0';
-}
 
 static int is_space(int c)
 {
@@ -196,15 +176,15 @@ static void unget(reader *r, int c)
 }
 
 /* Parses b's bytes as one JSON value (surrounding blanks allowed). */
-static cJSON *parse_item(const bytes *b)
+static cJSON *parse_item(const asl_buf *b)
 {
     const char *end = NULL;
-    cJSON *v = cJSON_ParseWithLengthOpts(b->p ? b->p : "", b->len, &end, 0);
+    cJSON *v = cJSON_ParseWithLengthOpts(b->data ? b->data : "", b->len, &end, 0);
     if (!v)
         return NULL;
-    while (end && end < b->p + b->len && is_space((unsigned char)*end))
+    while (end && end < b->data + b->len && is_space((unsigned char)*end))
         end++;
-    if (end != b->p + b->len) {
+    if (end != b->data + b->len) {
         cJSON_Delete(v);
         return NULL;
     }
@@ -269,7 +249,7 @@ static int next_json(aslrt_item_source *s, cJSON **item, char **cause)
         } else if (c == ',' && depth == 0) {
             break;
         }
-        bytes_add(&s->buf, (char)c);
+        asl_buf_putc(&s->buf, (char)c);
     }
     *item = parse_item(&s->buf);
     if (!*item) {
@@ -286,7 +266,7 @@ static int next_jsonl(aslrt_item_source *s, cJSON **item, char **cause)
         s->buf.len = 0;
         int c, blank = 1;
         while ((c = get(s->in)) >= 0 && c != '\n') {
-            bytes_add(&s->buf, (char)c);
+            asl_buf_putc(&s->buf, (char)c);
             blank &= is_space(c);
         }
         if (c < 0 && s->buf.len == 0)
@@ -328,7 +308,7 @@ static void add_field(aslrt_item_source *s)
     }
     char *f = aslrt_xmalloc(s->buf.len + 1);
     if (s->buf.len)
-        memcpy(f, s->buf.p, s->buf.len);
+        memcpy(f, s->buf.data, s->buf.len);
     f[s->buf.len] = '\0';
     s->fields[s->nfields++] = f;
     s->buf.len = 0;
@@ -361,7 +341,7 @@ static int read_record(aslrt_item_source *s, char **cause)
                     }
                     if (c == '\n')
                         s->line++;
-                    bytes_add(&s->buf, (char)c);
+                    asl_buf_putc(&s->buf, (char)c);
                 }
                 /* after the closing quote: anything up to the delimiter is kept */
                 continue;
@@ -384,7 +364,7 @@ static int read_record(aslrt_item_source *s, char **cause)
                 any = 1;
                 quoted = 0;
             } else {
-                bytes_add(&s->buf, (char)c);
+                asl_buf_putc(&s->buf, (char)c);
             }
             c = get(r);
         }
@@ -526,7 +506,7 @@ static int open_manifest(aslrt_item_source *s, const char *path, char **cause)
             t--;
         s->buf.len = 0;
         for (const char *q = p; q < t; q++)
-            bytes_add(&s->buf, *q);
+            asl_buf_putc(&s->buf, *q);
         add_field(s);
         p = e;
     }
@@ -721,7 +701,7 @@ aslrt_item_source *aslrt_item_source_file(const char *path, const char *uri, con
             for (const cJSON *h = cJSON_IsArray(given) ? given->child : NULL; h; h = h->next) {
                 s->buf.len = 0;
                 for (const char *q = cJSON_IsString(h) ? h->valuestring : ""; *q; q++)
-                    bytes_add(&s->buf, *q);
+                    asl_buf_putc(&s->buf, *q);
                 add_field(s);
             }
             if (!cJSON_IsArray(given) || s->nfields == 0)
@@ -888,7 +868,7 @@ void aslrt_item_source_close(aslrt_item_source *s)
     for (int i = 0; i < s->nheaders; i++)
         free(s->headers[i]);
     free(s->headers);
-    free(s->buf.p);
+    asl_buf_free(&s->buf);
     cJSON_Delete(s->manifest);
     free(s->data_bucket);
     free(s->s3_root);

@@ -40,6 +40,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
+#include "exec_handler.h"
 #include "pool.h"
 #include "proctree.h"
 #include "signals.h"
@@ -52,42 +54,18 @@ extern char **environ;
 #define MAX_STDERR (1u << 20)  /* stderr kept for the cause; heartbeats still count beyond */
 #define TICK_MS 200            /* how often to look whether the process has exited */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static void buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = aslrt_xmalloc(cap);
-        if (b->n)
-            memcpy(p, b->p, b->n);
-        free(b->p);
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
 /* "The exec handler 'python3 validate.py'" for causes, malloc'd. */
 static char *describe(const aslrt_binding *b)
 {
-    buf s = {0};
-    const char *head = "The exec handler '";
-    buf_add(&s, head, strlen(head));
+    asl_buf s = {0};
+    asl_buf_puts(&s, "The exec handler '");
     for (char **a = b->argv; *a; a++) {
         if (a != b->argv)
-            buf_add(&s, " ", 1);
-        buf_add(&s, *a, strlen(*a));
+            asl_buf_add(&s, " ", 1);
+        asl_buf_puts(&s, *a);
     }
-    buf_add(&s, "'", 1);
-    return s.p;
+    asl_buf_add(&s, "'", 1);
+    return asl_buf_take(&s);
 }
 
 /* NAME=value, malloc'd. */
@@ -142,7 +120,7 @@ static void close_fd(int *fd)
 /* Reads what is there (non-blocking) into b, keeping at most `max` bytes.
    Returns the number of newlines read, or -1 when that would pass max and
    `refuse` makes it an error; sets *eof at end of file (or a read error). */
-static long drain(int fd, buf *b, size_t max, int refuse, int *eof)
+static long drain(int fd, asl_buf *b, size_t max, int refuse, int *eof)
 {
     char chunk[65536];
     long lines = 0;
@@ -159,19 +137,19 @@ static long drain(int fd, buf *b, size_t max, int refuse, int *eof)
         }
         for (ssize_t i = 0; i < n; i++)
             lines += chunk[i] == '\n';
-        size_t room = b->n < max ? max - b->n : 0;
+        size_t room = b->len < max ? max - b->len : 0;
         if ((size_t)n > room && refuse)
             return -1;
-        buf_add(b, chunk, (size_t)n < room ? (size_t)n : room);
+        asl_buf_add(b, chunk, (size_t)n < room ? (size_t)n : room);
     }
 }
 
 /* The failure of a process that exited with `status`: from stderr when it
    says which error, else States.TaskFailed. */
-static int exit_failure(aslrt_exec *ex, const char *who, int status, const buf *err)
+static int exit_failure(aslrt_exec *ex, const char *who, int status, const asl_buf *err)
 {
-    const char *text = err->p ? err->p : "";
-    size_t len = err->n;
+    const char *text = err->data ? err->data : "";
+    size_t len = err->len;
     /* the whole of stderr, or its last non-empty line, may name the error */
     const char *last = text;
     size_t last_len = len;
@@ -268,7 +246,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
 
     char *in_text = aslrt_json_text(input);
     size_t in_len = strlen(in_text), in_off = 0;
-    buf so = {0}, se = {0};
+    asl_buf so = {0}, se = {0};
     enum { RUNNING, DONE, EXPIRED, STOPPED, TOO_BIG } outcome = RUNNING;
     aslrt_pool_blocking(ex, 1); /* waiting on the process: another branch may use the CPU (pool.h) */
     while (outcome == RUNNING && (fds[1] >= 0 || fds[2] >= 0)) {
@@ -362,11 +340,11 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
         aslrt_error_setf(ex, "States.TaskFailed", "%s wrote more than %u MiB on stdout.", who, MAX_STDOUT >> 20);
     else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         exit_failure(ex, who, status, &se);
-    else if ((*result = aslrt_task_parse_result(ex, who, so.p ? so.p : "", so.n)) != NULL)
+    else if ((*result = aslrt_task_parse_result(ex, who, so.data ? so.data : "", so.len)) != NULL)
         rc = 0;
     free(in_text);
-    free(so.p);
-    free(se.p);
+    asl_buf_free(&so);
+    asl_buf_free(&se);
     free(who);
     return rc;
 }

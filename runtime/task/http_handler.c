@@ -45,6 +45,8 @@
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 
+#include "buf.h"
+#include "http_handler.h"
 #include "httpreq.h"
 #include "pool.h"
 #include "signals.h"
@@ -143,8 +145,7 @@ void aslrt_http_cleanup(void)
 
 /* What came back. */
 typedef struct response {
-    char *body;
-    size_t n, cap;
+    asl_buf body;             /* data stays NULL while nothing has come */
     int too_big;
     int function_error;       /* X-Amz-Function-Error was present */
     cJSON *headers;           /* http:invoke: name -> [values], or NULL */
@@ -154,24 +155,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *opaque)
 {
     response *r = opaque;
     size_t n = size * nmemb;
-    if (r->n + n > MAX_BODY) {
+    if (r->body.len + n > MAX_BODY) {
         r->too_big = 1;
         return 0; /* makes curl stop with CURLE_WRITE_ERROR */
     }
-    if (r->n + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 4096;
-        while (cap < r->n + n + 1)
-            cap *= 2;
-        char *p = aslrt_xmalloc(cap);
-        if (r->n)
-            memcpy(p, r->body, r->n);
-        free(r->body);
-        r->body = p;
-        r->cap = cap;
-    }
-    memcpy(r->body + r->n, data, n);
-    r->n += n;
-    r->body[r->n] = '\0';
+    asl_buf_add(&r->body, data, n);
     return n;
 }
 
@@ -216,10 +204,8 @@ enum { DONE, EXPIRED, STOPPED };
 static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
 {
     CURLM *multi = api.multi_init();
-    if (!multi) {
-        fputs("aslrt: error: cannot allocate memory\n", stderr);
-        abort();
-    }
+    if (!multi)
+        aslrt_out_of_memory();
     api.multi_add_handle(multi, h);
     int outcome = DONE, running = 1;
     double until = aslrt_task_deadline(t);
@@ -332,22 +318,22 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
     if (outcome != DONE || code != CURLE_OK) {
         transfer_error(t, who, outcome, code, errbuf, &r);
     } else if (r.function_error) {
-        if (!aslrt_task_lambda_error(ex, r.body ? r.body : "", r.n)) /* the header, but no error object */
-            aslrt_error_set(ex, "Lambda.Unknown", r.body ? r.body : "");
-    } else if (status >= 200 && status < 300 && aslrt_task_lambda_error(ex, r.body ? r.body : "", r.n)) {
+        if (!aslrt_task_lambda_error(ex, r.body.data ? r.body.data : "", r.body.len)) /* the header, but no error object */
+            aslrt_error_set(ex, "Lambda.Unknown", r.body.data ? r.body.data : "");
+    } else if (status >= 200 && status < 300 && aslrt_task_lambda_error(ex, r.body.data ? r.body.data : "", r.body.len)) {
         /* a function error in the body: set */
     } else if (status < 200 || status >= 300) {
-        char *excerpt = aslrt_task_excerpt(r.body ? r.body : "", r.n);
+        char *excerpt = aslrt_task_excerpt(r.body.data ? r.body.data : "", r.body.len);
         aslrt_error_setf(ex, "States.TaskFailed", "%s answered HTTP %ld: %s", who, status, excerpt);
         free(excerpt);
-    } else if ((*result = aslrt_task_parse_result(ex, who, r.body ? r.body : "", r.n)) != NULL) {
+    } else if ((*result = aslrt_task_parse_result(ex, who, r.body.data ? r.body.data : "", r.body.len)) != NULL) {
         rc = 0;
     }
     api.easy_cleanup(h);
     api.slist_free_all(hdrs);
     free(body);
     free(who);
-    free(r.body);
+    asl_buf_free(&r.body);
     return rc;
 }
 
@@ -438,9 +424,9 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
         cJSON *out = aslrt_xjson(cJSON_CreateObject());
         cJSON_AddItemToObject(out, "Headers", r.headers);
         r.headers = NULL;
-        cJSON *parsed = r.n ? cJSON_ParseWithLength(r.body, r.n) : NULL;
+        cJSON *parsed = r.body.len ? cJSON_ParseWithLength(r.body.data, r.body.len) : NULL;
         cJSON_AddItemToObject(out, "ResponseBody",
-                              parsed ? parsed : aslrt_xjson(cJSON_CreateString(r.body ? r.body : "")));
+                              parsed ? parsed : aslrt_xjson(cJSON_CreateString(r.body.data ? r.body.data : "")));
         aslrt_xjson(cJSON_AddNumberToObject(out, "StatusCode", (double)status));
         aslrt_xjson(cJSON_AddStringToObject(out, "StatusText", status_text(status)));
         if (status >= 400) {
@@ -459,6 +445,6 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
     cJSON_Delete(r.headers);
     aslrt_httpreq_free(&rq);
     free(who);
-    free(r.body);
+    asl_buf_free(&r.body);
     return rc;
 }

@@ -48,6 +48,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "exec.h"
 #include "httpreq.h"
 
@@ -217,33 +218,20 @@ const char *aslrt_httpreq_header_problem(const char *name, const char *value)
 /* Growing text with a size limit: past it, `over` is set and nothing more
    is added. */
 typedef struct sbuf {
-    char *s;
-    size_t n, cap, limit;
+    asl_buf text;
+    size_t limit;
     int over;
 } sbuf;
 
 static void sb_add(sbuf *b, const char *s, size_t n)
 {
-    if (b->over || n > b->limit - b->n) {
+    if (b->over || n > b->limit - b->text.len) {
         b->over = 1;
         return;
     }
     if (n == 0) /* s may be an empty sbuf's NULL */
         return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = aslrt_xmalloc(cap);
-        if (b->n)
-            memcpy(p, b->s, b->n);
-        free(b->s);
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
+    asl_buf_add(&b->text, s, n);
 }
 
 static void sb_str(sbuf *b, const char *s)
@@ -324,7 +312,7 @@ static void add_header(aslrt_httpreq *rq, const char *name, char *value)
 /* Appends one member of a form: prefix=value. */
 static void form_pair(sbuf *b, const char *prefix, const char *value)
 {
-    if (b->n)
+    if (b->text.len)
         sb_add(b, "&", 1);
     sb_str(b, prefix);
     sb_add(b, "=", 1);
@@ -357,20 +345,20 @@ static void form_value(sbuf *b, const sbuf *prefix, const cJSON *v, int fmt, int
                 free(t);
             }
             if (v->child) {
-                if (b->n)
+                if (b->text.len)
                     sb_add(b, "&", 1);
-                sb_add(b, prefix->s, prefix->n);
+                sb_add(b, prefix->text.data, prefix->text.len);
                 sb_add(b, "=", 1);
-                sb_add(b, joined.s, joined.n);
+                sb_add(b, joined.text.data, joined.text.len);
             }
             b->over |= joined.over;
-            free(joined.s);
+            asl_buf_free(&joined.text);
             return;
         }
         int i = 0;
         for (const cJSON *m = v->child; m && !b->over; m = m->next, i++) {
             sbuf key = {.limit = b->limit};
-            sb_add(&key, prefix->s ? prefix->s : "", prefix->n);
+            sb_add(&key, prefix->text.data ? prefix->text.data : "", prefix->text.len);
             if (cJSON_IsObject(v)) { /* the body's own members are the top-level names */
                 if (depth > 0)
                     sb_add(&key, "[", 1);
@@ -386,12 +374,12 @@ static void form_value(sbuf *b, const sbuf *prefix, const cJSON *v, int fmt, int
             } /* FMT_REPEAT: the same key again */
             b->over |= key.over;
             form_value(b, &key, m, fmt, depth + 1);
-            free(key.s);
+            asl_buf_free(&key.text);
         }
         return;
     }
     char *t = form_scalar(v);
-    form_pair(b, prefix->s ? prefix->s : "", t);
+    form_pair(b, prefix->text.data ? prefix->text.data : "", t);
     free(t);
 }
 
@@ -413,7 +401,7 @@ static char *one_of(const char *const *list)
             sb_str(&b, list[i + 1] ? ", " : " or ");
         sb_str(&b, list[i]);
     }
-    return b.s;
+    return asl_buf_take(&b.text);
 }
 
 /* An enumerated member of Transform; *out: its index in list, or dflt
@@ -527,7 +515,7 @@ int aslrt_httpreq_build(const cJSON *params, aslrt_httpreq *rq, char **why)
         sep = '&';
     }
     sb_str(&u, url + before_fragment);
-    rq->url = u.s;
+    rq->url = asl_buf_take(&u.text);
 
     /* RequestBody. A HEAD request has no content, so none is sent. */
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(params, "RequestBody");
@@ -540,13 +528,13 @@ int aslrt_httpreq_build(const cJSON *params, aslrt_httpreq *rq, char **why)
             sbuf top = {.limit = 0};
             form_value(&form, &top, body, fmt, 0);
             if (form.over) {
-                free(form.s);
+                asl_buf_free(&form.text);
                 return fail(rq, why, "The value for the 'RequestBody' field is not valid: URL-encoded, it is "
                                      "longer than %u bytes or nested deeper than %d levels.",
                             MAX_FORM, MAX_FORM_DEPTH);
             }
-            rq->body = form.s ? form.s : aslrt_xstrdup("");
-            rq->body_len = form.n;
+            rq->body_len = form.text.len;
+            rq->body = asl_buf_take(&form.text);
             add_header(rq, "Content-Type", aslrt_xstrdup("application/x-www-form-urlencoded"));
         } else {
             rq->body = value_text(body);

@@ -11,6 +11,7 @@
 
 #include "aslrt_handler.h"
 #include "bindings.h"
+#include "native.h"
 #include "signals.h"
 #include "task.h"
 #include "timestamp.h"
