@@ -136,7 +136,7 @@ bench: all
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) B=build/fuzz CC=clang OPT='-O1 -g' \
-	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
+	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow -fno-sanitize-recover=all' \
 	  build/fuzz/libaslc.a build/fuzz/libaslrt.a
 	LIBS='$(LIBS)' fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
