@@ -2,7 +2,8 @@
 #   make                  build build/aslc and build/libaslrt.a
 #   make test [T=TEXT]    the fast tier: unit tests, golden cases in every mode, conformance in jit
 #   make check            everything (CI): every mode, the whole corpus, then again under sanitizers
-#   make test SAN=address,undefined   the fast tier under sanitizers (own build dir)
+#   make test CC=clang SAN=address,undefined,float-cast-overflow   the fast tier under sanitizers
+#                         (own build dir; clang, as gcc's undefined lacks float-cast-overflow)
 #   make bench            time every ../shared/bench workflow (BENCH_RUNS=N): build/bench.md
 #   make fuzz FUZZ_SECONDS=N  libFuzzer targets (clang), N seconds each: build/fuzz
 #   make install PREFIX=/usr/local   aslc, libaslrt; libjsonata, jsonata.h, jsonata.pc, `jsonata`
@@ -91,8 +92,10 @@ $(B)/bin/jsonata: $(JSONATA_CLI_OBJ) $(JSON_OBJ) $(JSONATA_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(JSONATA_LIBS) -o $@
 
-# aslc records how it was built, so that executables it builds link the same way.
-$(B)/compiler/aot.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"'
+# aslc records how it was built, so that executables it builds link the same way; under
+# sanitizers with the same compiler too, as clang's sanitizer runtimes are not gcc's.
+$(B)/compiler/aot.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"' \
+	$(if $(SAN),-DASLC_CC='"$(CC)"')
 $(B)/compiler/aot.o: Makefile
 $(B)/aslc: $(B)/compiler/main.o $(B)/libaslc.a $(B)/libaslrt.a
 	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
@@ -106,15 +109,16 @@ unit: $(UNIT_BIN)
 
 # make test: the fast tier, after each change (a few minutes). make check: everything CI runs,
 # the fast tier's suites in every mode and the corpus in full, then the whole suite again under
-# AddressSanitizer and UndefinedBehaviorSanitizer. T=TEXT runs only the suites and golden cases
-# whose name contains TEXT.
+# AddressSanitizer and UndefinedBehaviorSanitizer, built by clang for its float-cast-overflow
+# (a double out of an integer's range; gcc's undefined does not check it). T=TEXT runs only the
+# suites and golden cases whose name contains TEXT.
 T ?=
 test: all $(UNIT_BIN)
 	@TIER=test T='$(T)' tests/run-all $(B)
 
 check: all $(UNIT_BIN)
 	@TIER=check T='$(T)' tests/run-all $(B)
-	$(MAKE) test SAN=address,undefined T='$(T)'
+	$(MAKE) test CC=clang SAN=address,undefined,float-cast-overflow T='$(T)'
 
 # The include paths of one layer, for tests/layers.sh: make -s print-layer-inc LAYER=json
 print-layer-inc:
@@ -132,7 +136,7 @@ bench: all
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) B=build/fuzz CC=clang OPT='-O1 -g' \
-	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
+	  SANFLAGS='-fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow -fno-sanitize-recover=all' \
 	  build/fuzz/libaslc.a build/fuzz/libaslrt.a
 	LIBS='$(LIBS)' fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 

@@ -17,6 +17,9 @@
 #ifndef ASLC_SANFLAGS
 #define ASLC_SANFLAGS ""
 #endif
+#ifndef ASLC_CC /* the compiler of a sanitizer build (Makefile); else the system's */
+#define ASLC_CC "cc"
+#endif
 #ifndef ASLC_RT_LIBS
 #define ASLC_RT_LIBS "-lcjson -lpcre2-8 -lz -lm -lpthread -ldl"
 #endif
@@ -172,7 +175,7 @@ int asl_aot_build(const asl_def *def, const char *out, const asl_aot_options *o,
         write_file(source, code, strlen(code), d) == 0) {
         const char *cc = o && o->cc ? o->cc : getenv("CC");
         if (!cc || !*cc)
-            cc = "cc";
+            cc = ASLC_CC;
         char optflag[32];
         snprintf(optflag, sizeof optflag, "-O%s", o && o->opt_level ? o->opt_level : "2");
         char san[] = ASLC_SANFLAGS, libs[] = ASLC_RT_LIBS;

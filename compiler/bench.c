@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,7 +244,7 @@ static void fmt_rate(char *buf, size_t n, double per_s)
 /* Rounded to a microsecond, so that the JSON stays readable. */
 static double round3(double x)
 {
-    return (double)(long long)(x * 1e3 + (x < 0 ? -0.5 : 0.5)) / 1e3;
+    return round(x * 1e3) / 1e3; /* half away from zero; round() has no range to leave */
 }
 
 /* ---------------------------------------------------------------- options */
@@ -760,7 +761,7 @@ static void print_json(const bench *b)
         cJSON_AddNumberToObject(pk, "median", rss.median);
         cJSON_AddNumberToObject(pk, "max", rss.max);
         if (b->states >= 0 && wall.median > 0)
-            cJSON_AddNumberToObject(r, "states_per_s", (double)(long long)((double)b->states / (wall.median / 1e3)));
+            cJSON_AddNumberToObject(r, "states_per_s", floor((double)b->states / (wall.median / 1e3)));
         else
             cJSON_AddNullToObject(r, "states_per_s");
         cJSON_AddBoolToObject(r, "includes_startup", m != MODE_AOT);

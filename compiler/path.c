@@ -290,8 +290,12 @@ static const cJSON *parse_string_literal(parser *ps)
 {
     char q = cur(ps);
     size_t start = ps->pos++;
-    size_t len = strlen(ps->s + ps->pos);
-    char *buf = asl_arena_alloc(ps->a, len + 1); /* decoding never grows the text */
+    /* sized by the literal as written (decoding never grows the text), not by
+       the rest of the path: n strings must not cost n times the path */
+    size_t len = 0;
+    while (ps->s[ps->pos + len] && ps->s[ps->pos + len] != q)
+        len += ps->s[ps->pos + len] == '\\' && ps->s[ps->pos + len + 1] ? 2 : 1;
+    char *buf = asl_arena_alloc(ps->a, len + 1);
     size_t n = 0;
     for (;;) {
         char c = cur(ps);

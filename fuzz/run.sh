@@ -23,7 +23,7 @@ targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 root=$(cd "$here/.." && pwd)
 shared=$(cd "$root/.." && pwd)/shared
 cc=${FUZZ_CC:-clang}
-flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=all"
 
 # Targets see every layer, as the unit tests do.
 inc=
@@ -117,7 +117,7 @@ found=0
 for t in $targets; do
 	mkdir -p "$B/corpus/$t"
 	case $t in
-	definition) max=65536 ;;
+	definition | itemreader) max=65536 ;;
 	*) max=4096 ;;
 	esac
 	echo "== fuzzing $t for $secs s"

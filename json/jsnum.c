@@ -1,4 +1,5 @@
-/* jsnum.c — numbers printed as JavaScript prints them (ECMA-262 Number::toString). */
+/* jsnum.c — numbers printed as JavaScript prints them (ECMA-262 Number::toString),
+   and doubles turned into C integers with their range checked first. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,4 +164,28 @@ char *aslrt_jsnum_fixed(double d, int f, char *buf, size_t size)
     }
     snprintf(buf, size, "%s", tmp);
     return buf;
+}
+
+/* (double)hi can round up (LONG_MAX becomes 2^63), so d is compared with
+   hi + 1 from below; the cast then stays inside long, and the result is
+   held to [lo, hi] once more in case a bound did not convert exactly. */
+int aslrt_num_to_long(double d, long lo, long hi, long *out)
+{
+    if (!(d >= (double)lo && d < (double)hi + 1.0) || d != floor(d))
+        return 0;
+    long v = (long)d;
+    if (v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+long aslrt_num_clamp(double d, long lo, long hi)
+{
+    if (!(d > (double)lo))
+        return lo;
+    if (d >= (double)hi)
+        return hi;
+    long v = (long)d; /* strictly between two longs: defined */
+    return v < lo ? lo : v > hi ? hi : v;
 }

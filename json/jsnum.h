@@ -1,4 +1,5 @@
-/* jsnum.h — numbers printed as JavaScript prints them. */
+/* jsnum.h — numbers printed as JavaScript prints them, and turned into C
+   integers without undefined behaviour. */
 #ifndef ASLRT_JSNUM_H
 #define ASLRT_JSNUM_H
 
@@ -22,5 +23,16 @@ char *aslrt_jsnum_format_prec(double d, int p, char *buf);
 
 /* Number.prototype.toFixed(f) of |d| (d below 1e21), into buf. */
 char *aslrt_jsnum_fixed(double d, int f, char *buf, size_t size);
+
+/* d as a long when it is a whole number in [lo, hi]: 1 with *out set, else 0
+   (NaN, an infinity, a fraction, out of range). C leaves converting a double
+   outside the target type's range undefined (clang's float-cast-overflow
+   check catches it), so a number from a document, an input or an expression
+   becomes an integer through this or aslrt_num_clamp, never a bare cast. */
+int aslrt_num_to_long(double d, long lo, long hi, long *out);
+
+/* d truncated towards zero and clamped to [lo, hi] (NaN gives lo): for
+   bounds past which every value means the same as the bound. */
+long aslrt_num_clamp(double d, long lo, long hi);
 
 #endif

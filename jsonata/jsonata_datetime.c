@@ -30,15 +30,25 @@ static double days_from_civil(double y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Date's range: 100,000,000 days either side of 1970 (ECMA-262 TimeClip). */
+#define MAX_TIME_MS 8.64e15
+
 /* JavaScript's Date.UTC(y, mon, d, h, mi, s, ms): mon 0-based, any field
-   may overflow into the next; years 0..99 mean 1900..1999. */
+   may overflow into the next; years 0..99 mean 1900..1999. Not clipped to
+   MAX_TIME_MS (the week arithmetic steps just past it); NaN when mon is not
+   finite, and the month within the year taken with fmod, exact for any mon,
+   so that a parsed month of 1e300 never reaches an int. */
 static double date_utc(double y, double mon, double d, double h, double mi, double s, double ms)
 {
+    if (!isfinite(mon))
+        return NAN;
     if (y >= 0 && y <= 99)
         y += 1900;
     double ym = y + floor(mon / 12);
-    int mn = (int)(mon - floor(mon / 12) * 12);
-    double days = days_from_civil(ym, mn + 1, 1) + d - 1;
+    double mn = fmod(mon, 12); /* (-12, 12) */
+    if (mn < 0)
+        mn += 12;
+    double days = days_from_civil(ym, (int)mn + 1, 1) + d - 1;
     return days * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
 
@@ -51,7 +61,8 @@ typedef struct civil {
     double t;    /* epoch millis */
 } civil;
 
-/* The UTC calendar fields of epoch milliseconds t. */
+/* The UTC calendar fields of epoch milliseconds t, which must be within
+   about MAX_TIME_MS (callers check): the fields are cast to integers. */
 static void to_civil(double t, civil *c)
 {
     c->t = t;
@@ -465,7 +476,7 @@ static jval format_datetime(jctx *c, double millis, jval picture, jval tz)
     else
         analyse_picture(c, iso, sizeof iso - 1, &pic);
     double t = trunc(millis) + (60.0 * off_h + off_m) * 60 * 1000;
-    if (!(fabs(t) <= 8.64e15))
+    if (!(fabs(t) <= MAX_TIME_MS))
         jx_fail(c, "D3137: The timestamp %s is out of range", jx_show(c, jx_num(c, millis)));
     civil d;
     to_civil(t, &d);
@@ -681,9 +692,11 @@ static jval parse_datetime(jctx *c, jval ts, jval picture)
     (void)B;
     double M = comp[C_M] > 0 ? comp[C_M] - 1 : 0, D = comp[C_D];
     if (dateB) {
-        double first = date_utc(comp[C_Y], 0, 1, 0, 0, 0, 0);
+        double day = date_utc(comp[C_Y], 0, 1, 0, 0, 0, 0) + (comp[C_d] - 1) * DAY_MS;
+        if (!(fabs(day) <= MAX_TIME_MS)) /* JavaScript's Invalid Date: NaN */
+            return jx_undef();
         civil dd;
-        to_civil(first + (comp[C_d] - 1) * DAY_MS, &dd);
+        to_civil(day, &dd);
         M = dd.month;
         D = dd.day;
     }
@@ -698,7 +711,7 @@ static jval parse_datetime(jctx *c, jval ts, jval picture)
     double ms = date_utc(comp[C_Y], M, D, H, comp[C_m], comp[C_s], comp[C_f]);
     if (have[C_Z] && comp[C_Z] != 0)
         ms -= comp[C_Z] * 60 * 1000;
-    if (isnan(ms))
+    if (!(fabs(ms) <= MAX_TIME_MS)) /* Date.UTC's TimeClip: NaN, and so undefined */
         return jx_undef();
     return jx_num(c, ms);
 }

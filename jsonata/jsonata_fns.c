@@ -894,12 +894,16 @@ static jval fn_abs(jctx *c, jval *a, int n)
     return UNDEF(v) ? v : jx_num(c, fabs(v.u.n));
 }
 
+/* $round(x[, precision]). Past 1000 places either way every precision gives
+   what 1000 gives (a nonzero double shifted 1000 places up is Infinity, so
+   JSONata returns NaN, our D1001; shifted down it is 0), so the precision is
+   clamped there: 1e10 must not reach an int, nor overflow the exponent sum. */
 static jval fn_round(jctx *c, jval *a, int n)
 {
     jval v = ARG(0), p = ARG(1);
     if (UNDEF(v))
         return v;
-    return jx_num(c, jx_round_half_even(v.u.n, UNDEF(p) ? 0 : (int)trunc(p.u.n)));
+    return jx_num(c, jx_round_half_even(v.u.n, UNDEF(p) ? 0 : (int)aslrt_num_clamp(p.u.n, -1000, 1000)));
 }
 
 static jval fn_sqrt(jctx *c, jval *a, int n)

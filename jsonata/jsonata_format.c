@@ -608,10 +608,13 @@ jval jx_fn_format_base(jctx *c, jval *a, int n)
     if (v.t == JT_UNDEF)
         return v;
     double value = jx_round_half_even(v.u.n, 0);
-    int radix = r.t == JT_UNDEF ? 10 : (int)jx_round_half_even(r.u.n, 0);
-    if (radix < 2 || radix > 36)
+    /* the radix is rounded, then checked as a double: 1e10 is D3100 as in
+       JSONata, not an int conversion gone wrong */
+    double rounded = r.t == JT_UNDEF ? 10 : jx_round_half_even(r.u.n, 0);
+    long radix;
+    if (!aslrt_num_to_long(rounded, 2, 36, &radix))
         jx_fail(c, "D3100: The radix of the formatBase function must be between 2 and 36.  It was given %s",
-                jx_show(c, jx_num(c, radix)));
+                jx_show(c, jx_num(c, rounded)));
     char buf[1100], *o = buf + sizeof buf - 1;
     *o = '\0';
     double x = fabs(value);

@@ -176,7 +176,14 @@ static int hex4(const char *s, unsigned *out)
 static void lex_string(parser *p, token *t)
 {
     char q = p->src[p->at++];
-    char *buf = asl_arena_alloc(p->a, p->len - p->at + 1), *o = buf;
+    /* The buffer is as long as the literal as written (an escape never
+       decodes longer than it is spelt), found first: sized by the rest of the
+       text, n strings would cost n times the text, and a 1.6 MB expression
+       of strings half a gigabyte before the nesting limit refused it. */
+    size_t end = p->at;
+    while (end < p->len && p->src[end] != q)
+        end += p->src[end] == '\\' ? 2 : 1;
+    char *buf = asl_arena_alloc(p->a, (end < p->len ? end : p->len) - p->at + 1), *o = buf;
     while (p->at < p->len) {
         char c = p->src[p->at];
         if (c == '\\') {
@@ -616,8 +623,18 @@ static pnode *nud(parser *p, const token *t)
    <> balanced, whitespace dropped. The current token is the '<'. */
 static const char *lambda_signature(parser *p)
 {
-    size_t i = (size_t)p->tok.pos, depth = 0;
-    char *sig = asl_arena_alloc(p->a, p->len - i + 1), *o = sig;
+    size_t i = (size_t)p->tok.pos, depth = 0, n = 0;
+    /* measured first, so that each signature costs its own length, not the
+       rest of the text's (see lex_string) */
+    for (size_t k = i; k < p->len; k++) {
+        n++;
+        if (p->src[k] == '<')
+            depth++;
+        else if ((p->src[k] == '>' && --depth == 0) || p->src[k] == '{')
+            break;
+    }
+    depth = 0;
+    char *sig = asl_arena_alloc(p->a, n + 1), *o = sig;
     for (; i < p->len; i++) {
         char c = p->src[i];
         if (is_space(c))

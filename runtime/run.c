@@ -23,6 +23,9 @@
 #include "vars.h"
 #include "random.h"
 
+/* The largest --time-scale: a second of workflow time becomes at most this many. */
+#define MAX_TIME_SCALE 1000.0
+
 enum { EXIT_SUCCEEDED = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_TIMED_OUT = 3, EXIT_ABORTED = 4 };
 
 /* The run options (run_options.def), looked up by flag. */
@@ -107,9 +110,12 @@ static int parse_options(const char *prog, int argc, char **argv, aslrt_options 
             break;
         }
         case OPT_SCALE: {
+            /* A scale shortens waits, or stretches them for watching a run; past
+               MAX_TIME_SCALE it is a typo, and 1e300 or inf would turn a 1 s Wait
+               into one that never ends (NaN fails the test too). */
             double x = strtod(arg, &end);
-            if (*arg == '\0' || *end != '\0' || !(x >= 0)) {
-                fprintf(stderr, "%s: %s needs a number >= 0, not '%s'\n", prog, a, arg);
+            if (*arg == '\0' || *end != '\0' || !(x >= 0 && x <= MAX_TIME_SCALE)) {
+                fprintf(stderr, "%s: %s needs a number from 0 to %g, not '%s'\n", prog, a, MAX_TIME_SCALE, arg);
                 return EXIT_USAGE;
             }
             *(double *)field = x;

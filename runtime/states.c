@@ -321,6 +321,16 @@ int aslrt_wait_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         cJSON_Delete(owned);
         return aslrt_runtime_error(ex, "Wait state delay is too long.");
     }
+    /* --time-scale stretches the wait (aslrt_sleep); the stretched wait is
+       held to the same bound, so that no scale makes a Wait that never ends. */
+    const aslrt_options *o = &ex->run->opt;
+    if (!o->no_wait && seconds * o->time_scale > MAX_WAIT_SECONDS) {
+        char secs[32];
+        aslrt_number_format(seconds, secs);
+        cJSON_Delete(owned);
+        return aslrt_runtime_error(ex, "Wait state delay is too long: %s seconds scaled by --time-scale %g is "
+                                   "over %.0f seconds.", secs, o->time_scale, MAX_WAIT_SECONDS);
+    }
     aslrt_sleep(ex, seconds);
     if (aslrt_state_pass_on(ex, st, v, eff, owned, st->assign, st->output) != 0)
         return -1;

@@ -177,7 +177,7 @@ run options:
   --input FILE|-          execution input (JSON); default: stdin if it is not a terminal, else {}
   --name NAME             execution name ($$.Execution.Name)
   --no-wait               skip Wait states and retry intervals
-  --time-scale X          multiply Wait states and retry intervals by X
+  --time-scale X          multiply Wait states and retry intervals by X (0 to 1000)
   --history FILE          write execution history events, one JSON object a line
   --trace                 print each state entered and left on stderr
   --mock-config FILE      AWS Step Functions Local mock file (with --test-case NAME)

@@ -26,6 +26,7 @@
  * JSON string can hold. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 #include "dataflow.h"
 #include "digest.h"
 #include "itemreader.h"
+#include "jsnum.h"
 #include "jsonfile.h"
 #include "jsonpath.h"
 #include "utf8.h"
@@ -768,25 +770,27 @@ static const char *param_str(const cJSON *params, const char *key, int required,
 }
 
 /* ReaderConfig.MaxItems or MaxItemsPath (0: no limit); -1 with ex's error
-   set when the path's value is not a non-negative integer. */
+   set when the path's value is not a non-negative integer. An integer is a
+   32-bit one, as the other *Path integers (map.c): 1e300 is not valid. */
 static long max_items_of(aslrt_exec *ex, const aslrt_item_reader *r, const cJSON *eff)
 {
     const cJSON *mi = cJSON_GetObjectItemCaseSensitive(r->reader_config, "MaxItems");
-    if (!r->max_items_path)
-        return cJSON_IsNumber(mi) && mi->valuedouble > 0 ? (long)mi->valuedouble : 0;
+    long n;
+    if (!r->max_items_path) /* MaxItems: validated, 0 to 100,000,000 */
+        return cJSON_IsNumber(mi) && aslrt_num_to_long(mi->valuedouble, 0, 100000000, &n) ? n : 0;
     const cJSON *v = aslrt_path_get(ex, r->max_items_path, eff);
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble) {
+    if (!cJSON_IsNumber(v) || !aslrt_num_to_long(v->valuedouble, INT_MIN, INT_MAX, &n)) {
         char *text = !v ? aslrt_xstrdup("null") : cJSON_IsString(v) ? aslrt_xstrdup(v->valuestring) : aslrt_json_text(v);
         aslrt_error_setf(ex, "States.ItemReaderFailed", "The MaxItemsPath field refers to value '%s' which is not a valid integer: %s",
                          text, r->max_items_path->text);
         free(text);
         return -1;
     }
-    if (v->valuedouble < 0) {
+    if (n < 0) {
         aslrt_error_set(ex, "States.ItemReaderFailed", "field MaxItems must be positive");
         return -1;
     }
-    return (long)v->valuedouble;
+    return n;
 }
 
 aslrt_item_source *aslrt_item_source_open(aslrt_exec *ex, const aslrt_item_reader *r, const cJSON *eff)

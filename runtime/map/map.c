@@ -29,6 +29,7 @@
  * ids, no events in the parent's history), the Map Run is announced by
  * MapRunStarted / MapRunSucceeded / MapRunFailed, items may come from an
  * ItemReader and go to an ItemBatcher, results to a ResultWriter. */
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@
 #include "exec.h"
 #include "history.h"
 #include "itemreader.h"
+#include "jsnum.h"
 #include "jsonpath.h"
 #include "pool.h"
 #include "query.h"
@@ -195,7 +197,9 @@ static int tolerance(aslrt_exec *ex, map_run *mr, const cJSON *eff)
         return -1;
     if (d < 0)
         return aslrt_runtime_error(ex, "ToleratedFailureCount cannot be negative.");
-    mr->tol_count = (long)d;
+    /* the definition allows up to 1e300 and JSONata anything: a count past
+       LONG_MAX tolerates every failure, as LONG_MAX does */
+    mr->tol_count = aslrt_num_clamp(d, 0, LONG_MAX);
     d = st->tolerated_failure_percentage;
     if (st->tolerated_failure_percentage_path &&
         dynamic_field(ex, st->tolerated_failure_percentage_path, eff, "ToleratedFailurePercentagePath", 0, &d) != 0)
