@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "digest.h"
 #include "intrinsics.h"
+#include "jsonfile.h"
 #include "jsonread.h"
 #include "random.h"
 #include "jsonpath.h"
@@ -129,20 +130,6 @@ static void path_miss(ctx *c, const aslrt_path *p)
 
 /* ------------------------------------------------------------ values */
 
-static const char *type_words(const cJSON *v)
-{
-    switch (v->type & 0xff) {
-    case cJSON_True:
-    case cJSON_False: return "a boolean";
-    case cJSON_NULL: return "null";
-    case cJSON_Number: return "a number";
-    case cJSON_String: return "a string";
-    case cJSON_Array: return "an array";
-    case cJSON_Object: return "an object";
-    default: return "an unknown value";
-    }
-}
-
 /* The argument's value, owned by the caller: moved when the call owns it,
    copied when it is borrowed. */
 static cJSON *take(arg *a)
@@ -174,7 +161,7 @@ static int want_type(ctx *c, const aslrt_tmpl *t, const arg *a, int i, int mask,
 {
     if (a[i].v->type & mask)
         return 0;
-    failf(c, t, "argument %d must be %s, not %s", i + 1, words, type_words(a[i].v));
+    failf(c, t, "argument %d must be %s, not %s", i + 1, words, aslrt_json_kind(a[i].v));
     return -1;
 }
 

@@ -847,8 +847,10 @@ int aslrt_item_source_next(aslrt_item_source *s, cJSON **item, char **cause)
     if (s->in && s->in->bad >= 0) {
         /* whatever the reading made of the bytes before: an item cut short,
            "ends before its closing ']'" */
-        if (rc > 0)
+        if (rc > 0) {
             cJSON_Delete(*item);
+            *item = NULL; /* a failure hands out no item */
+        }
         if (rc < 0)
             free(*cause);
         *cause = aslrt_strf("Cannot read %s: invalid UTF-8 at byte offset %lld.", s->in->uri, s->in->bad);

@@ -195,6 +195,27 @@ static void ill_formed_utf8_should_fail_with_its_offset_in_every_format(void **s
                  "[{\"h\":\"caf\xC3\xA9\"}] FAIL: Cannot read s3://b/k: invalid UTF-8 at byte offset 8.");
 }
 
+/* A row the bad byte cuts short is no item: the failure hands out nothing
+   (the reader had built one, and used to leave the freed pointer behind). */
+static void ill_formed_utf8_inside_an_item_should_hand_out_no_item(void **state)
+{
+    (void)state;
+    put_file("cut.csv", "h\n\"a\xFF\"\n", 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/cut.csv", dir);
+    char *cause = NULL;
+    cJSON *config = cJSON_Parse("{\"InputType\": \"CSV\", \"CSVHeaderLocation\": \"FIRST_ROW\"}");
+    aslrt_item_source *s = aslrt_item_source_file(path, "s3://b/k", config, 0, NULL, &cause);
+    assert_non_null(s);
+    cJSON *item = (cJSON *)1;
+    assert_int_equal(aslrt_item_source_next(s, &item, &cause), -1);
+    assert_null(item);
+    assert_string_equal(cause, "Cannot read s3://b/k: invalid UTF-8 at byte offset 4.");
+    free(cause);
+    aslrt_item_source_close(s);
+    cJSON_Delete(config);
+}
+
 static void json_array_should_stream_a_large_gzip_file(void **state)
 {
     (void)state;
@@ -342,6 +363,7 @@ int main(void)
         cmocka_unit_test(json_that_is_not_an_array_should_fail_as_aws_says),
         cmocka_unit_test(json_with_a_bad_element_should_fail_after_the_good_ones),
         cmocka_unit_test(ill_formed_utf8_should_fail_with_its_offset_in_every_format),
+        cmocka_unit_test(ill_formed_utf8_inside_an_item_should_hand_out_no_item),
         cmocka_unit_test(json_array_should_stream_a_large_gzip_file),
         cmocka_unit_test(max_items_should_stop_the_source),
         cmocka_unit_test(json_lines_should_skip_blank_lines),
