@@ -18,36 +18,9 @@ void asl_diag_init(asl_diag *d, const char *file, FILE *out)
     d->nwarnings = 0;
 }
 
-/* Appends the n bytes of s so that they stay on one line and cannot drive
-   the terminal: state names and values from the definition may hold
-   newlines or escape sequences.  Control bytes become \n, \t, \r or \xNN. */
-static void line_add_clean_n(asl_buf *l, const char *s, size_t n)
-{
-    const char *end = s + n;
-    while (s < end) {
-        size_t run = 0;
-        while (s + run < end && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
-            run++;
-        asl_buf_add(l, s, run);
-        s += run;
-        if (s == end)
-            break;
-        unsigned char c = (unsigned char)*s++;
-        char esc[8];
-        if (c == '\n')
-            asl_buf_add(l, "\\n", 2);
-        else if (c == '\t')
-            asl_buf_add(l, "\\t", 2);
-        else if (c == '\r')
-            asl_buf_add(l, "\\r", 2);
-        else
-            asl_buf_add(l, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
-    }
-}
-
 static void line_add_clean(asl_buf *l, const char *s)
 {
-    line_add_clean_n(l, s, strlen(s));
+    asl_buf_add_clean(l, s, strlen(s));
 }
 
 /* How many bytes of s (n bytes) a message shows before "...": all of them
@@ -78,7 +51,7 @@ static void line_add_pointer(asl_buf *l, const char *p)
         size_t cut = excerpt_len(p + 1, n - 1) + 1;
         if (cut < n && cut > 1 && p[cut - 1] == '~')
             cut--; /* not half of a "~0" or "~1" escape */
-        line_add_clean_n(l, p, cut);
+        asl_buf_add_clean(l, p, cut);
         if (cut < n)
             asl_buf_add(l, "...", 3);
         p += n;

@@ -75,3 +75,27 @@ void asl_buf_printf(asl_buf *b, const char *fmt, ...)
     va_end(ap);
     b->len += (size_t)n;
 }
+
+void asl_buf_add_clean(asl_buf *b, const char *s, size_t n)
+{
+    const char *end = s + n;
+    while (s < end) {
+        size_t run = 0;
+        while (s + run < end && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
+            run++;
+        asl_buf_add(b, s, run);
+        s += run;
+        if (s == end)
+            break;
+        unsigned char c = (unsigned char)*s++;
+        char esc[8];
+        if (c == '\n')
+            asl_buf_add(b, "\\n", 2);
+        else if (c == '\t')
+            asl_buf_add(b, "\\t", 2);
+        else if (c == '\r')
+            asl_buf_add(b, "\\r", 2);
+        else
+            asl_buf_add(b, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
+    }
+}

@@ -79,4 +79,9 @@ static inline void asl_buf_puts(asl_buf *b, const char *s)
 
 void asl_buf_printf(asl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Appends the n bytes of s so that they stay on one line and cannot drive a
+   terminal (names in definitions and files may hold newlines or escape
+   sequences): control bytes become \n, \t, \r or \xNN. */
+void asl_buf_add_clean(asl_buf *b, const char *s, size_t n);
+
 #endif

@@ -555,33 +555,6 @@ cJSON *aslrt_json_load_text(const char *path, char **text_out, size_t *len_out, 
     return doc;
 }
 
-/* Appends s so that it stays on one line and cannot drive a terminal: names
-   in a file (and the file's own name) may hold newlines or escape
-   sequences.  Control bytes become \n, \t, \r or \xNN, as in the
-   compiler's diagnostics. */
-static void text_puts_clean(asl_buf *t, const char *s)
-{
-    while (*s) {
-        size_t run = 0;
-        while (s[run] && (unsigned char)s[run] >= 0x20 && s[run] != 0x7f)
-            run++;
-        asl_buf_add(t, s, run);
-        s += run;
-        if (!*s)
-            break;
-        unsigned char c = (unsigned char)*s++;
-        char esc[8];
-        if (c == '\n')
-            asl_buf_puts(t, "\\n");
-        else if (c == '\t')
-            asl_buf_puts(t, "\\t");
-        else if (c == '\r')
-            asl_buf_puts(t, "\\r");
-        else
-            asl_buf_add(t, esc, (size_t)snprintf(esc, sizeof esc, "\\x%02X", c));
-    }
-}
-
 char *aslrt_json_problem(const char *name, const char *const *tokens, int n, const char *fmt, ...)
 {
     va_list ap;
@@ -589,7 +562,7 @@ char *aslrt_json_problem(const char *name, const char *const *tokens, int n, con
     char *msg = aslrt_vstrf(fmt, ap);
     va_end(ap);
     asl_buf t = { 0 };
-    text_puts_clean(&t, name);
+    asl_buf_add_clean(&t, name, strlen(name));
     asl_buf_puts(&t, ": ");
     for (int i = 0; i < n; i++) {
         asl_buf_puts(&t, "/");
@@ -602,10 +575,7 @@ char *aslrt_json_problem(const char *name, const char *const *tokens, int n, con
             size_t run = strcspn(k, "~/");
             if (run > (size_t)(tokens[i] + cut - k))
                 run = (size_t)(tokens[i] + cut - k);
-            char *part = memcpy(aslrt_xmalloc(run + 1), k, run);
-            part[run] = '\0';
-            text_puts_clean(&t, part);
-            free(part);
+            asl_buf_add_clean(&t, k, run);
             k += run;
             if (k < tokens[i] + cut)
                 asl_buf_puts(&t, *k++ == '~' ? "~0" : "~1");
@@ -615,7 +585,7 @@ char *aslrt_json_problem(const char *name, const char *const *tokens, int n, con
     }
     if (n > 0)
         asl_buf_puts(&t, ": ");
-    text_puts_clean(&t, msg);
+    asl_buf_add_clean(&t, msg, strlen(msg));
     free(msg);
     return asl_buf_take(&t);
 }
