@@ -13,7 +13,8 @@ trap 'rm -rf "$T"' EXIT
 cd "$root" || exit 2
 
 layers=(json jsonata runtime compiler)
-inc() { make -s --no-print-directory print-layer-inc LAYER="$1" B="$T"; }
+# A make of its own, away from a calling make's jobserver (whose warnings go to stdout).
+inc() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory print-layer-inc LAYER="$1" B="$T"; }
 # headers LAYER: the headers a layer owns (its folder and rooms below it).
 headers() { find "$1" -name '*.h' -printf '%f\n' | sort; }
 
