@@ -26,7 +26,7 @@
  * Requests run on the calling thread through a curl multi handle, so that
  * one poll waits for the socket, the task's deadline (TimeoutSeconds; a
  * request cannot send heartbeats, so HeartbeatSeconds bounds it too) and the
- * stop pipe (signals.c) at once.
+ * stop descriptor (signals.c) at once.
  *
  * libcurl is loaded by the first request (dlopen), not linked: with the
  * thirty-odd libraries it pulls in, loading it was most of the start-up of
@@ -224,7 +224,7 @@ static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
             outcome = EXPIRED;
             break;
         }
-        struct curl_waitfd w = {.fd = aslrt_stop_fd(), .events = CURL_WAIT_POLLIN};
+        struct curl_waitfd w = {.fd = aslrt_stop_fd(t->ex->run), .events = CURL_WAIT_POLLIN};
         int ms = aslrt_stop_poll_ms(t->ex->run, until);
         api.multi_poll(multi, w.fd >= 0 ? &w : NULL, w.fd >= 0 ? 1 : 0, ms < 1000 ? ms : 1000, NULL);
     }
