@@ -56,6 +56,8 @@ int aslrt_runtime_error(aslrt_exec *ex, const char *fmt, ...)
 
 const cJSON *aslrt_run_input(aslrt_run *run)
 {
+    /* One lock for every run of the process (aslc serve runs many): it is
+       taken at most once per run, by the first reader. */
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     cJSON *in = __atomic_load_n(&run->input, __ATOMIC_ACQUIRE);
     if (in)

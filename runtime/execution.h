@@ -11,7 +11,9 @@
  *
  * The host ignores SIGPIPE once, before the first execution: an exec
  * handler that closes its stdin early must not end the process, and the
- * runtime leaves signal dispositions alone in embedded runs.
+ * runtime leaves signal dispositions alone in embedded runs. It does not
+ * call aslrt_alloc_init (alloc.h: that allocator suits one execution per
+ * process). Native handlers register before the first execution.
  *
  * Known gap: an execution waiting (on a task token, an activity, a long
  * Wait) holds its thread until it ends.
@@ -160,6 +162,7 @@ typedef struct aslrt_execution_params {
     int check_limits;                  /* enforce AWS's payload limits (--check-limits) */
     aslrt_stop_handle *stop;           /* NULL: nothing can stop it */
     const aslrt_host *host;            /* NULL: no hooks (no events are reported) */
+    const char *s3_root;               /* the local directory standing for S3 (--s3-root), or NULL */
 } aslrt_execution_params;
 
 typedef enum aslrt_status {

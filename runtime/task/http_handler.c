@@ -76,6 +76,9 @@ static struct curl_api {
     CURLMcode (*multi_cleanup)(CURLM *m);
 } api;
 
+/* Process-wide, once for all executions, under g_lock; only the command
+   line tears it down (aslrt_http_cleanup, after its one execution), never
+   an embedded run. */
 static int g_ready;                   /* libcurl loaded and curl_global_init succeeded */
 static char g_why[256];               /* why it could not be, when it could not */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
