@@ -148,6 +148,13 @@ int srv_store_event_list(srv_store *st, const char *execution_arn, long after, i
 /* The highest event id of an execution (0: none). */
 long srv_store_event_last(srv_store *st, const char *execution_arn);
 
+/* An execution's whole history at once, as the JSON text of its list of HistoryEvent objects:
+   an execution's events are kept in memory while it runs and written in one row when it ends
+   (one write per execution instead of one per event). */
+int srv_store_history_put(srv_store *st, const char *execution_arn, const char *events);
+/* *events (malloc'd) or SRV_NOT_FOUND. */
+int srv_store_history_get(srv_store *st, const char *execution_arn, char **events);
+
 /* Task tokens handed to callbacks and activity workers: what waits on each. */
 int srv_store_token_put(srv_store *st, const char *token, const char *execution_arn, const char *activity_arn,
                         long scheduled_event, double heartbeat_deadline, double deadline);
