@@ -516,14 +516,20 @@ static long count(srv_store *st, sqlite3_stmt *s)
     return v;
 }
 
-int srv_store_alias_count_routing_to(srv_store *st, const char *version_arn)
+int srv_store_aliases_routing_to(srv_store *st, const char *version_arn, cJSON **names)
 {
-    static const char sql[] = "SELECT count(*) FROM aliases, json_each(aliases.routing)"
-                              " WHERE json_extract(json_each.value, '$.stateMachineVersionArn') = ?";
+    static const char sql[] = "SELECT DISTINCT aliases.name FROM aliases, json_each(aliases.routing)"
+                              " WHERE json_extract(json_each.value, '$.stateMachineVersionArn') = ? ORDER BY 1";
+    *names = cJSON_CreateArray();
     LOCK();
-    long v = count(st, prep(st, sql, "s", version_arn));
+    sqlite3_stmt *s = prep(st, sql, "s", version_arn);
+    int rc = s ? SQLITE_ROW : SRV_ERR;
+    while (s && (rc = step(st, s)) == SQLITE_ROW)
+        cJSON_AddItemToArray(*names, cJSON_CreateString((const char *)sqlite3_column_text(s, 0)));
+    if (s)
+        sqlite3_reset(s);
     UNLOCK();
-    return (int)v;
+    return rc == SRV_ERR ? SRV_ERR : SRV_OK;
 }
 
 int srv_store_alias_count(srv_store *st, const char *machine_arn)

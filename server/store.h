@@ -82,8 +82,9 @@ int srv_store_alias_delete(srv_store *st, const char *arn);
 /* A machine's aliases sorted by ARN, paged as srv_store_sm_list (the key: the alias' ARN). */
 int srv_store_alias_list(srv_store *st, const char *machine_arn, const char *after, int limit, srv_alias **out,
                          int *n, int *more);
-/* How many aliases route to version_arn (refusing to delete it while any does). */
-int srv_store_alias_count_routing_to(srv_store *st, const char *version_arn);
+/* The names of the aliases that route to version_arn (a new list of strings in *names), for
+   refusing to delete the version while any does. */
+int srv_store_aliases_routing_to(srv_store *st, const char *version_arn, cJSON **names);
 /* How many aliases a machine has. */
 int srv_store_alias_count(srv_store *st, const char *machine_arn);
 
