@@ -2,6 +2,7 @@
    each SQL text prepared once: a statement is found again by the address of its text, so every
    query below is a static string. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct srv_store {
         sqlite3_stmt *stmt;
     } stmts[MAX_STATEMENTS];
     int nstmts;
+    atomic_long generation; /* counts changes of machines, versions and aliases (srv_store_generation) */
 };
 
 /* The schema. Each machine's versions share its table (version > 0); aliases route by JSON;
@@ -77,6 +79,9 @@ srv_store *srv_store_open(const char *path, char **err)
     if (!st)
         return NULL;
     int memory = strcmp(path, ":memory:") == 0;
+    /* SQLite's memory statistics take a global mutex on every allocation; nothing reads them.
+       (A no-op once SQLite is initialized: the first open decides.) */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         *err = aslrt_strf("cannot open the store %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -85,7 +90,9 @@ srv_store *srv_store_open(const char *path, char **err)
         return NULL;
     }
     char *msg = NULL;
-    const char *pragmas = memory ? "PRAGMA foreign_keys=OFF;"
+    /* Large pages for the in-memory store: an execution's history (a few KiB of JSON) fits in
+       one page instead of a chain of overflow pages, each a separate allocation. */
+    const char *pragmas = memory ? "PRAGMA page_size=65536; PRAGMA foreign_keys=OFF;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;";
     if (sqlite3_exec(st->db, pragmas, NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_exec(st->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
@@ -241,6 +248,22 @@ static char *col_str(sqlite3_stmt *s, int i)
         return rc_;                                                                                                    \
     } while (0)
 
+/* The same for a statement that changes machines, versions or aliases: the generation counts
+   it once it is done (srv_store_generation). */
+#define RUN_CHANGE(sql, ...)                                                                                           \
+    do {                                                                                                               \
+        LOCK();                                                                                                        \
+        int rc_ = done(st, prep(st, sql, __VA_ARGS__));                                                                \
+        atomic_fetch_add(&st->generation, 1);                                                                          \
+        UNLOCK();                                                                                                      \
+        return rc_;                                                                                                    \
+    } while (0)
+
+long srv_store_generation(srv_store *st)
+{
+    return atomic_load(&st->generation);
+}
+
 /* How a struct's fields map to the columns of a query, in order: s a string (char *), d a
    double, l a long, i an int. */
 typedef struct column {
@@ -374,7 +397,7 @@ int srv_store_sm_get(srv_store *st, const char *arn, srv_sm *out)
 int srv_store_sm_insert(srv_store *st, const srv_sm *m)
 {
     static const char sql[] = "INSERT INTO machines (" SM_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    RUN(sql, "sssissssssssdd", m->arn, m->machine_arn, m->name, m->version, m->definition, m->role_arn, m->type,
+    RUN_CHANGE(sql, "sssissssssssdd", m->arn, m->machine_arn, m->name, m->version, m->definition, m->role_arn, m->type,
         m->logging, m->tracing, m->encryption, m->revision_id, m->description, m->created, m->updated);
 }
 
@@ -382,7 +405,7 @@ int srv_store_sm_update(srv_store *st, const srv_sm *m)
 {
     static const char sql[] = "UPDATE machines SET definition = ?, role_arn = ?, logging = ?, tracing = ?,"
                               " encryption = ?, revision_id = ?, description = ?, updated = ? WHERE arn = ?";
-    RUN(sql, "sssssssds", m->definition, m->role_arn, m->logging, m->tracing, m->encryption, m->revision_id,
+    RUN_CHANGE(sql, "sssssssds", m->definition, m->role_arn, m->logging, m->tracing, m->encryption, m->revision_id,
         m->description, m->updated, m->arn);
 }
 
@@ -400,13 +423,17 @@ int srv_store_sm_delete(srv_store *st, const char *machine_arn)
         srv_store_rollback(st);
         return SRV_ERR;
     }
-    return srv_store_commit(st) == SRV_OK ? rc : SRV_ERR;
+    rc = srv_store_commit(st) == SRV_OK ? rc : SRV_ERR;
+    atomic_fetch_add(&st->generation, 1);
+    return rc;
 }
 
 int srv_store_version_delete(srv_store *st, const char *version_arn)
 {
     static const char sql[] = "DELETE FROM machines WHERE arn = ?1 AND version > 0";
-    return delete_with_tags(st, delete_tags, sql, version_arn);
+    int rc = delete_with_tags(st, delete_tags, sql, version_arn);
+    atomic_fetch_add(&st->generation, 1);
+    return rc;
 }
 
 char *srv_sm_key(const srv_sm *m)
@@ -479,19 +506,21 @@ int srv_store_alias_get(srv_store *st, const char *arn, srv_alias *out)
 int srv_store_alias_insert(srv_store *st, const srv_alias *a)
 {
     static const char sql[] = "INSERT INTO aliases (" ALIAS_COLUMNS ") VALUES (?,?,?,?,?,?,?)";
-    RUN(sql, "sssssdd", a->arn, a->machine_arn, a->name, a->description, a->routing, a->created, a->updated);
+    RUN_CHANGE(sql, "sssssdd", a->arn, a->machine_arn, a->name, a->description, a->routing, a->created, a->updated);
 }
 
 int srv_store_alias_update(srv_store *st, const srv_alias *a)
 {
     static const char sql[] = "UPDATE aliases SET description = ?, routing = ?, updated = ? WHERE arn = ?";
-    RUN(sql, "ssds", a->description, a->routing, a->updated, a->arn);
+    RUN_CHANGE(sql, "ssds", a->description, a->routing, a->updated, a->arn);
 }
 
 int srv_store_alias_delete(srv_store *st, const char *arn)
 {
     static const char sql[] = "DELETE FROM aliases WHERE arn = ?1";
-    return delete_with_tags(st, delete_tags, sql, arn);
+    int rc = delete_with_tags(st, delete_tags, sql, arn);
+    atomic_fetch_add(&st->generation, 1);
+    return rc;
 }
 
 int srv_store_alias_list(srv_store *st, const char *machine_arn, const char *after, int limit, srv_alias **out,
