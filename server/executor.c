@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bindings.h"
@@ -32,7 +33,8 @@
 #include "table.h"
 #include "xalloc.h"
 
-enum { MAX_WORKERS = 1024, MONITOR_TICK_MS = 10, JOURNAL_BATCH = 512, STOP_WAIT_MS = 5000, WAKE_QUEUE = 4 };
+enum { MAX_WORKERS = 1024, MONITOR_TICK_MS = 10, JOURNAL_BATCH = 512, STOP_WAIT_MS = 5000, WAKE_QUEUE = 4,
+       EVENTS_RESERVE = 8192 };
 #define QUEUE_PATIENCE_S 0.010
 
 struct srv_machine {
@@ -93,6 +95,7 @@ struct srv_executor {
     int queued; /* executions in the queue */
     pthread_t workers[MAX_WORKERS];
     double worker_cpu[MAX_WORKERS]; /* each one's CPU time at the monitor's last tick */
+    atomic_int worker_tid[MAX_WORKERS]; /* each one's thread id (0 until it has started) */
 
     pthread_mutex_t journal_lock;
     pthread_cond_t journal_cond, written_cond;
@@ -296,6 +299,8 @@ static void on_event(void *ctx, long id, long previous_id, double timestamp, con
     int n = snprintf(head, sizeof head, "{\"timestamp\":%lld.%03lld,\"type\":\"%s\",\"id\":%ld,\"previousEventId\":%ld",
                      ms / 1000, ms % 1000, type, id, previous_id);
     pthread_mutex_lock(&l->lock);
+    if (!l->events.cap) /* room for a short execution's history at once, not a realloc per event */
+        asl_buf_reserve(&l->events, EVENTS_RESERVE);
     if (l->events.len)
         asl_buf_add(&l->events, ",", 1);
     asl_buf_add(&l->events, head, (size_t)n);
@@ -434,9 +439,18 @@ static void run(live *l)
 
 /* ------------------------------------------------------------ the pool */
 
+/* A worker's argument: the executor, and its index. */
+typedef struct worker_arg {
+    srv_executor *x;
+    int index;
+} worker_arg;
+
 static void *worker_main(void *arg)
 {
-    srv_executor *x = arg;
+    worker_arg *w = arg;
+    srv_executor *x = w->x;
+    atomic_store(&x->worker_tid[w->index], (int)gettid());
+    free(w);
     pthread_mutex_lock(&x->run_lock);
     for (;;) {
         x->idle++;
@@ -463,8 +477,15 @@ static void *worker_main(void *arg)
 /* One more worker (run_lock held); 0, or -1 when there are as many as there may be. */
 static int add_worker(srv_executor *x)
 {
-    if (x->nworkers == MAX_WORKERS || pthread_create(&x->workers[x->nworkers], NULL, worker_main, x) != 0)
+    if (x->nworkers == MAX_WORKERS)
         return -1;
+    worker_arg *w = aslrt_xmalloc(sizeof *w);
+    w->x = x;
+    w->index = x->nworkers;
+    if (pthread_create(&x->workers[x->nworkers], NULL, worker_main, w) != 0) {
+        free(w);
+        return -1;
+    }
     x->nworkers++;
     return 0;
 }
@@ -500,16 +521,36 @@ static double thread_cpu(pthread_t t)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Whether the thread is blocked in a system call other than futex: waiting on a timer, a file
+   descriptor or a child process (a Wait state, a task token, an activity, an exec or HTTP task),
+   not on a lock or for a core, which more threads would not help. From the kernel's account of
+   it (/proc/self/task/TID/syscall: the call's number, or "running"). */
+static int thread_waits_outside_locks(int tid)
+{
+    char path[64], buf[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    char *end;
+    long call = strtol(buf, &end, 10);
+    return end != buf && call >= 0 && call != SYS_futex;
+}
+
 /* Executions wait in the queue with no worker idle (run_lock held): as many workers more as
-   there are workers that used almost no CPU since the last tick, being blocked in a wait of
-   their execution (a task token, an activity, a Wait state). Workers that are all busy
-   computing get no company: more threads than cores would only take turns. */
+   there are workers blocked in a wait of their execution (a task token, an activity, a Wait
+   state), having used almost no CPU since the last tick. Workers that compute, wait for a
+   lock, or wait for a core on a loaded machine get no company: more threads would only take
+   turns. */
 static void add_workers_for_blocked(srv_executor *x, double tick)
 {
     int blocked = 0;
     for (int i = 0; i < x->nworkers; i++) {
         double cpu = thread_cpu(x->workers[i]);
-        if (cpu - x->worker_cpu[i] < tick / 5)
+        int tid = atomic_load(&x->worker_tid[i]);
+        if (cpu - x->worker_cpu[i] < tick / 5 && tid && thread_waits_outside_locks(tid))
             blocked++;
         x->worker_cpu[i] = cpu;
     }

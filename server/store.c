@@ -13,6 +13,7 @@
 
 #include "jsonread.h"
 #include "store.h"
+#include "table.h"
 #include "xalloc.h"
 
 enum { MAX_STATEMENTS = 96 };
@@ -28,6 +29,7 @@ struct srv_store {
     } stmts[MAX_STATEMENTS];
     int nstmts;
     atomic_long generation; /* counts changes of machines, versions and aliases (srv_store_generation) */
+    srv_table *histories;   /* ":memory:" stores: execution ARN -> its history's text (see below) */
 };
 
 /* The schema. Each machine's versions share its table (version > 0); aliases route by JSON;
@@ -102,12 +104,20 @@ srv_store *srv_store_open(const char *path, char **err)
         free(st);
         return NULL;
     }
+    if (memory)
+        st->histories = srv_table_new();
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&st->lock, &attr);
     pthread_mutexattr_destroy(&attr);
     return st;
+}
+
+static void free_history(void *ctx, const char *key, void *value)
+{
+    (void)ctx, (void)key;
+    free(value);
 }
 
 void srv_store_close(srv_store *st)
@@ -118,6 +128,10 @@ void srv_store_close(srv_store *st)
         sqlite3_finalize(st->stmts[i].stmt);
     if (sqlite3_close(st->db) != SQLITE_OK)
         say(st, "close");
+    if (st->histories) {
+        srv_table_each(st->histories, free_history, NULL);
+        srv_table_free(st->histories);
+    }
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -824,9 +838,20 @@ long srv_store_event_last(srv_store *st, const char *execution_arn)
 
 /* ---- whole histories ---- */
 
+/* A ":memory:" store keeps histories in a hash table beside SQLite: nothing outlives the
+   process either way, and a few KiB of text per execution written into SQLite's B-tree cost
+   more than the execution that made them. A file store writes them to its histories table. */
+
 int srv_store_history_put(srv_store *st, const char *execution_arn, const char *events)
 {
     static const char sql[] = "INSERT OR REPLACE INTO histories (execution_arn, events) VALUES (?,?)";
+    if (st->histories) {
+        LOCK();
+        free(srv_table_del(st->histories, execution_arn));
+        srv_table_put(st->histories, execution_arn, aslrt_xstrdup(events));
+        UNLOCK();
+        return SRV_OK;
+    }
     RUN(sql, "ss", execution_arn, events);
 }
 
@@ -835,6 +860,12 @@ int srv_store_history_get(srv_store *st, const char *execution_arn, char **event
     static const char sql[] = "SELECT events FROM histories WHERE execution_arn = ?";
     *events = NULL;
     LOCK();
+    if (st->histories) {
+        const char *text = srv_table_get(st->histories, execution_arn);
+        *events = text ? aslrt_xstrdup(text) : NULL;
+        UNLOCK();
+        return text ? SRV_OK : SRV_NOT_FOUND;
+    }
     sqlite3_stmt *s = prep(st, sql, "s", execution_arn);
     int rc = s ? step(st, s) : SRV_ERR;
     if (rc == SQLITE_ROW)
