@@ -2,16 +2,16 @@
  *
  * Threads: workers take executions from one queue and run each to its end through
  * aslrt_execute(); an execution that waits (a task token, an activity, a Wait state) holds its
- * worker, so a monitor adds a worker whenever the queue's oldest execution has waited longer
- * than QUEUE_PATIENCE_S with none idle (up to MAX_WORKERS), and answers long polls whose time
- * is up. A writer takes the records of started and finished executions from the journal and
- * writes them to the store in one transaction per batch, so that no execution waits on SQLite
- * and a batch costs one commit. A finished execution stays in the table of running ones until
- * its record is in the store: a reader looks in the table first, then in the store, and finds
- * it in one or the other at every moment.
+ * worker, so a monitor adds workers when executions wait in the queue behind blocked ones (up
+ * to MAX_WORKERS), and answers long polls whose time is up. A writer takes the records of
+ * finished executions (and of running ones a listing needs: srv_executor_flush) from the
+ * journal and writes them to the store in one transaction per batch, so that no execution
+ * waits on SQLite and a batch costs one commit. A finished execution stays in the table of
+ * running ones until its record is in the store: a reader looks in the table first, then in
+ * the store, and finds it in one or the other at every moment.
  *
- * Locks, taken in this order only: live_lock (the table) before the store's; a live
- * execution's own lock before journal_lock. */
+ * Locks, taken in this order only: live_lock (the table), then a live execution's own lock,
+ * then journal_lock; live_lock before the store's. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -57,7 +57,8 @@ typedef struct live {
     pthread_cond_t ended_cond;
     asl_buf events; /* its HistoryEvent objects so far, comma-separated */
     int ended;
-    int row_final; /* the writer wrote its row after it ended (write_entry) */
+    int start_journaled; /* its row is in the journal (srv_executor_flush) */
+    int row_final;       /* the writer wrote its row after it ended (write_entry) */
     int express, sync, metadata_only;
     srv_later *later; /* a sync execution's request */
     cJSON *sync_resp; /* a sync execution run on the caller's thread: its answer */
@@ -65,10 +66,17 @@ typedef struct live {
     struct live *next; /* in the run queue */
 } live;
 
-/* A record for the writer: an execution started or ended. */
+/* What an entry of the journal writes. */
+enum {
+    ENTRY_STARTED, /* the row of a running execution (someone is about to list the store) */
+    ENTRY_ENDED,   /* the row again, ended, and the history */
+    ENTRY_WHOLE    /* an execution that ended before its start was written: its row and history */
+};
+
+/* A record for the writer. */
 typedef struct entry {
     live *l;
-    int ended;
+    int kind;
     struct entry *next;
 } entry;
 
@@ -185,11 +193,11 @@ static void copy_execution(const srv_execution *from, srv_execution *to)
 
 /* ------------------------------------------------------------ the journal and its writer */
 
-static void journal(srv_executor *x, live *l, int ended)
+static void journal(srv_executor *x, live *l, int kind)
 {
     entry *e = aslrt_xmalloc(sizeof *e);
     e->l = l;
-    e->ended = ended;
+    e->kind = kind;
     e->next = NULL;
     atomic_fetch_add(&l->refs, 1);
     pthread_mutex_lock(&x->journal_lock);
@@ -213,10 +221,10 @@ static void write_entry(srv_store *st, entry *e)
     char *events = NULL;
     /* An execution that has ended by the time its start is written is written once, ended: its
        end's entry (after this one in the journal) then adds the history alone. */
-    int write_row = !e->ended || !l->row_final;
-    if (!e->ended && l->ended)
+    int write_row = e->kind != ENTRY_ENDED || !l->row_final;
+    if (e->kind == ENTRY_STARTED && l->ended)
         l->row_final = 1;
-    if (e->ended) {
+    if (e->kind != ENTRY_STARTED) {
         events = aslrt_xmalloc(l->events.len + 3);
         events[0] = '[';
         memcpy(events + 1, l->events.data ? l->events.data : "", l->events.len);
@@ -224,7 +232,9 @@ static void write_entry(srv_store *st, entry *e)
         events[l->events.len + 2] = 0;
     }
     pthread_mutex_unlock(&l->lock);
-    int rc = !write_row ? SRV_OK : e->ended ? srv_store_execution_update(st, &rec) : srv_store_execution_insert(st, &rec);
+    int rc = !write_row                  ? SRV_OK
+             : e->kind == ENTRY_ENDED    ? srv_store_execution_update(st, &rec)
+                                         : srv_store_execution_insert(st, &rec);
     if (rc == SRV_OK && events)
         rc = srv_store_history_put(st, rec.arn, events);
     if (rc != SRV_OK)
@@ -262,7 +272,7 @@ static void *writer_main(void *arg)
             fprintf(stderr, "aslc serve: could not record %ld executions\n", n);
         for (entry *e = batch, *next; e; e = next) {
             next = e->next;
-            if (e->ended)
+            if (e->kind != ENTRY_STARTED)
                 live_forget(x, e->l); /* in the store now: readers find it there */
             live_unref(e->l);
             free(e);
@@ -276,8 +286,26 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* Journals the row of a running execution not in the journal yet (live_lock held). */
+static void journal_start(void *ctx, const char *key, void *value)
+{
+    live *l = value;
+    (void)key;
+    pthread_mutex_lock(&l->lock);
+    if (!l->express && !l->ended && !l->start_journaled) {
+        l->start_journaled = 1;
+        journal(ctx, l, ENTRY_STARTED);
+    }
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* An execution's row is written when it ends (one write for the whole execution), or earlier
+   when a listing needs the store to show it running: here. */
 void srv_executor_flush(srv_executor *x)
 {
+    pthread_mutex_lock(&x->live_lock);
+    srv_table_each(x->live, journal_start, x);
+    pthread_mutex_unlock(&x->live_lock);
     pthread_mutex_lock(&x->journal_lock);
     long target = x->journaled;
     while (x->written < target)
@@ -287,30 +315,51 @@ void srv_executor_flush(srv_executor *x)
 
 /* ------------------------------------------------------------ the runtime's hooks */
 
+/* Appends the decimal digits of v (not negative) to b. */
+static void add_decimal(asl_buf *b, long long v)
+{
+    char digits[24];
+    int n = 0;
+    do
+        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    asl_buf_add(b, digits + sizeof digits - n, (size_t)n);
+}
+
+/* The history event as AWS's HistoryEvent object, appended to the execution's list. Written
+   piece by piece: a printf per event cost more than the rest of the event. */
 static void on_event(void *ctx, long id, long previous_id, double timestamp, const char *type,
                      const char *details_key, const cJSON *details)
 {
     live *l = ctx;
-    char head[192], small[2048];
+    char small[2048];
     size_t dlen = 0;
     char *dtext = details ? aslrt_json_text_buf(details, small, sizeof small, &dlen) : NULL;
-    /* AWS's timestamps have milliseconds (in integers: printf's %f is slow) */
-    long long ms = (long long)floor(timestamp * 1000);
-    int n = snprintf(head, sizeof head, "{\"timestamp\":%lld.%03lld,\"type\":\"%s\",\"id\":%ld,\"previousEventId\":%ld",
-                     ms / 1000, ms % 1000, type, id, previous_id);
+    long long ms = (long long)floor(timestamp * 1000); /* AWS's timestamps have milliseconds */
+    char frac[4] = {(char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10), (char)('0' + ms % 10), 0};
+    asl_buf *b = &l->events;
     pthread_mutex_lock(&l->lock);
-    if (!l->events.cap) /* room for a short execution's history at once, not a realloc per event */
-        asl_buf_reserve(&l->events, EVENTS_RESERVE);
-    if (l->events.len)
-        asl_buf_add(&l->events, ",", 1);
-    asl_buf_add(&l->events, head, (size_t)n);
+    if (!b->cap) /* room for a short execution's history at once, not a realloc per event */
+        asl_buf_reserve(b, EVENTS_RESERVE);
+    if (b->len)
+        asl_buf_add(b, ",", 1);
+    asl_buf_add(b, "{\"timestamp\":", 13);
+    add_decimal(b, ms / 1000);
+    asl_buf_add(b, ".", 1);
+    asl_buf_add(b, frac, 3);
+    asl_buf_add(b, ",\"type\":\"", 9);
+    asl_buf_add(b, type, strlen(type));
+    asl_buf_add(b, "\",\"id\":", 7);
+    add_decimal(b, id);
+    asl_buf_add(b, ",\"previousEventId\":", 19);
+    add_decimal(b, previous_id);
     if (dtext) {
-        asl_buf_add(&l->events, ",\"", 2);
-        asl_buf_add(&l->events, details_key, strlen(details_key));
-        asl_buf_add(&l->events, "\":", 2);
-        asl_buf_add(&l->events, dtext, dlen);
+        asl_buf_add(b, ",\"", 2);
+        asl_buf_add(b, details_key, strlen(details_key));
+        asl_buf_add(b, "\":", 2);
+        asl_buf_add(b, dtext, dlen);
     }
-    asl_buf_add(&l->events, "}", 1);
+    asl_buf_add(b, "}", 1);
     pthread_mutex_unlock(&l->lock);
     if (dtext != small)
         free(dtext);
@@ -421,7 +470,7 @@ static void run(live *l)
     /* journaled before anyone can see it ended: a listing that flushes after a DescribeExecution
        said SUCCEEDED finds SUCCEEDED too */
     if (!l->express)
-        journal(x, l, 1);
+        journal(x, l, l->start_journaled ? ENTRY_ENDED : ENTRY_WHOLE);
     pthread_cond_broadcast(&l->ended_cond);
     pthread_mutex_unlock(&l->lock);
     aslrt_execution_result_free(&r);
@@ -896,8 +945,6 @@ int srv_executor_start(srv_executor *x, srv_launch *ln, srv_later *later, double
     pthread_mutex_unlock(&x->live_lock);
     *start_date = l->rec.start;
 
-    if (!l->express)
-        journal(x, l, 0);
     if (l->sync && !later) { /* no HTTP request to answer later: run it here */
         atomic_fetch_add(&l->refs, 1);
         run(l);

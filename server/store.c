@@ -92,9 +92,7 @@ srv_store *srv_store_open(const char *path, char **err)
         return NULL;
     }
     char *msg = NULL;
-    /* Large pages for the in-memory store: an execution's history (a few KiB of JSON) fits in
-       one page instead of a chain of overflow pages, each a separate allocation. */
-    const char *pragmas = memory ? "PRAGMA page_size=65536; PRAGMA foreign_keys=OFF;"
+    const char *pragmas = memory ? "PRAGMA foreign_keys=OFF;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;";
     if (sqlite3_exec(st->db, pragmas, NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_exec(st->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
