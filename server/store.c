@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct srv_store {
     int nstmts;
     atomic_long generation; /* counts changes of machines, versions and aliases (srv_store_generation) */
     srv_table *histories;   /* ":memory:" stores: execution ARN -> its history's text (see below) */
+    srv_table *definitions; /* definition text -> its row id in definitions (definition_id) */
 };
 
 /* The schema. Each machine's versions share its table (version > 0); aliases route by JSON;
@@ -52,14 +54,16 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS executions ("
     " seq INTEGER PRIMARY KEY, arn TEXT NOT NULL UNIQUE, machine_arn TEXT NOT NULL, version_arn TEXT,"
     " alias_arn TEXT, map_run_arn TEXT, name TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
-    " input TEXT, output TEXT, error TEXT, cause TEXT, trace_header TEXT, definition TEXT NOT NULL,"
+    " input TEXT, output TEXT, error TEXT, cause TEXT, trace_header TEXT, definition_id INTEGER NOT NULL,"
     " role_arn TEXT, start REAL NOT NULL, stop REAL NOT NULL DEFAULT 0, redrive_date REAL NOT NULL DEFAULT 0,"
     " redrive_count INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS executions_by_machine ON executions(machine_arn, seq);"
-    "CREATE INDEX IF NOT EXISTS executions_by_map_run ON executions(map_run_arn, seq);"
+    "CREATE INDEX IF NOT EXISTS executions_by_map_run ON executions(map_run_arn, seq) WHERE map_run_arn IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS events ("
     " execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp REAL NOT NULL,"
     " type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id));"
+    "CREATE TABLE IF NOT EXISTS definitions (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, text TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS definitions_by_hash ON definitions(hash);"
     "CREATE TABLE IF NOT EXISTS histories (execution_arn TEXT PRIMARY KEY, events TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS tokens ("
     " token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, activity_arn TEXT, scheduled_event INTEGER NOT NULL,"
@@ -104,6 +108,7 @@ srv_store *srv_store_open(const char *path, char **err)
     }
     if (memory)
         st->histories = srv_table_new();
+    st->definitions = srv_table_new();
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -130,6 +135,7 @@ void srv_store_close(srv_store *st)
         srv_table_each(st->histories, free_history, NULL);
         srv_table_free(st->histories);
     }
+    srv_table_free(st->definitions);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -160,6 +166,10 @@ static int end(srv_store *st, int commit)
         }
         if (st->failed && sqlite3_get_autocommit(st->db) == 0)
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        if (st->failed) { /* the ids of definitions added in it are gone with it */
+            srv_table_free(st->definitions);
+            st->definitions = srv_table_new();
+        }
         rc = st->failed && commit ? SRV_ERR : SRV_OK;
     }
     pthread_mutex_unlock(&st->lock);
@@ -716,7 +726,8 @@ int srv_store_tags_count_with(srv_store *st, const char *arn, const cJSON *tags)
 
 #define EXECUTION_COLUMNS                                                                                              \
     "arn, machine_arn, version_arn, alias_arn, map_run_arn, name, type, status, input, output, error, cause,"       \
-    " trace_header, definition, role_arn, start, stop, redrive_date, redrive_count, seq"
+    " trace_header, (SELECT text FROM definitions WHERE id = definition_id), role_arn, start, stop, redrive_date,"  \
+    " redrive_count, seq"
 
 static const column execution_cols[] = {
     COL(srv_execution, arn, 's'),          COL(srv_execution, machine_arn, 's'), COL(srv_execution, version_arn, 's'),
@@ -739,14 +750,52 @@ int srv_store_execution_get(srv_store *st, const char *arn, srv_execution *out)
     return get_by_arn(st, sql, &execution_shape, arn, out);
 }
 
+/* FNV-1a of a definition, as a signed 64-bit number for SQLite. */
+static sqlite3_int64 text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return (sqlite3_int64)h;
+}
+
+/* The id of a definition's row in definitions, made on first use (lock held): executions
+   refer to the definition they ran, which thousands of them share, instead of each keeping a
+   copy. -1 when SQLite fails. */
+static long definition_id(srv_store *st, const char *text)
+{
+    static const char find[] = "SELECT id FROM definitions WHERE hash = ? AND text = ?";
+    static const char add[] = "INSERT INTO definitions (hash, text) VALUES (?,?)";
+    void *cached = srv_table_get(st->definitions, text);
+    if (cached)
+        return (long)(intptr_t)cached;
+    sqlite3_int64 h = text_hash(text);
+    long id = count(st, prep(st, find, "is", (long)h, text));
+    if (id <= 0) {
+        if (done(st, prep(st, add, "is", (long)h, text)) != SRV_OK)
+            return -1;
+        id = (long)sqlite3_last_insert_rowid(st->db);
+    }
+    srv_table_put(st->definitions, text, (void *)(intptr_t)id);
+    return id;
+}
+
 int srv_store_execution_insert(srv_store *st, const srv_execution *x)
 {
     static const char sql[] = "INSERT INTO executions (arn, machine_arn, version_arn, alias_arn, map_run_arn, name,"
-                              " type, status, input, output, error, cause, trace_header, definition, role_arn, start,"
-                              " stop, redrive_date, redrive_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    RUN(sql, "sssssssssssssssdddI", x->arn, x->machine_arn, x->version_arn, x->alias_arn, x->map_run_arn, x->name,
-        x->type, x->status, x->input, x->output, x->error, x->cause, x->trace_header, x->definition, x->role_arn,
-        x->start, x->stop, x->redrive_date, x->redrive_count);
+                              " type, status, input, output, error, cause, trace_header, definition_id, role_arn,"
+                              " start, stop, redrive_date, redrive_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    LOCK();
+    long id = definition_id(st, x->definition);
+    int rc = id < 0 ? SRV_ERR
+                    : done(st, prep(st, sql, "sssssssssssssisdddI", x->arn, x->machine_arn, x->version_arn,
+                                    x->alias_arn, x->map_run_arn, x->name, x->type, x->status, x->input, x->output,
+                                    x->error, x->cause, x->trace_header, id, x->role_arn, x->start, x->stop,
+                                    x->redrive_date, x->redrive_count));
+    UNLOCK();
+    return rc;
 }
 
 int srv_store_execution_update(srv_store *st, const srv_execution *x)
