@@ -256,6 +256,39 @@ def validate(sfn):
     assert warned["result"] == "OK" and warned["diagnostics"][0]["severity"] == "WARNING", warned
 
 
+def concurrency(srv):
+    """Eight clients at once, each on its own keep-alive connection: every machine each created is
+    there afterwards, and each one's definition is its own."""
+    import threading
+    failures = []
+
+    def worker(n):
+        try:
+            sfn = srv.client()
+            for i in range(12):
+                name = "c%d-%d" % (n, i)
+                arn = sfn.create_state_machine(name=name, definition=pass_result(n * 100 + i),
+                                               roleArn=ROLE)["stateMachineArn"]
+                sfn.tag_resource(resourceArn=arn, tags=[{"key": "n", "value": str(n)}])
+                assert sfn.describe_state_machine(stateMachineArn=arn)["definition"] == pass_result(n * 100 + i)
+                sfn.validate_state_machine_definition(definition=pass_result(i))
+                sfn.list_state_machines(maxResults=5)
+        except Exception as e:  # reported by the main thread
+            failures.append("%s: %s" % (type(e).__name__, e))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures[:3]
+    sfn = srv.client()
+    names = {m["name"] for m in sfn.get_paginator("list_state_machines").paginate().build_full_result()[
+        "stateMachines"]}
+    missing = {"c%d-%d" % (n, i) for n in range(8) for i in range(12)} - names
+    assert not missing, sorted(missing)[:5]
+
+
 def persistence(aslc, tmp):
     db = os.path.join(tmp, "state.db")
     first = Server(aslc, "--db", db)
@@ -289,6 +322,7 @@ def main():
         check("versions and aliases", lambda: versions_and_aliases(sfn))
         check("activities and tags", lambda: activities_and_tags(sfn))
         check("validate", lambda: validate(sfn))
+        check("concurrent clients", lambda: concurrency(srv))
     finally:
         rc = srv.stop()
     err = srv.proc.stderr.read()
