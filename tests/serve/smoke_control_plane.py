@@ -309,6 +309,15 @@ def persistence(aslc, tmp):
         fresh.stop()
 
 
+def usage_errors(aslc):
+    """A bad option is a usage error (exit 2) that names it, before anything listens."""
+    for args, words in [(["--bogus"], "--bogus"), (["--port", "http"], "http"), (["--mode", "fast"], "fast"),
+                        (["--no-wait", "--time-scale", "2"], "--time-scale"), (["--account", "12"], "12"),
+                        (["--db", "/nonexistent-dir/x.db"], "/nonexistent-dir/x.db")]:
+        r = subprocess.run([aslc, "serve", "--port", "0", *args], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 2 and words in r.stderr and not r.stdout, (args, r.returncode, r.stderr)
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: tests/serve/smoke_control_plane.py ASLC", file=sys.stderr)
@@ -335,6 +344,7 @@ def main():
 
     check("clean stop on SIGTERM", clean_stop)
     check("no sanitizer report", no_sanitizer_report)
+    check("usage errors", lambda: usage_errors(aslc))
     with tempfile.TemporaryDirectory() as tmp:
         check("--db keeps state across a restart", lambda: persistence(aslc, tmp))
     print("%d passed, %d failed, 0 skipped" % (results["passed"], results["failed"]))
