@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "definition.h"
 #include "front.h"
+#include "lint.h"
 #include "xalloc.h"
 
 /* The name diagnostics use for the definition (syntax errors begin with it). */
@@ -114,6 +115,8 @@ int srv_definition_check(const char *text, const char *type, cJSON **diagnostics
     asl_diag d;
     asl_diag_init_sink(&d, DEFINITION_NAME, sink, &c);
     asl_def *def = asl_front_load_opts(DEFINITION_NAME, text, strlen(text), NULL, &d);
+    if (def)
+        srv_lint(def->doc, c.list);
     if (def && type && strcmp(type, "EXPRESS") == 0) {
         for (int m = 0; m < def->nmachines; m++) {
             const asl_machine *mc = def->machines[m];

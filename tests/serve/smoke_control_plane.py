@@ -254,6 +254,14 @@ def validate(sfn):
     assert sfn.validate_state_machine_definition(definition=unreachable)["diagnostics"] == []
     warned = sfn.validate_state_machine_definition(definition=unreachable, severity="WARNING")
     assert warned["result"] == "OK" and warned["diagnostics"][0]["severity"] == "WARNING", warned
+    lint = sfn.validate_state_machine_definition(definition=json.dumps({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Parameters": {"x": "$.input", "y.$": "$.y"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "StringEquals": "$.b", "Next": "R"}], "Default": "R"},
+        "R": {"Type": "Pass", "Result": {"k": "$.x"}, "End": True}}}), severity="WARNING")
+    assert lint["result"] == "OK", lint
+    assert [(d["code"], d["location"]) for d in lint["diagnostics"]] == [
+        ("NO_DOLLAR", "/States/A/Parameters/x"), ("NO_PATH", "/States/C/Choices/0/StringEquals"),
+        ("PASS_RESULT_IS_STATIC", "/States/R/Result/k")], lint
 
 
 def concurrency(srv):
