@@ -34,9 +34,13 @@ json_INC := -Ijson
 jsonata_INC := $(json_INC) -Ijsonata
 runtime_INC := $(jsonata_INC) -Iruntime -Iruntime/task -Iruntime/map
 compiler_INC := $(runtime_INC) -Icompiler -I$(B)
+server_INC := $(compiler_INC) -Iserver
 $(B)/json/%.o: INC = $(json_INC)
 $(B)/jsonata/%.o: INC = $(jsonata_INC)
 $(B)/runtime/%.o: INC = $(runtime_INC)
+$(B)/server/%.o: INC = $(server_INC) $(SRV_CFLAGS)
+# main.c is the program itself, above every layer: it dispatches `aslc serve` to server/.
+$(B)/compiler/main.o: INC = $(server_INC)
 INC ?= $(compiler_INC)
 LDFLAGS += $(SANFLAGS)
 # What a workflow loads at start-up is what it waits for: libcurl (and the thirty libraries it
@@ -45,6 +49,9 @@ LDFLAGS += $(SANFLAGS)
 static_lib = $(or $(abspath $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))),-l$(1))
 RT_LIBS := -lcjson $(call static_lib,pcre2-8) $(call static_lib,z) -lm -lpthread -ldl
 LIBS := $(RT_LIBS) -ltcc -ldl
+# aslc serve (server/): HTTP through libmicrohttpd, its store in SQLite.
+SRV_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 2>/dev/null)
+SRV_LIBS := $(or $(shell pkg-config --libs libmicrohttpd sqlite3 2>/dev/null),-lmicrohttpd -lsqlite3)
 
 JSON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard json/*.c))
 JSONATA_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard jsonata/*.c))
@@ -52,6 +59,7 @@ RT_SRC := $(wildcard runtime/*.c runtime/*/*.c)
 RT_OBJ := $(JSON_OBJ) $(JSONATA_OBJ) $(RT_SRC:%.c=$(B)/%.o)
 CC_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o $(B)/gen/aslrt_handler_h.o $(B)/gen/jsonata_ast_h.o
+SRV_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard server/*.c))
 JSONATA_CLI_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard jsonata/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -77,6 +85,8 @@ $(B)/libaslrt.a: $(RT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(B)/libaslc.a: $(CC_OBJ)
 	rm -f $@ && ar rcs $@ $^
+$(B)/libaslsrv.a: $(SRV_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
 # libjsonata: JSONata on its own, for any C program (jsonata/jsonata.h). Its json/ and jsonata/
 # objects are linked into one object whose only global symbols are jsonata.h's, so that the
@@ -98,12 +108,18 @@ $(B)/bin/jsonata: $(JSONATA_CLI_OBJ) $(JSON_OBJ) $(JSONATA_OBJ)
 $(B)/compiler/aot.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"' \
 	$(if $(SAN),-DASLC_CC='"$(CC)"')
 $(B)/compiler/aot.o: Makefile
-$(B)/aslc: $(B)/compiler/main.o $(B)/libaslc.a $(B)/libaslrt.a
-	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+$(B)/aslc: $(B)/compiler/main.o $(B)/libaslsrv.a $(B)/libaslc.a $(B)/libaslrt.a
+	$(CC) $(LDFLAGS) $^ $(SRV_LIBS) $(LIBS) -o $@
 
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libaslc.a $(B)/libaslrt.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(filter-out %.h %.def,$^) -lcmocka $(LIBS) -o $@
+
+# The server's unit tests (tests/unit/test_srv_*.c) see its layer and link its library.
+$(B)/tests/test_srv_%: INC = $(server_INC) $(SRV_CFLAGS)
+$(B)/tests/test_srv_%: tests/unit/test_srv_%.c $(B)/libaslsrv.a $(B)/libaslc.a $(B)/libaslrt.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(filter-out %.h %.def,$^) -lcmocka $(SRV_LIBS) $(LIBS) -o $@
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -166,4 +182,4 @@ clean:
 	rm -rf build
 
 .PHONY: all unit test check tsan print-layer-inc bench fuzz install clean
--include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d) $(JSONATA_CLI_OBJ:.o=.d)
+-include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d) $(JSONATA_CLI_OBJ:.o=.d)

@@ -11,6 +11,7 @@
 #include "graph.h"
 #include "interp.h"
 #include "jit.h"
+#include "serve.h"
 
 #define ASLC_VERSION "0.1"
 
@@ -26,6 +27,7 @@ static const char usage_head[] =
     "                                          draw the workflow (and the path a history took)\n"
     "  aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]\n"
     "              [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)\n"
+    "  aslc serve  [--port 8083] [--db FILE] ...  the Step Functions API for the AWS SDKs (serve --help)\n"
     "  ./EXE [run options]                     a built workflow takes the run options\n";
 static const char usage_tail[] =
     "--no-opt: without aslc's own optimizations (moves, borrowed inputs, calls folded, Choice\n"
@@ -393,5 +395,7 @@ int main(int argc, char **argv)
         return cmd_graph(argc - 2, argv + 2);
     if (strcmp(cmd, "bench") == 0)
         return asl_bench_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0)
+        return srv_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }

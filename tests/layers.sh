@@ -12,7 +12,7 @@ trap 'rm -rf "$T"' EXIT
 . "$here/lib.sh"
 cd "$root" || exit 2
 
-layers=(json jsonata runtime compiler)
+layers=(json jsonata runtime compiler server)
 # A make of its own, away from a calling make's jobserver (whose warnings go to stdout).
 inc() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory print-layer-inc LAYER="$1" B="$T"; }
 # headers LAYER: the headers a layer owns (its folder and rooms below it).
