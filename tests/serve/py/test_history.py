@@ -99,6 +99,17 @@ class Shapes(SfnTest):
         self.assertEqual(types.count("MapIterationSucceeded"), 3)
         self.assertEqual(types[-3:], ["MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"])
 
+    def test_execution_timeout_events(self):
+        ex = self.start(self.create_sm(definition=dumps({
+            "TimeoutSeconds": 1, "StartAt": "W",
+            "States": {"W": {"Type": "Wait", "Seconds": 600, "End": True}}})))
+        d = self.wait_done(ex)
+        self.assertEqual(d["status"], "TIMED_OUT")
+        last = self.sfn.get_execution_history(executionArn=ex, reverseOrder=True,
+                                              maxResults=1)["events"][0]
+        self.assertEqual(last["type"], "ExecutionTimedOut")
+        self.assertEqual(last["executionTimedOutEventDetails"]["error"], "States.Timeout")
+
     def test_previous_event_ids_point_backwards(self):
         _, events = self.run_to_end(dumps({"StartAt": "Par", "States": {"Par": {
             "Type": "Parallel", "End": True, "Branches": [
@@ -157,9 +168,7 @@ class Paging(SfnTest):
     def test_without_execution_data(self):
         events = self.history(self.ex, includeExecutionData=False)
         self.assertEqual(len(events), 6)
-        started = events[0]["executionStartedEventDetails"]
-        self.assertNotIn("input", started)
-        self.assertEqual(started["inputDetails"], {"truncated": False})
+        self.assertNotIn("input", events[0]["executionStartedEventDetails"])
         self.assertNotIn("input", events[1]["stateEnteredEventDetails"])
         self.assertEqual(events[1]["stateEnteredEventDetails"]["name"], "First")
         self.assertNotIn("output", events[2]["stateExitedEventDetails"])
