@@ -24,7 +24,8 @@ class Shapes(SfnTest):
             "ExecutionStarted", "PassStateEntered", "PassStateExited", "PassStateEntered",
             "PassStateExited", "ExecutionSucceeded"])
         self.assertEqual([e["id"] for e in events], list(range(1, 7)))
-        self.assertEqual([e["previousEventId"] for e in events], list(range(0, 6)))
+        # AWS's first StateEntered points at event 0, not at ExecutionStarted
+        self.assertEqual([e["previousEventId"] for e in events], [0, 0, 2, 3, 4, 5])
         for a, b in zip(events, events[1:]):
             self.assertIsInstance(a["timestamp"], datetime.datetime)
             self.assertLessEqual(a["timestamp"], b["timestamp"])
@@ -118,8 +119,12 @@ class Shapes(SfnTest):
         ids = {e["id"] for e in events}
         self.assertEqual(sorted(ids), list(range(1, len(events) + 1)))
         for e in events[1:]:
-            self.assertIn(e["previousEventId"], ids)
+            self.assertTrue(e["previousEventId"] == 0 or e["previousEventId"] in ids, e)
             self.assertLess(e["previousEventId"], e["id"])
+        # a branch's first event follows ParallelStateStarted
+        started = next(e["id"] for e in events if e["type"] == "ParallelStateStarted")
+        firsts = [e for e in events if e["type"] == "PassStateEntered"]
+        self.assertEqual([e["previousEventId"] for e in firsts], [started, started])
 
     def test_task_failure_caught_events(self):
         ex = self.start(self.create_sm(definition=sfn.callback_definition(
