@@ -159,6 +159,19 @@ class SfnTest(unittest.TestCase):
             if not token:
                 return events
 
+    def pages(self, fn, key, page_size, **kw):
+        """Every item of a paginated list operation, asking page_size at a time by nextToken;
+        checks that no page is larger and that the pages end."""
+        items, token = [], None
+        for _ in range(10000):
+            page = fn(maxResults=page_size, **kw, **({"nextToken": token} if token else {}))
+            self.assertLessEqual(len(page[key]), page_size, f"a page of {key} is too long")
+            items += page[key]
+            token = page.get("nextToken")
+            if not token:
+                return items
+        self.fail(f"{key}: pages never end")
+
     def assertError(self, code, fn, *args, message=None, **kw):
         """fn(*args, **kw) fails with the __type code (and a message containing `message`,
         or equal to it when message is a tuple ("=", text)); returns the error dict."""

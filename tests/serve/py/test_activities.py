@@ -64,17 +64,11 @@ class Crud(SfnTest):
 
     def test_list_and_paginate(self):
         arns = {self.create_activity() for _ in range(3)}
-        seen, token = [], None
-        while True:
-            page = self.sfn.list_activities(maxResults=1, **({"nextToken": token} if token else {}))
-            self.assertLessEqual(len(page["activities"]), 1)
-            for a in page["activities"]:
-                self.assertEqual(a["name"], a["activityArn"].rsplit(":", 1)[1])
-                self.assertIsInstance(a["creationDate"], datetime.datetime)
-            seen += [a["activityArn"] for a in page["activities"]]
-            token = page.get("nextToken")
-            if not token:
-                break
+        listed = self.pages(self.sfn.list_activities, "activities", 1)
+        for a in listed:
+            self.assertEqual(a["name"], a["activityArn"].rsplit(":", 1)[1])
+            self.assertIsInstance(a["creationDate"], datetime.datetime)
+        seen = [a["activityArn"] for a in listed]
         self.assertEqual(len(seen), len(set(seen)))
         self.assertTrue(arns <= set(seen))
 

@@ -162,15 +162,8 @@ class ListExecutions(SfnTest):
     def test_pagination(self):
         sm = self.create_sm()
         runs = {self.start(sm) for _ in range(5)}
-        seen, token = [], None
-        while True:
-            page = self.sfn.list_executions(stateMachineArn=sm, maxResults=2,
-                                            **({"nextToken": token} if token else {}))
-            self.assertLessEqual(len(page["executions"]), 2)
-            seen += [e["executionArn"] for e in page["executions"]]
-            token = page.get("nextToken")
-            if not token:
-                break
+        seen = [e["executionArn"] for e in
+                self.pages(self.sfn.list_executions, "executions", 2, stateMachineArn=sm)]
         self.assertEqual(sorted(seen), sorted(runs))
 
     def test_invalid_status_filter(self):

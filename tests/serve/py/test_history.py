@@ -24,7 +24,8 @@ class Shapes(SfnTest):
             "ExecutionStarted", "PassStateEntered", "PassStateExited", "PassStateEntered",
             "PassStateExited", "ExecutionSucceeded"])
         self.assertEqual([e["id"] for e in events], list(range(1, 7)))
-        self.assertEqual([e["previousEventId"] for e in events], list(range(0, 6)))
+        # AWS's first StateEntered points at event 0, not at ExecutionStarted
+        self.assertEqual([e["previousEventId"] for e in events], [0, 0, 2, 3, 4, 5])
         for a, b in zip(events, events[1:]):
             self.assertIsInstance(a["timestamp"], datetime.datetime)
             self.assertLessEqual(a["timestamp"], b["timestamp"])
@@ -99,6 +100,17 @@ class Shapes(SfnTest):
         self.assertEqual(types.count("MapIterationSucceeded"), 3)
         self.assertEqual(types[-3:], ["MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"])
 
+    def test_execution_timeout_events(self):
+        ex = self.start(self.create_sm(definition=dumps({
+            "TimeoutSeconds": 1, "StartAt": "W",
+            "States": {"W": {"Type": "Wait", "Seconds": 600, "End": True}}})))
+        d = self.wait_done(ex)
+        self.assertEqual(d["status"], "TIMED_OUT")
+        last = self.sfn.get_execution_history(executionArn=ex, reverseOrder=True,
+                                              maxResults=1)["events"][0]
+        self.assertEqual(last["type"], "ExecutionTimedOut")
+        self.assertEqual(last["executionTimedOutEventDetails"]["error"], "States.Timeout")
+
     def test_previous_event_ids_point_backwards(self):
         _, events = self.run_to_end(dumps({"StartAt": "Par", "States": {"Par": {
             "Type": "Parallel", "End": True, "Branches": [
@@ -107,8 +119,12 @@ class Shapes(SfnTest):
         ids = {e["id"] for e in events}
         self.assertEqual(sorted(ids), list(range(1, len(events) + 1)))
         for e in events[1:]:
-            self.assertIn(e["previousEventId"], ids)
+            self.assertTrue(e["previousEventId"] == 0 or e["previousEventId"] in ids, e)
             self.assertLess(e["previousEventId"], e["id"])
+        # a branch's first event follows ParallelStateStarted
+        started = next(e["id"] for e in events if e["type"] == "ParallelStateStarted")
+        firsts = [e for e in events if e["type"] == "PassStateEntered"]
+        self.assertEqual([e["previousEventId"] for e in firsts], [started, started])
 
     def test_task_failure_caught_events(self):
         ex = self.start(self.create_sm(definition=sfn.callback_definition(
@@ -157,9 +173,7 @@ class Paging(SfnTest):
     def test_without_execution_data(self):
         events = self.history(self.ex, includeExecutionData=False)
         self.assertEqual(len(events), 6)
-        started = events[0]["executionStartedEventDetails"]
-        self.assertNotIn("input", started)
-        self.assertEqual(started["inputDetails"], {"truncated": False})
+        self.assertNotIn("input", events[0]["executionStartedEventDetails"])
         self.assertNotIn("input", events[1]["stateEnteredEventDetails"])
         self.assertEqual(events[1]["stateEnteredEventDetails"]["name"], "First")
         self.assertNotIn("output", events[2]["stateExitedEventDetails"])

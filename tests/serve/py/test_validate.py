@@ -43,18 +43,18 @@ class Validate(SfnTest):
         self.assertIn("Nowhere1", text)
         self.assertIn("Nowhere2", text)
 
-    def test_warnings_do_not_fail(self):
-        # NO_DOLLAR: a path-looking value in a field without .$
-        r = self.validate(dumps({"StartAt": "A", "States": {
-            "A": {"Type": "Pass", "Parameters": {"x": "$.input"}, "End": True}}}))
-        self.assertEqual(r["result"], "OK")
-        self.assertTrue(all(d["severity"] == "WARNING" for d in r["diagnostics"]))
+    NO_DOLLAR = dumps({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Parameters": {"x": "$.input"}, "End": True}}})
 
-    def test_severity_error_hides_warnings(self):
-        r = self.validate(dumps({"StartAt": "A", "States": {
-            "A": {"Type": "Pass", "Parameters": {"x": "$.input"}, "End": True}}}),
-            severity="ERROR")
-        self.assertEqual(r["diagnostics"], [])
+    def test_warnings_with_severity_warning(self):
+        # NO_DOLLAR: a path-looking value in a field without .$ (a warning: the result stays OK)
+        r = self.validate(self.NO_DOLLAR, severity="WARNING")
+        self.assertEqual(r["result"], "OK")
+        self.assertIn(("WARNING", "NO_DOLLAR"), [(d["severity"], d["code"]) for d in r["diagnostics"]])
+
+    def test_default_severity_is_error(self):
+        r = self.validate(self.NO_DOLLAR)
+        self.assertEqual((r["result"], r["diagnostics"]), ("OK", []))
 
     def test_max_results_truncates(self):
         states = {f"S{i}": {"Type": "Pass", "Next": f"Gone{i}"} for i in range(5)}

@@ -38,8 +38,7 @@ class Versions(SfnTest):
         self.assertEqual(run["stateMachineVersionArn"], v1["stateMachineVersionArn"])
 
     def test_create_with_publish(self):
-        arn = sfn.unique("pub")
-        r = self.sfn.create_state_machine(name=arn, definition=sfn.PASS, roleArn=sfn.ROLE,
+        r = self.sfn.create_state_machine(name=sfn.unique("pub"), definition=sfn.PASS, roleArn=sfn.ROLE,
                                           publish=True, versionDescription="v-one")
         self.addCleanup(self._quietly, self.sfn.delete_state_machine,
                         stateMachineArn=r["stateMachineArn"])
@@ -63,17 +62,11 @@ class Versions(SfnTest):
             self.sfn.update_state_machine(stateMachineArn=sm, definition=sfn.dumps({
                 "StartAt": "P", "States": {"P": {"Type": "Pass", "Result": i, "End": True}}}))
             arns.append(self.sfn.publish_state_machine_version(stateMachineArn=sm)["stateMachineVersionArn"])
-        seen, token = [], None
-        while True:
-            page = self.sfn.list_state_machine_versions(
-                stateMachineArn=sm, maxResults=1, **({"nextToken": token} if token else {}))
-            self.assertLessEqual(len(page["stateMachineVersions"]), 1)
-            for v in page["stateMachineVersions"]:
-                self.assertIsInstance(v["creationDate"], datetime.datetime)
-            seen += [v["stateMachineVersionArn"] for v in page["stateMachineVersions"]]
-            token = page.get("nextToken")
-            if not token:
-                break
+        listed = self.pages(self.sfn.list_state_machine_versions, "stateMachineVersions", 1,
+                            stateMachineArn=sm)
+        for v in listed:
+            self.assertIsInstance(v["creationDate"], datetime.datetime)
+        seen = [v["stateMachineVersionArn"] for v in listed]
         self.assertEqual(seen, list(reversed(arns)))
 
     def test_delete_version(self):
