@@ -4,6 +4,7 @@
 #   make check            everything (CI): every mode, the whole corpus, then again under sanitizers
 #   make test CC=clang SAN=address,undefined,float-cast-overflow   the fast tier under sanitizers
 #                         (own build dir; clang, as gcc's undefined lacks float-cast-overflow)
+#   make tsan             the unit tests of concurrent code under ThreadSanitizer (clang)
 #   make bench            time every ../shared/bench workflow (BENCH_RUNS=N): build/bench.md
 #   make fuzz FUZZ_SECONDS=N  libFuzzer targets (clang), N seconds each: build/fuzz
 #   make install PREFIX=/usr/local   aslc, libaslrt; libjsonata, jsonata.h, jsonata.pc, `jsonata`
@@ -135,6 +136,14 @@ test: all $(UNIT_BIN)
 check: all $(UNIT_BIN)
 	@TIER=check T='$(T)' tests/run-all $(B)
 	$(MAKE) test CC=clang SAN=address,undefined,float-cast-overflow T='$(T)'
+	$(MAKE) tsan
+
+# The unit tests whose code runs on many threads (executions side by side, the Parallel/Map
+# pool, history from branch threads), built by clang under ThreadSanitizer in build/san-thread.
+TSAN_TESTS := execution pool history
+tsan:
+	$(MAKE) CC=clang SAN=thread $(TSAN_TESTS:%=build/san-thread/tests/test_%)
+	@set -e; for t in $(TSAN_TESTS); do echo "== tsan: test_$$t"; build/san-thread/tests/test_$$t; done
 
 # The include paths of one layer, for tests/layers.sh: make -s print-layer-inc LAYER=json
 print-layer-inc:
@@ -172,5 +181,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit test check print-layer-inc bench fuzz install clean
+.PHONY: all unit test check tsan print-layer-inc bench fuzz install clean
 -include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d) $(JSONATA_CLI_OBJ:.o=.d)

@@ -63,13 +63,14 @@ static void invoke_all(aslrt_mock *m, const char *text, size_t len, const char *
         abort();
     aslrt_exec ex;
     memset(&ex, 0, sizeof ex);
+    aslrt_mock_counts *counts = aslrt_mock_counts_new();
     for (const cJSON *s = tc->child; s; s = s->next) {
         const cJSON *r = cJSON_GetObjectItemCaseSensitive(responses, s->valuestring);
         if (!r)
             abort();                             /* checked: every name is a response */
         for (int n = 0; n < 4; n++) {
             cJSON *result = NULL;
-            int rc = aslrt_mock_invoke(m, &ex, s->string, &result);
+            int rc = aslrt_mock_invoke(m, counts, &ex, s->string, &result);
             if (rc == 0 && (!result || !some_return(r, result)))
                 abort();
             if (rc == -1 && (!ex.error || (strcmp(ex.error, "States.Runtime") != 0 && !some_throw(r, ex.error))))
@@ -84,10 +85,11 @@ static void invoke_all(aslrt_mock *m, const char *text, size_t len, const char *
     }
     cJSON *result = NULL;
     const char *absent = "\x01 not a state";
-    if (!cJSON_GetObjectItemCaseSensitive(tc, absent) && aslrt_mock_invoke(m, &ex, absent, &result) != 1)
+    if (!cJSON_GetObjectItemCaseSensitive(tc, absent) && aslrt_mock_invoke(m, counts, &ex, absent, &result) != 1)
         abort();
     cJSON_Delete(result);
     aslrt_error_clear(&ex);
+    aslrt_mock_counts_free(counts);
     cJSON_Delete(doc);
 }
 

@@ -5,8 +5,11 @@
  * A system call each (getrandom) cost more than the rest of the work, so
  * each thread seeds a splitmix64 stream from the kernel once and draws
  * from it. Its outputs do not repeat within 2^64 draws; they are not meant
- * to be secrets. */
+ * to be secrets (a few outputs give the state away): task tokens come from
+ * aslrt_secure_random_bytes instead. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -57,6 +60,32 @@ void aslrt_random_bytes(void *buf, size_t n)
         memcpy(p, &x, k);
         p += k;
         n -= k;
+    }
+}
+
+void aslrt_secure_random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t r = getrandom(p, n, 0);
+        if (r > 0) {
+            p += r;
+            n -= (size_t)r;
+            continue;
+        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        break; /* no getrandom (an old kernel): the device */
+    }
+    if (n == 0)
+        return;
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t got = f ? fread(p, 1, n, f) : 0;
+    if (f)
+        fclose(f);
+    if (got != n) {
+        fputs("aslrt: no cryptographic random source (getrandom, /dev/urandom)\n", stderr);
+        abort();
     }
 }
 

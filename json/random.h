@@ -17,6 +17,11 @@ uint64_t aslrt_splitmix64(uint64_t *state);
    seeded from the kernel when the thread first asks. */
 void aslrt_random_bytes(void *buf, size_t n);
 
+/* Bytes for secrets (task tokens): the kernel's cryptographic source
+   (getrandom, else /dev/urandom), a system call each time; the process ends
+   with a message if neither answers. */
+void aslrt_secure_random_bytes(void *buf, size_t n);
+
 /* A random version 4 UUID, lowercase, as AWS writes execution names and
    request ids; out holds 37 bytes. */
 void aslrt_uuid4(char out[37]);

@@ -27,6 +27,10 @@ typedef struct rx_entry {
     char key[];         /* flags '/' pattern */
 } rx_entry;
 
+/* Shared by every evaluation of the process, concurrent executions
+   included, under rx_lock. Entries are never evicted: the cache is bounded
+   by the distinct regular expression literals of the expressions parsed
+   (JSONata builds no pattern at run time). */
 #define RX_BUCKETS 256
 static pthread_mutex_t rx_lock = PTHREAD_MUTEX_INITIALIZER;
 static rx_entry *rx_table[RX_BUCKETS];

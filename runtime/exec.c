@@ -56,6 +56,8 @@ int aslrt_runtime_error(aslrt_exec *ex, const char *fmt, ...)
 
 const cJSON *aslrt_run_input(aslrt_run *run)
 {
+    /* One lock for every run of the process (aslc serve runs many): it is
+       taken at most once per run, by the first reader. */
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     cJSON *in = __atomic_load_n(&run->input, __ATOMIC_ACQUIRE);
     if (in)
@@ -104,13 +106,13 @@ static cJSON *build_part(aslrt_exec *ex, int which)
         cJSON_AddStringToObject(o, "Id", r->execution_id);
         cJSON_AddItemToObject(o, "Input", input_reference(aslrt_run_input(r)));
         cJSON_AddStringToObject(o, "Name", r->name);
-        cJSON_AddStringToObject(o, "RoleArn", "arn:aws:iam::123456789012:role/aslc-local");
+        cJSON_AddStringToObject(o, "RoleArn", r->role_arn ? r->role_arn : ASLRT_DEFAULT_ROLE_ARN);
         cJSON_AddStringToObject(o, "StartTime", r->start_time);
         cJSON_AddNumberToObject(o, "RedriveCount", 0);
         break;
     case PART_STATE_MACHINE:
         cJSON_AddStringToObject(o, "Id", r->state_machine_id);
-        cJSON_AddStringToObject(o, "Name", r->program->name);
+        cJSON_AddStringToObject(o, "Name", r->state_machine_name ? r->state_machine_name : r->program->name);
         break;
     case PART_STATE: {
         cJSON_AddStringToObject(o, "Name", ex->state ? ex->state->name : "");

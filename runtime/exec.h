@@ -22,6 +22,11 @@ typedef struct aslrt_options {
 #undef ASLRT_RUN_OPTION
 } aslrt_options;
 
+/* Where ARNs point when nobody says (the command line): a local account. */
+#define ASLRT_DEFAULT_REGION "us-east-1"
+#define ASLRT_DEFAULT_ACCOUNT "123456789012"
+#define ASLRT_DEFAULT_ROLE_ARN "arn:aws:iam::" ASLRT_DEFAULT_ACCOUNT ":role/aslc-local"
+
 /* What all branches of one execution share. */
 typedef struct aslrt_run {
     const aslrt_program *program;
@@ -34,11 +39,20 @@ typedef struct aslrt_run {
     char *name;               /* execution name */
     char *execution_id;       /* arn:aws:states:...:execution:<sm>:<name> */
     char *state_machine_id;   /* arn:aws:states:...:stateMachine:<sm> */
+    const char *state_machine_name; /* $$.StateMachine.Name (the program's name on the command line) */
+    const char *role_arn;     /* $$.Execution.RoleArn and ExecutionStarted's roleArn; NULL:
+                                 ASLRT_DEFAULT_ROLE_ARN */
+    const char *region;       /* TaskScheduled's region when the resource names none; NULL:
+                                 ASLRT_DEFAULT_REGION */
     char start_time[40];      /* ISO 8601, ms, trailing zeros trimmed */
     long last_event_id;       /* history event ids, counted even without --history */
-    struct aslrt_mock *mock;  /* --mock-config/--test-case, or NULL */
+    const struct aslrt_mock *mock; /* --mock-config/--test-case, or NULL; shared read only */
+    struct aslrt_mock_counts *mock_counts; /* this execution's invocations per mocked state
+                                              (mock.c), made with the run when mock is set */
     struct aslrt_history *history; /* --history/--trace (history.c), or NULL */
-    struct aslrt_bindings *bindings; /* --bindings (bindings.c), or NULL */
+    const struct aslrt_bindings *bindings; /* --bindings (bindings.c), or NULL; shared read only */
+    const struct aslrt_host *host; /* the embedding host's hooks (execution.h), or NULL */
+    struct aslrt_stop_handle *stopper; /* what stops it (signals.h), or NULL: nothing can */
     _Atomic int stop;         /* ASLRT_STOP_*: why the execution ends early (signals.c) */
     double deadline;          /* top-level TimeoutSeconds as a time (seconds since the epoch); 0: none */
     struct aslrt_pool *pool;  /* Parallel/Map worker threads (pool.c), made on first use, or NULL */
@@ -96,6 +110,16 @@ const cJSON *aslrt_context(aslrt_exec *ex);
 /* The same for a path whose first step is .field: only that part of $$
    is sure to be built (the others may be missing). */
 const cJSON *aslrt_context_for(aslrt_exec *ex, const char *field);
+
+/* Runs run (set up by its caller, its history open) on `input` (taken,
+   the first state's document) to its end: ExecutionStarted, the states,
+   then announce(ctx, ...) (if given) with how it ended (aslrt_status of
+   execution.h) and the output, then the last event. Fills *r when given.
+   Returns the aslrt_status. Shared by run.c and execution.c. */
+struct aslrt_execution_result;
+typedef void aslrt_announce_fn(void *ctx, aslrt_exec *ex, int status, const cJSON *output);
+int aslrt_run_to_end(aslrt_run *run, cJSON *input, aslrt_announce_fn *announce, void *ctx,
+                     struct aslrt_execution_result *r);
 
 /* AWS's payload limit (asl-reference §12): a state's output may be this
    many bytes of text at most, else States.DataLimitExceeded. */

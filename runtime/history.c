@@ -15,13 +15,11 @@
 #include <cjson/cJSON.h>
 
 #include "exec.h"
+#include "execution.h"
 #include "history.h"
+#include "signals.h"
 #include "timestamp.h"
 
-/* The role $$.Execution.RoleArn also names (exec.c). */
-#define ROLE_ARN "arn:aws:iam::123456789012:role/aslc-local"
-/* The region the local ARNs use (run.c). */
-#define DEFAULT_REGION "us-east-1"
 /* Longest error cause a trace line shows, in bytes. */
 #define TRACE_CAUSE_MAX 160
 /* Deepest branch nesting the trace shows by indenting. */
@@ -29,17 +27,24 @@
 
 struct aslrt_history {
     FILE *file;            /* --history, or NULL */
+    const aslrt_host *host; /* an embedding host that hears every event (execution.h), or NULL */
     int trace;             /* --trace */
     double t0;             /* when the execution started, for trace times */
-    pthread_mutex_t lock;  /* ids and file writes, when file != NULL */
+    pthread_mutex_t lock;  /* ids, file writes and the host's calls, when either is there */
 };
+
+/* Is anyone recording events with their details? */
+static int recorded(const struct aslrt_history *h)
+{
+    return h && (h->file || h->host);
+}
 
 /* A distributed Map's child executions (run->parent set) have histories of
    their own in AWS, so they count their events but do not write them into
    the parent's file. */
 int aslrt_history_enabled(const aslrt_exec *ex)
 {
-    return ex->run->history && ex->run->history->file && !ex->run->parent;
+    return recorded(ex->run->history) && !ex->run->parent;
 }
 
 /* ---------------------------------------------------------------- names */
@@ -192,21 +197,26 @@ long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details)
         id = __atomic_add_fetch(&run->last_event_id, 1, __ATOMIC_RELAXED);
     } else {
         char key[96];
-        char *text = details ? aslrt_json_text(details) : NULL;
-        cJSON_Delete(details);
+        char *text = details && h->file ? aslrt_json_text(details) : NULL;
         aslrt_history_details_key(type, key, sizeof key);
         char ts[40];
         pthread_mutex_lock(&h->lock);
         id = ++run->last_event_id;
-        aslrt_time_format(aslrt_now(), ts);
-        /* type and key are AWS's event names (letters only), ts digits and
-           punctuation: none needs escaping. */
-        fprintf(h->file, "{\"timestamp\":\"%s\",\"type\":\"%s\",\"id\":%ld,\"previousEventId\":%ld", ts, type, id,
-                ex->prev_event_id);
-        if (text)
-            fprintf(h->file, ",\"%s\":%s", key, text);
-        fputs("}\n", h->file);
+        double now = aslrt_now();
+        if (h->file) {
+            aslrt_time_format(now, ts);
+            /* type and key are AWS's event names (letters only), ts digits and
+               punctuation: none needs escaping. */
+            fprintf(h->file, "{\"timestamp\":\"%s\",\"type\":\"%s\",\"id\":%ld,\"previousEventId\":%ld", ts, type,
+                    id, ex->prev_event_id);
+            if (text)
+                fprintf(h->file, ",\"%s\":%s", key, text);
+            fputs("}\n", h->file);
+        }
+        if (h->host) /* under the lock: one call at a time, in id order */
+            h->host->event(h->host->ctx, id, ex->prev_event_id, now, type, key, details);
         pthread_mutex_unlock(&h->lock);
+        cJSON_Delete(details);
         free(text);
     }
     /* AWS's first state's StateEntered points at event 0, not at
@@ -223,10 +233,12 @@ long aslrt_event(aslrt_exec *ex, const char *type, cJSON *details)
 int aslrt_history_open(aslrt_run *run, char **err)
 {
     run->history = NULL;
-    if (!run->opt.history_file && !run->opt.trace)
+    const aslrt_host *host = run->host && run->host->event ? run->host : NULL;
+    if (!run->opt.history_file && !run->opt.trace && !host)
         return 0;
     struct aslrt_history *h = aslrt_xmalloc(sizeof *h);
     memset(h, 0, sizeof *h);
+    h->host = host;
     h->trace = run->opt.trace;
     h->t0 = aslrt_now();
     if (run->opt.history_file) {
@@ -284,7 +296,7 @@ void aslrt_history_execution_started(aslrt_exec *ex)
     if (aslrt_history_enabled(ex)) {
         d = new_object();
         add_payload(d, "input", "inputDetails", aslrt_run_input(ex->run));
-        aslrt_xjson(cJSON_AddStringToObject(d, "roleArn", ROLE_ARN));
+        aslrt_xjson(cJSON_AddStringToObject(d, "roleArn", ex->run->role_arn ? ex->run->role_arn : ASLRT_DEFAULT_ROLE_ARN));
     }
     aslrt_event(ex, "ExecutionStarted", d);
 }
@@ -314,7 +326,13 @@ void aslrt_history_execution_ended(aslrt_exec *ex, aslrt_outcome how, const cJSO
             if (output)
                 add_payload(d, "output", "outputDetails", output);
         } else if (i == ASLRT_OUTCOME_ABORTED) {
+            /* StopExecution's error and cause, when it gave them */
+            const aslrt_stop_handle *stop = ex->run->stopper;
             d = new_object();
+            if (aslrt_stop_raised(stop) && stop->error)
+                aslrt_xjson(cJSON_AddStringToObject(d, "error", stop->error));
+            if (aslrt_stop_raised(stop) && stop->cause)
+                aslrt_xjson(cJSON_AddStringToObject(d, "cause", stop->cause));
         } else {
             d = error_details(ex);
         }
@@ -398,7 +416,7 @@ void aslrt_history_task_scheduled(aslrt_exec *ex, const aslrt_state *st, const c
                 aslrt_xjson(cJSON_AddStringToObject(d, "region", region));
                 free(region);
             } else {
-                aslrt_xjson(cJSON_AddStringToObject(d, "region", DEFAULT_REGION));
+                aslrt_xjson(cJSON_AddStringToObject(d, "region", ex->run->region ? ex->run->region : ASLRT_DEFAULT_REGION));
             }
             char *text = aslrt_json_text(parameters);
             aslrt_xjson(cJSON_AddStringToObject(d, "parameters", text));
@@ -427,6 +445,18 @@ void aslrt_history_task_started(aslrt_exec *ex, const aslrt_state *st)
     if (r.kind == ASLRT_RESOURCE_SERVICE && aslrt_history_enabled(ex))
         d = service_details(&r);
     aslrt_event(ex, task_event_type(r.kind, STEP_STARTED), d);
+}
+
+/* An embedding host's worker took an activity task (GetActivityTask). */
+void aslrt_history_activity_started(aslrt_exec *ex, const char *worker)
+{
+    cJSON *d = NULL;
+    if (aslrt_history_enabled(ex)) {
+        d = new_object();
+        if (worker)
+            aslrt_xjson(cJSON_AddStringToObject(d, "workerName", worker));
+    }
+    aslrt_event(ex, "ActivityStarted", d);
 }
 
 /* The raw result, before ResultSelector/ResultPath. */

@@ -68,6 +68,9 @@ void aslrt_history_execution_ended(aslrt_exec *ex, aslrt_outcome how, const cJSO
 void aslrt_history_task_scheduled(aslrt_exec *ex, const aslrt_state *st, const cJSON *parameters);
 /* TaskStarted {resourceType, resource}. */
 void aslrt_history_task_started(aslrt_exec *ex, const aslrt_state *st);
+/* ActivityStarted {workerName}: an embedding host's worker took the
+   activity task (worker may be NULL). */
+void aslrt_history_activity_started(aslrt_exec *ex, const char *worker);
 /* TaskSucceeded {resourceType, resource, output}: `output` (borrowed) is the
    raw task result. */
 void aslrt_history_task_succeeded(aslrt_exec *ex, const aslrt_state *st, const cJSON *output);

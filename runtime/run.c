@@ -2,7 +2,6 @@
    output and exit status (design.md "Command line"). */
 #include <signal.h>
 #include <stddef.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +12,13 @@
 #include "alloc.h"
 #include "bindings.h"
 #include "exec.h"
+#include "execution.h"
 #include "history.h"
 #include "http_handler.h"
 #include "jsonfile.h"
 #include "mock.h"
-#include "pool.h"
 #include "signals.h"
 #include "timestamp.h"
-#include "vars.h"
 #include "random.h"
 
 /* The largest --time-scale: a second of workflow time becomes at most this many. */
@@ -173,6 +171,40 @@ static void print_failure(const aslrt_exec *ex)
     cJSON_Delete(o);
 }
 
+/* How it ended, on stdout (the output or the failure) or stderr (an
+   abort), before the last event is recorded. */
+static void announce(void *ctx, aslrt_exec *ex, int status, const cJSON *v)
+{
+    const char *prog = ctx;
+    switch (status) {
+    case ASLRT_STATUS_SUCCEEDED:
+        aslrt_json_write(v, stdout);
+        putchar('\n');
+        break;
+    case ASLRT_STATUS_ABORTED: {
+        int sig = aslrt_stop_signal(ex->run);
+        fprintf(stderr, "%s: execution aborted by %s\n", prog,
+                sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+        break;
+    }
+    default: /* failed, timed out */
+        print_failure(ex);
+    }
+}
+
+/* The run's strings and loaded files, however far it got. */
+static void free_run(aslrt_run *run)
+{
+    aslrt_mock_counts_free(run->mock_counts);
+    aslrt_mock_free((aslrt_mock *)run->mock);
+    aslrt_bindings_free((aslrt_bindings *)run->bindings);
+    free(run->name);
+    free(run->state_machine_id);
+    free(run->execution_id);
+    cJSON_Delete(run->input); /* NULL unless $$.Execution.Input was read */
+    free(run->input_text);
+}
+
 /* Runs p on `input` (taken), whose text is `text` (taken, len bytes), and
    prints the outcome; returns the exit status. The input becomes the
    run's document; $$.Execution.Input is parsed again from the text if a
@@ -189,8 +221,9 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
     char id[37];
     aslrt_uuid4(id);
     run.name = aslrt_xstrdup(o->name ? o->name : id);
-    run.state_machine_id = concat("arn:aws:states:us-east-1:123456789012:stateMachine:", p->name, "");
-    char *prefix = concat("arn:aws:states:us-east-1:123456789012:execution:", p->name, ":");
+    run.state_machine_id = concat("arn:aws:states:" ASLRT_DEFAULT_REGION ":" ASLRT_DEFAULT_ACCOUNT ":stateMachine:",
+                                  p->name, "");
+    char *prefix = concat("arn:aws:states:" ASLRT_DEFAULT_REGION ":" ASLRT_DEFAULT_ACCOUNT ":execution:", p->name, ":");
     run.execution_id = concat(prefix, run.name, "");
     free(prefix);
     aslrt_time_format(aslrt_now(), run.start_time);
@@ -200,13 +233,11 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
         if (!run.mock) {
             fprintf(stderr, "%s: %s\n", prog, err ? err : "cannot load the mock configuration");
             free(err);
-            free(run.name);
-            free(run.state_machine_id);
-            free(run.execution_id);
+            free_run(&run);
             cJSON_Delete(input);
-            free(run.input_text);
             return EXIT_USAGE;
         }
+        run.mock_counts = aslrt_mock_counts_new();
     }
     if (o->bindings) {
         char *err = NULL;
@@ -214,12 +245,8 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
         if (!run.bindings) {
             fprintf(stderr, "%s: %s\n", prog, err ? err : "cannot load the bindings");
             free(err);
-            aslrt_mock_free(run.mock);
-            free(run.name);
-            free(run.state_machine_id);
-            free(run.execution_id);
+            free_run(&run);
             cJSON_Delete(input);
-            free(run.input_text);
             return EXIT_USAGE;
         }
     }
@@ -228,68 +255,28 @@ static int execute(const char *prog, const aslrt_program *p, const aslrt_options
     if (aslrt_history_open(&run, &herr) != 0) {
         fprintf(stderr, "%s\n", herr);
         free(herr);
-        aslrt_bindings_free(run.bindings);
-        aslrt_mock_free(run.mock);
-        free(run.name);
-        free(run.state_machine_id);
-        free(run.execution_id);
+        free_run(&run);
         cJSON_Delete(input);
-        free(run.input_text);
         return EXIT_USAGE;
     }
 
-    aslrt_exec ex;
-    memset(&ex, 0, sizeof ex);
-    ex.run = &run;
-    ex.retry_count = -1;
-    aslrt_history_execution_started(&ex);
-
-    cJSON *v = input;
-    input = NULL;
-    int status;
-    aslrt_stop_begin(&run);
-    int rc = p->main->run(&ex, p->main, &v);
-    aslrt_pool_free(run.pool); /* Parallel/Map workers, idle by now */
-    run.pool = NULL;
-    int stop = atomic_load(&run.stop); /* set by whatever noticed the abort or timeout */
-    aslrt_stop_end(&run);
-    if (stop == ASLRT_STOP_TIMED_OUT) {
-        aslrt_error_set(&ex, "States.Timeout", NULL); /* the execution's, whatever a state was doing */
-        print_failure(&ex);
-        status = EXIT_TIMED_OUT;
-    } else if (stop == ASLRT_STOP_ABORTED) {
-        int sig = aslrt_stop_signal();
-        fprintf(stderr, "%s: execution aborted by %s\n", prog,
-                sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
-        status = EXIT_ABORTED;
-    } else if (rc == 0) {
-        aslrt_json_write(v, stdout);
-        putchar('\n');
-        status = EXIT_SUCCEEDED;
-    } else {
-        print_failure(&ex);
-        status = EXIT_FAILED;
-    }
-    aslrt_history_execution_ended(&ex, status == EXIT_SUCCEEDED   ? ASLRT_OUTCOME_SUCCEEDED
-                                       : status == EXIT_TIMED_OUT ? ASLRT_OUTCOME_TIMED_OUT
-                                       : status == EXIT_ABORTED   ? ASLRT_OUTCOME_ABORTED
-                                                                  : ASLRT_OUTCOME_FAILED,
-                                  v);
+    /* SIGINT and SIGTERM stop this execution as a host's StopExecution would. */
+    run.stopper = aslrt_stop_handle_new();
+    aslrt_signals_catch(run.stopper);
+    int status = aslrt_run_to_end(&run, input, announce, (void *)prog, NULL);
+    aslrt_signals_restore();
     aslrt_history_close(&run);
     fflush(stdout);
-    cJSON_Delete(v);
-    cJSON_Delete(ex.context);
-    aslrt_vars_free(&ex);
-    aslrt_error_clear(&ex);
-    aslrt_mock_free(run.mock);
-    aslrt_bindings_free(run.bindings);
+    aslrt_stop_handle_free(run.stopper);
+    free_run(&run);
     aslrt_http_cleanup();
-    free(run.name);
-    free(run.state_machine_id);
-    free(run.execution_id);
-    cJSON_Delete(run.input); /* NULL unless $$.Execution.Input was read */
-    free(run.input_text);
-    return status;
+    static const int exits[] = {
+        [ASLRT_STATUS_SUCCEEDED] = EXIT_SUCCEEDED,
+        [ASLRT_STATUS_FAILED] = EXIT_FAILED,
+        [ASLRT_STATUS_TIMED_OUT] = EXIT_TIMED_OUT,
+        [ASLRT_STATUS_ABORTED] = EXIT_ABORTED,
+    };
+    return exits[status];
 }
 
 int aslrt_main(int argc, char **argv, const aslrt_program *p)

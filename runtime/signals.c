@@ -1,20 +1,22 @@
 /* signals.c — ending an execution early, and waits that notice it.
  *
- * Two things end an execution before its states do: SIGINT/SIGTERM (it is
- * aborted: exit 4) and the top-level TimeoutSeconds (it times out: exit 3).
+ * Two things end an execution before its states do: its stop handle (it is
+ * aborted: SIGINT/SIGTERM on the command line, exit 4, or the host's
+ * StopExecution) and the top-level TimeoutSeconds (it times out: exit 3).
  * Neither may just exit(): child processes must be stopped and every
  * document freed, so the execution unwinds through its ordinary error path.
  *
- * A signal handler can do almost nothing safely, so ours stores the signal
- * in an atomic and writes one byte to a pipe that is never drained while
- * the execution runs. Everything that blocks (Wait states and retry
- * intervals here, exec handlers, HTTP requests) polls that pipe beside what
- * it waits for, so one signal wakes every thread, Parallel branches
- * included. The timeout needs no timer: it is a deadline that bounds every
- * wait. State entry, Retry and Catch ask aslrt_stop_check()/
- * aslrt_stop_reason(), so a stopping execution runs no further state and
- * catches nothing on its way out.
- */
+ * Each execution has its own handle, so stopping one leaves the others of
+ * the process alone. Triggering it sets an atomic and writes to the
+ * handle's eventfd, which is never drained while the execution runs: a
+ * signal handler can do that much safely. Everything that blocks (Wait
+ * states and retry intervals here, exec handlers, HTTP requests, task
+ * callbacks) polls that descriptor beside what it waits for, so one
+ * trigger wakes every thread of the execution, Parallel branches included.
+ * The timeout needs no timer: it is a deadline that bounds every wait.
+ * State entry, Retry and Catch ask aslrt_stop_check()/aslrt_stop_reason(),
+ * so a stopping execution runs no further state and catches nothing on its
+ * way out. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -23,10 +25,13 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "pool.h"
+#include "execution.h"
 #include "signals.h"
 #include "timestamp.h"
 
@@ -34,33 +39,91 @@
    looking (no descriptor wakes it): how often a wait looks, at most. */
 #define CANCEL_POLL_MS 50
 
-/* Process-wide, because signals are: the signal received (0: none) and the
-   pipe the handler writes to. */
-atomic_int aslrt_signal_received;
-static int g_wake[2] = {-1, -1};
+/* ------------------------------------------------------ the stop handle */
+
+aslrt_stop_handle *aslrt_stop_handle_new(void)
+{
+    aslrt_stop_handle *h = aslrt_xmalloc(sizeof *h);
+    memset(h, 0, sizeof *h);
+    atomic_init(&h->claimed, 0);
+    atomic_init(&h->raised, 0);
+    h->fd = h->fd_write = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (h->fd < 0) {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0) {
+            h->fd = p[0];
+            h->fd_write = p[1];
+        } else {
+            h->fd = h->fd_write = -1; /* waits look every 100 ms instead (aslrt_stop_poll_ms) */
+        }
+    }
+    return h;
+}
+
+void aslrt_stop_handle_free(aslrt_stop_handle *h)
+{
+    if (!h)
+        return;
+    if (h->fd >= 0)
+        close(h->fd);
+    if (h->fd_write >= 0 && h->fd_write != h->fd)
+        close(h->fd_write);
+    free(h->error);
+    free(h->cause);
+    free(h);
+}
+
+/* Wakes every poll of the descriptor: 8 bytes suit an eventfd and a pipe. */
+static void wake(aslrt_stop_handle *h)
+{
+    if (h->fd_write >= 0) {
+        uint64_t one = 1;
+        ssize_t n = write(h->fd_write, &one, sizeof one);
+        (void)n; /* a full pipe or counter already wakes everyone */
+    }
+}
+
+/* Async-signal-safe: atomics and a write(2). */
+void aslrt_stop_handle_signal(aslrt_stop_handle *h, int sig)
+{
+    int no = 0;
+    if (!atomic_compare_exchange_strong(&h->claimed, &no, 1))
+        return;
+    h->signal = sig;
+    atomic_store_explicit(&h->raised, 1, memory_order_release);
+    wake(h);
+}
+
+int aslrt_stop_execution(aslrt_stop_handle *h, const char *error, const char *cause)
+{
+    int no = 0;
+    if (!h || !atomic_compare_exchange_strong(&h->claimed, &no, 1))
+        return -1;
+    h->error = error ? aslrt_xstrdup(error) : NULL;
+    h->cause = cause ? aslrt_xstrdup(cause) : NULL;
+    atomic_store_explicit(&h->raised, 1, memory_order_release);
+    wake(h);
+    return 0;
+}
+
+/* --------------------------------------------- the command line's signals */
+
+/* Process-wide, because signals are: the handle SIGINT/SIGTERM trigger. */
+static aslrt_stop_handle *_Atomic g_signalled;
 static struct sigaction g_old_int, g_old_term, g_old_pipe;
 
-/* Async-signal-safe: an atomic store and a write(2). */
 static void on_signal(int sig)
 {
     int saved = errno;
-    atomic_store(&aslrt_signal_received, sig);
-    if (g_wake[1] >= 0) {
-        char c = 1;
-        ssize_t n = write(g_wake[1], &c, 1);
-        (void)n; /* the pipe being full already wakes everyone */
-    }
+    aslrt_stop_handle *h = atomic_load(&g_signalled);
+    if (h)
+        aslrt_stop_handle_signal(h, sig);
     errno = saved;
 }
 
-void aslrt_stop_begin(aslrt_run *run)
+void aslrt_signals_catch(aslrt_stop_handle *h)
 {
-    atomic_store(&run->stop, ASLRT_STOP_NONE);
-    run->deadline = run->program && run->program->timeout_seconds > 0
-                        ? aslrt_now() + run->program->timeout_seconds : 0;
-    atomic_store(&aslrt_signal_received, 0);
-    if (g_wake[0] < 0 && pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0)
-        g_wake[0] = g_wake[1] = -1; /* waits poll every 100 ms instead (aslrt_stop_poll_ms) */
+    atomic_store(&g_signalled, h);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -72,17 +135,21 @@ void aslrt_stop_begin(aslrt_run *run)
     sigaction(SIGPIPE, &sa, &g_old_pipe);
 }
 
-void aslrt_stop_end(aslrt_run *run)
+void aslrt_signals_restore(void)
 {
-    (void)run;
     sigaction(SIGINT, &g_old_int, NULL);
     sigaction(SIGTERM, &g_old_term, NULL);
     sigaction(SIGPIPE, &g_old_pipe, NULL);
-    if (g_wake[0] >= 0) {
-        close(g_wake[0]);
-        close(g_wake[1]);
-        g_wake[0] = g_wake[1] = -1;
-    }
+    atomic_store(&g_signalled, NULL);
+}
+
+/* ------------------------------------------------------------ a run's end */
+
+void aslrt_stop_begin(aslrt_run *run)
+{
+    atomic_store(&run->stop, ASLRT_STOP_NONE);
+    run->deadline = run->program && run->program->timeout_seconds > 0
+                        ? aslrt_now() + run->program->timeout_seconds : 0;
 }
 
 int aslrt_stop_reason(aslrt_run *run)
@@ -90,9 +157,9 @@ int aslrt_stop_reason(aslrt_run *run)
     int r = atomic_load_explicit(&run->stop, memory_order_relaxed);
     if (r != ASLRT_STOP_NONE)
         return atomic_load(&run->stop);
-    if (run->deadline <= 0 && atomic_load_explicit(&aslrt_signal_received, memory_order_relaxed) == 0)
-        return ASLRT_STOP_NONE; /* every state asks, twice: the common case costs two loads */
-    if (atomic_load(&aslrt_signal_received) != 0)
+    if (aslrt_stop_unlikely(run))
+        return ASLRT_STOP_NONE; /* every state asks, twice: the common case costs a few loads */
+    if (aslrt_stop_raised(run->stopper))
         r = ASLRT_STOP_ABORTED;
     else if (run->deadline > 0 && aslrt_now() >= run->deadline)
         r = ASLRT_STOP_TIMED_OUT;
@@ -116,23 +183,26 @@ int aslrt_stop_check(aslrt_exec *ex)
     case ASLRT_STOP_TIMED_OUT: /* AWS: ExecutionTimedOut, States.Timeout without a cause */
         return aslrt_error_set(ex, "States.Timeout", NULL);
     default:
-        return aslrt_error_set(ex, ASLRT_ERR_ABORTED, "The execution was aborted by a signal.");
+        return aslrt_error_set(ex, ASLRT_ERR_ABORTED,
+                               aslrt_stop_signal(ex->run) ? "The execution was aborted by a signal."
+                                                          : "The execution was stopped.");
     }
 }
 
-int aslrt_stop_signal(void)
+int aslrt_stop_signal(const aslrt_run *run)
 {
-    return atomic_load(&aslrt_signal_received);
+    return aslrt_stop_raised(run->stopper) ? run->stopper->signal : 0;
 }
 
-int aslrt_stop_fd(void)
+int aslrt_stop_fd(const aslrt_run *run)
 {
-    return g_wake[0];
+    return run->stopper ? run->stopper->fd : -1;
 }
 
 int aslrt_stop_poll_ms(const aslrt_run *run, double until)
 {
-    double limit = until, most = g_wake[0] >= 0 ? 3600 * 1000.0 : 100.0;
+    /* a handle without a descriptor is looked at every 100 ms; no handle needs no looking */
+    double limit = until, most = !run->stopper || aslrt_stop_fd(run) >= 0 ? 3600 * 1000.0 : 100.0;
     if (run->deadline > 0 && (limit <= 0 || run->deadline < limit))
         limit = run->deadline;
     if (limit <= 0)
@@ -159,7 +229,7 @@ int aslrt_sleep_until(aslrt_exec *ex, double until)
         int ms = aslrt_stop_poll_ms(ex->run, until);
         if (ex->cancel && ms > CANCEL_POLL_MS)
             ms = CANCEL_POLL_MS;
-        struct pollfd p = {.fd = g_wake[0], .events = POLLIN};
+        struct pollfd p = {.fd = aslrt_stop_fd(ex->run), .events = POLLIN};
         poll(&p, p.fd >= 0 ? 1 : 0, ms);
     }
     aslrt_pool_blocking(ex, 0);

@@ -298,6 +298,7 @@ static void child_run_init(map_run *mr, aslrt_run *child, const job *j, const cJ
     child->name = aslrt_xstrdup(name);
     child->execution_id = aslrt_strf("%s%s", mr->exec_prefix, name);
     child->state_machine_id = aslrt_xstrdup(mr->child_sm_arn);
+    child->state_machine_name = NULL; /* the child program's own name */
     aslrt_time_format(aslrt_now(), child->start_time);
     child->last_event_id = 0;
     child->history = NULL; /* AWS keeps a child's events out of the parent's history */

@@ -23,7 +23,7 @@
  *
  * One poll() loop feeds stdin and drains stdout and stderr together, so a
  * process that writes before it has read all its input cannot deadlock us,
- * and the loop wakes for the stop pipe (signals.c) as for its own fds. The
+ * and the loop wakes for the stop descriptor (signals.c) as for its own fds. The
  * pipes are close-on-exec: processes spawned at once by Parallel branches do
  * not inherit each other's pipes (which would hold their stdout open).
  */
@@ -254,7 +254,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
             {.fd = fds[0], .events = POLLOUT},
             {.fd = fds[1], .events = POLLIN},
             {.fd = fds[2], .events = POLLIN},
-            {.fd = aslrt_stop_fd(), .events = POLLIN},
+            {.fd = aslrt_stop_fd(ex->run), .events = POLLIN},
         };
         int ms = aslrt_stop_poll_ms(ex->run, aslrt_task_deadline(t));
         int r = poll(p, 4, ms < TICK_MS ? ms : TICK_MS);
@@ -306,7 +306,7 @@ int aslrt_exec_invoke(aslrt_task *t, const aslrt_binding *b, const cJSON *input,
     if (outcome == DONE) {
         /* Its output is complete; wait for it to exit, still under the timeouts. */
         while (!aslrt_proc_done(&proc)) {
-            struct pollfd p[2] = {{.fd = proc.report, .events = POLLIN}, {.fd = aslrt_stop_fd(), .events = POLLIN}};
+            struct pollfd p[2] = {{.fd = proc.report, .events = POLLIN}, {.fd = aslrt_stop_fd(ex->run), .events = POLLIN}};
             int ms = aslrt_stop_poll_ms(ex->run, aslrt_task_deadline(t));
             poll(p, 2, ms < TICK_MS ? ms : TICK_MS);
             if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(ex)) {

@@ -26,7 +26,7 @@
  * Requests run on the calling thread through a curl multi handle, so that
  * one poll waits for the socket, the task's deadline (TimeoutSeconds; a
  * request cannot send heartbeats, so HeartbeatSeconds bounds it too) and the
- * stop pipe (signals.c) at once.
+ * stop descriptor (signals.c) at once.
  *
  * libcurl is loaded by the first request (dlopen), not linked: with the
  * thirty-odd libraries it pulls in, loading it was most of the start-up of
@@ -76,6 +76,9 @@ static struct curl_api {
     CURLMcode (*multi_cleanup)(CURLM *m);
 } api;
 
+/* Process-wide, once for all executions, under g_lock; only the command
+   line tears it down (aslrt_http_cleanup, after its one execution), never
+   an embedded run. */
 static int g_ready;                   /* libcurl loaded and curl_global_init succeeded */
 static char g_why[256];               /* why it could not be, when it could not */
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -224,7 +227,7 @@ static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
             outcome = EXPIRED;
             break;
         }
-        struct curl_waitfd w = {.fd = aslrt_stop_fd(), .events = CURL_WAIT_POLLIN};
+        struct curl_waitfd w = {.fd = aslrt_stop_fd(t->ex->run), .events = CURL_WAIT_POLLIN};
         int ms = aslrt_stop_poll_ms(t->ex->run, until);
         api.multi_poll(multi, w.fd >= 0 ? &w : NULL, w.fd >= 0 ? 1 : 0, ms < 1000 ? ms : 1000, NULL);
     }

@@ -20,10 +20,15 @@
 #include "jsonfile.h"
 #include "mock.h"
 
+/* Read only once made: concurrent executions share one. */
 struct aslrt_mock {
     cJSON *doc;             /* the whole file */
     const cJSON *test_case; /* state name -> response name */
     const cJSON *responses; /* MockedResponses */
+};
+
+/* One execution's invocations, counted per state. */
+struct aslrt_mock_counts {
     cJSON *counts;          /* state name -> invocations so far */
     pthread_mutex_t lock;   /* guards counts: Parallel/Map branches invoke at once */
 };
@@ -302,8 +307,6 @@ static aslrt_mock *from_doc(const char *name, cJSON *doc, const char *machine, c
         m->doc = doc;
         m->test_case = tc;
         m->responses = cJSON_GetObjectItemCaseSensitive(doc, "MockedResponses");
-        m->counts = aslrt_xjson(cJSON_CreateObject());
-        pthread_mutex_init(&m->lock, NULL);
         return m;
     }
     cJSON_Delete(doc);
@@ -328,25 +331,46 @@ void aslrt_mock_free(aslrt_mock *m)
     if (!m)
         return;
     cJSON_Delete(m->doc);
-    cJSON_Delete(m->counts);
-    pthread_mutex_destroy(&m->lock);
     free(m);
+}
+
+aslrt_mock_counts *aslrt_mock_counts_new(void)
+{
+    aslrt_mock_counts *c = aslrt_xmalloc(sizeof *c);
+    c->counts = aslrt_xjson(cJSON_CreateObject());
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void aslrt_mock_counts_free(aslrt_mock_counts *c)
+{
+    if (!c)
+        return;
+    cJSON_Delete(c->counts);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+int aslrt_mock_claims(const aslrt_mock *m, const char *state)
+{
+    return m && cJSON_GetObjectItemCaseSensitive(m->test_case, state) != NULL;
 }
 
 /* ------------------------------------------------------------ invocations */
 
-int aslrt_mock_invoke(aslrt_mock *m, aslrt_exec *ex, const char *state, cJSON **result)
+int aslrt_mock_invoke(const aslrt_mock *m, aslrt_mock_counts *c, aslrt_exec *ex, const char *state,
+                      cJSON **result)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(m->test_case, state);
     if (!name)
         return 1;
-    pthread_mutex_lock(&m->lock);
-    cJSON *count = cJSON_GetObjectItemCaseSensitive(m->counts, state);
+    pthread_mutex_lock(&c->lock);
+    cJSON *count = cJSON_GetObjectItemCaseSensitive(c->counts, state);
     if (!count)
-        count = aslrt_xjson(cJSON_AddNumberToObject(m->counts, state, 0));
+        count = aslrt_xjson(cJSON_AddNumberToObject(c->counts, state, 0));
     long n = (long)count->valuedouble;
     cJSON_SetNumberValue(count, (double)(n + 1));
-    pthread_mutex_unlock(&m->lock);
+    pthread_mutex_unlock(&c->lock);
 
     /* The checks made sure the response exists and its keys parse. */
     const cJSON *response = cJSON_GetObjectItemCaseSensitive(m->responses, name->valuestring);

@@ -18,6 +18,9 @@
 
 #define MAX_HANDLERS 1024
 
+/* Process-wide: handlers register from constructors (aslrt_handler.h),
+   before any execution starts; executions, however many at once, only
+   read the table. */
 static const char *g_keys[MAX_HANDLERS]; /* resources or patterns, as registered */
 static aslrt_handler_fn g_fns[MAX_HANDLERS];
 static int g_n;

@@ -358,7 +358,7 @@ int aslrt_proc_start(aslrt_proc *p, char *const argv[], char *const env[], const
 
     pid_t parent = getpid();
     /* Until the supervisor has its own handlers, no signal may run aslc's
-       there (they write to the stop pipe). */
+       there (they write to the stop descriptor). */
     sigset_t every, old;
     sigfillset(&every);
     pthread_sigmask(SIG_SETMASK, &every, &old);

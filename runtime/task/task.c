@@ -7,7 +7,9 @@
  *   2. --bindings: an exec or http handler (bindings.c);
  *   3. native handlers linked into the executable (native.c);
  *   4. built-in integrations (arn:aws:states:::http:invoke);
- *   5. else States.TaskFailed naming the unbound resource.
+ *   5. an embedding host (execution.h): a .waitForTaskToken Task waits for
+ *      SendTaskSuccess/Failure, an activity for a worker (host_task.c);
+ *   6. else States.TaskFailed naming the unbound resource.
  * A handler of arn:aws:states:::lambda:invoke gets the Payload and its answer
  * is wrapped as AWS wraps Lambda's ({"Payload": ..., "StatusCode": 200, ...});
  * a bare Lambda ARN's answer is the result itself. A .waitForTaskToken Task
@@ -33,6 +35,7 @@
 #include "exec.h"
 #include "exec_handler.h"
 #include "history.h"
+#include "host_task.h"
 #include "http_handler.h"
 #include "jsonpath.h"
 #include "mock.h"
@@ -287,7 +290,7 @@ static int invoke(aslrt_task *t, const cJSON *params, cJSON **result)
     aslrt_exec *ex = t->ex;
     const aslrt_state *st = t->st;
     if (ex->run->mock) {
-        int r = aslrt_mock_invoke(ex->run->mock, ex, st->name, result);
+        int r = aslrt_mock_invoke(ex->run->mock, ex->run->mock_counts, ex, st->name, result);
         if (r <= 0)
             return r;
     }
@@ -315,6 +318,8 @@ static int invoke(aslrt_task *t, const cJSON *params, cJSON **result)
         rc = aslrt_native_invoke(t, native, input, &answer);
     else if (aslrt_task_builtin(st->resource))
         rc = aslrt_http_task(t, params, &answer);
+    else if (t->hosted_activity || aslrt_host_takes_token(t))
+        rc = aslrt_host_task(t, t->hosted_activity, params, &answer);
     else if (function_name)
         rc = aslrt_error_setf(ex, "States.TaskFailed",
                               "No handler is bound to the resource '%s' (FunctionName '%s') of state '%s' "
@@ -331,11 +336,10 @@ static int invoke(aslrt_task *t, const cJSON *params, cJSON **result)
     return 0;
 }
 
-/* A task token: 64 random hex digits. */
-static char *new_token(void)
+char *aslrt_task_new_token(void)
 {
     unsigned char b[32];
-    aslrt_random_bytes(b, sizeof b);
+    aslrt_secure_random_bytes(b, sizeof b);
     char *s = aslrt_xmalloc(2 * sizeof b + 1);
     for (size_t i = 0; i < sizeof b; i++)
         sprintf(s + 2 * i, "%02x", b[i]);
@@ -358,7 +362,7 @@ static int attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff, doub
 {
     if (aslrt_stop_check(ex) != 0)
         return -1;
-    char *token = waits_for_token(st->resource) ? new_token() : NULL;
+    char *token = waits_for_token(st->resource) ? aslrt_task_new_token() : NULL;
     cJSON *params;
     if (st->parameters) {
         if (token)
@@ -373,13 +377,18 @@ static int attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff, doub
         free(token);
         return -1;
     }
+    /* An activity the host hands to a worker is started when one takes it. */
+    int hosted_activity = aslrt_host_takes_activity(ex, st);
     aslrt_history_task_scheduled(ex, st, params);
-    aslrt_history_task_started(ex, st);
+    if (!hosted_activity)
+        aslrt_history_task_started(ex, st);
     double now = aslrt_now();
     aslrt_task t = {
         .ex = ex,
         .st = st,
         .token = token,
+        .hosted_activity = hosted_activity,
+        .timeout = timeout > 0 ? timeout : 0,
         .timeout_at = timeout > 0 ? now + timeout : 0,
         .heartbeat = heartbeat,
         .heartbeat_at = heartbeat > 0 ? now + heartbeat : 0,

@@ -14,6 +14,8 @@ struct aslrt_task {
     aslrt_exec *ex;          /* errors go here */
     const aslrt_state *st;
     const char *token;       /* $$.Task.Token of a .waitForTaskToken Task, else NULL */
+    int hosted_activity;     /* an activity the embedding host hands to a worker (host_task.h) */
+    double timeout;          /* TimeoutSeconds (or its Path or expression); 0: none */
     double timeout_at;       /* when TimeoutSeconds runs out (seconds since the epoch); 0: never */
     double heartbeat;        /* HeartbeatSeconds; 0: none */
     double heartbeat_at;     /* when the next heartbeat is due; 0: never */
@@ -34,6 +36,10 @@ cJSON *aslrt_task_parse_result(aslrt_exec *ex, const char *who, const char *text
 int aslrt_task_lambda_error(aslrt_exec *ex, const char *text, size_t len);
 /* At most ~200 bytes of text, for causes ("..." marks a cut); malloc'd. */
 char *aslrt_task_excerpt(const char *text, size_t len);
+
+/* A task token: 64 hex digits, 256 bits from the kernel's cryptographic
+   source (whoever holds one can complete the task); malloc'd. */
+char *aslrt_task_new_token(void);
 
 /* Is `resource` one aslc carries out itself (arn:aws:states:::http:invoke)? */
 int aslrt_task_builtin(const char *resource);

@@ -18,6 +18,7 @@
 #include "aslrt_handler.h"
 #include "bindings.h"
 #include "exec.h"
+#include "execution.h"
 #include "front.h"
 #include "helpers.h"
 #include "signals.h"
@@ -83,7 +84,7 @@ static int teardown(void **state)
     aslrt_error_clear(&ex);
     cJSON_Delete(ex.context);
     cJSON_Delete(run.input);
-    aslrt_bindings_free(run.bindings);
+    aslrt_bindings_free((aslrt_bindings *)run.bindings);
     asl_def_free(def);
     return 0;
 }
@@ -499,16 +500,39 @@ static void bindings_cover_should_know_what_check_must_warn_about(void **state)
 static void sigterm_should_abort_and_wake_a_sleeper(void **state)
 {
     (void)state;
+    run.stopper = aslrt_stop_handle_new();
+    aslrt_signals_catch(run.stopper);
     aslrt_stop_begin(&run);
     assert_int_equal(aslrt_stop_reason(&run), ASLRT_STOP_NONE);
     assert_int_equal(aslrt_stop_check(&ex), 0);
     raise(SIGTERM); /* handled: the process goes on */
     assert_int_equal(aslrt_sleep_until(&ex, aslrt_now() + 3600), 1);
     assert_int_equal(aslrt_stop_reason(&run), ASLRT_STOP_ABORTED);
-    assert_int_equal(aslrt_stop_signal(), SIGTERM);
+    assert_int_equal(aslrt_stop_signal(&run), SIGTERM);
     assert_int_equal(aslrt_stop_check(&ex), -1);
     assert_string_equal(ex.error, ASLRT_ERR_ABORTED);
-    aslrt_stop_end(&run);
+    assert_string_equal(ex.cause, "The execution was aborted by a signal.");
+    aslrt_signals_restore();
+    aslrt_stop_handle_free(run.stopper);
+    run.stopper = NULL;
+}
+
+static void stop_handle_should_abort_with_the_first_error_and_cause(void **state)
+{
+    (void)state;
+    run.stopper = aslrt_stop_handle_new();
+    aslrt_stop_begin(&run);
+    assert_int_equal(aslrt_stop_execution(run.stopper, "Stopped.ByUser", "enough"), 0);
+    assert_int_equal(aslrt_stop_execution(run.stopper, "Other", NULL), -1); /* the first one counts */
+    assert_int_equal(aslrt_sleep_until(&ex, aslrt_now() + 3600), 1);
+    assert_int_equal(aslrt_stop_reason(&run), ASLRT_STOP_ABORTED);
+    assert_int_equal(aslrt_stop_signal(&run), 0);
+    assert_string_equal(run.stopper->error, "Stopped.ByUser");
+    assert_string_equal(run.stopper->cause, "enough");
+    assert_int_equal(aslrt_stop_check(&ex), -1);
+    assert_string_equal(ex.cause, "The execution was stopped.");
+    aslrt_stop_handle_free(run.stopper);
+    run.stopper = NULL;
 }
 
 static void execution_deadline_should_time_out_and_stick(void **state)
@@ -516,6 +540,8 @@ static void execution_deadline_should_time_out_and_stick(void **state)
     (void)state;
     static const aslrt_program short_program = {.abi_version = ASLRT_ABI_VERSION, .name = "M", .timeout_seconds = 0.05};
     run.program = &short_program;
+    run.stopper = aslrt_stop_handle_new();
+    aslrt_signals_catch(run.stopper);
     aslrt_stop_begin(&run);
     assert_true(run.deadline > 0);
     assert_int_equal(aslrt_sleep_until(&ex, aslrt_now() + 3600), 1);
@@ -525,20 +551,24 @@ static void execution_deadline_should_time_out_and_stick(void **state)
     assert_int_equal(aslrt_stop_check(&ex), -1);
     assert_string_equal(ex.error, "States.Timeout");
     assert_null(ex.cause);
-    aslrt_stop_end(&run);
+    aslrt_signals_restore();
+    aslrt_stop_handle_free(run.stopper);
+    run.stopper = NULL;
 }
 
 static void entering_a_state_should_fail_once_the_execution_stops(void **state)
 {
     (void)state;
     load("{\"StartAt\": \"S\", \"States\": {\"S\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::unit:token\", \"End\": true}}}");
+    run.stopper = aslrt_stop_handle_new();
     aslrt_stop_begin(&run);
-    raise(SIGTERM);
+    aslrt_stop_execution(run.stopper, NULL, NULL);
     cJSON *v;
     assert_int_equal(run_task("{}", &v), -1);
     assert_string_equal(ex.error, ASLRT_ERR_ABORTED);
     assert_int_equal(run.last_event_id, 0); /* not even entered */
-    aslrt_stop_end(&run);
+    aslrt_stop_handle_free(run.stopper);
+    run.stopper = NULL;
     cJSON_Delete(v);
 }
 
@@ -582,6 +612,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(unbound_resource_should_fail_with_a_cause_naming_it, setup, teardown),
         cmocka_unit_test_setup_teardown(bindings_cover_should_know_what_check_must_warn_about, setup, teardown),
         cmocka_unit_test_setup_teardown(sigterm_should_abort_and_wake_a_sleeper, setup, teardown),
+        cmocka_unit_test_setup_teardown(stop_handle_should_abort_with_the_first_error_and_cause, setup, teardown),
         cmocka_unit_test_setup_teardown(execution_deadline_should_time_out_and_stick, setup, teardown),
         cmocka_unit_test_setup_teardown(entering_a_state_should_fail_once_the_execution_stops, setup, teardown),
         cmocka_unit_test_setup_teardown(no_wait_should_skip_sleeps, setup, teardown),
