@@ -913,9 +913,9 @@ static asl_def *load_doc(const char *file, cJSON *doc, char *err, const asl_fron
 static char *read_text(const char *file, size_t *len, char **err)
 {
     int is_stdin = strcmp(file, "-") == 0;
+    errno = 0;
     FILE *f = is_stdin ? stdin : fopen(file, "rb");
     asl_buf b = { 0 };
-    errno = 0;
     int rc = f ? asl_buf_read(&b, f) : -1;
     int saved = errno ? errno : EIO;
     if (f && !is_stdin)
