@@ -119,6 +119,13 @@ static const char *lookup(const asl_subst *s, const char *name, size_t n)
 
 /* ---------------------------------------------------------------- options */
 
+/* A whole number Java's int holds (checked before any conversion: one out
+   of range is undefined). */
+static int is_int32(double d)
+{
+    return d >= -2147483648.0 && d <= 2147483647.0 && d == (double)(int32_t)d;
+}
+
 static const char allowed_names[] = "1 to 255 letters, digits and _ . - : [ ]";
 
 /* One member of a substitutions file; 0, or -1 after saying what is wrong. */
@@ -134,7 +141,7 @@ static int add_member(asl_subst *s, const char *file, const cJSON *m)
         value = m->valuestring;
     else if (cJSON_IsBool(m))
         value = cJSON_IsTrue(m) ? "true" : "false";
-    else if (cJSON_IsNumber(m) && m->valuedouble == (double)(int32_t)m->valuedouble) {
+    else if (cJSON_IsNumber(m) && is_int32(m->valuedouble)) {
         snprintf(num, sizeof num, "%d", (int)(int32_t)m->valuedouble);
         value = num;
     } else if (cJSON_IsNumber(m))

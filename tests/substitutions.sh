@@ -156,6 +156,10 @@ winner() { # winner NAME WANT ARGS...: the greeting the Pass state makes
 winner later_file_wins "from the second file" --substitutions first.json --substitutions second.json
 winner option_wins_over_a_later_file "from the option" --substitution "Who=from the option" --substitutions second.json
 winner last_option_wins "two" --substitution Who=one --substitution Who=two
+# The smallest integer CloudFormation takes pastes as written, between values and in JSONata.
+echo '{"Count": -2147483648}' >smallest.json
+run "$ASLC" run tpl.asl.json "${S[@]}" --substitutions smallest.json --input in.json --bindings bind.json --mode jit
+expect_json smallest_integer_pastes 0 "dict($out_expr, count=-2147483648)"
 
 # ---------------------------------------------------------------- placeholders left unfilled
 # Once substitutions are given, a Resource left a placeholder is what AWS refuses: exit 2.
