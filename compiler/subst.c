@@ -417,6 +417,22 @@ typedef struct reporter {
     asl_diag *d;
 } reporter;
 
+/* Where the walk is, a token a level, on the C stack: the JSON pointer is
+   only spelled out for a string that holds a placeholder. */
+typedef struct seg {
+    const struct seg *up; /* NULL at the document */
+    const char *key;      /* the member's name, or NULL for an array's element: */
+    int index;
+} seg;
+
+static const char *pointer(asl_arena *a, const seg *s)
+{
+    if (!s)
+        return "";
+    const char *up = pointer(a, s->up);
+    return s->key ? asl_ptr_join(a, up, s->key) : asl_ptr_index(a, up, s->index);
+}
+
 /* Every placeholder in s (a value, or a key when is_key), at ptr. An
    unfilled ${X} is the literal text "${X}" on AWS too. In a Resource AWS
    refuses it when the state machine is created (not an ARN), so once
@@ -425,10 +441,11 @@ typedef struct reporter {
    the template itself, which aslc has always checked with its Tasks left to
    fail at run time, so it is a warning. Anywhere else AWS takes the text as
    it is, and so does aslc: a warning. */
-static void report_string(reporter *r, const char *s, const char *ptr, int is_resource, int is_key)
+static void report_string(reporter *r, const char *s, const seg *at_seg, int is_resource, int is_key)
 {
     if (!strstr(s, "${"))
         return;
+    const char *ptr = pointer(r->a, at_seg);
     scan sc = {s, strlen(s), 0, 0, 1};
     size_t start, at, n;
     while (next_placeholder(&sc, &start, &at, &n)) {
@@ -452,35 +469,35 @@ static void report_string(reporter *r, const char *s, const char *ptr, int is_re
 /* The strings and keys of v at ptr; ro says which Resource members are a
    state's (or its ItemReader's or ResultWriter's) ARN, not a key of the
    data a state passes on, which may well be called "Resource" too. */
-static void walk(reporter *r, const cJSON *v, const char *ptr, role ro)
+static void walk(reporter *r, const cJSON *v, const seg *at, role ro)
 {
     if (cJSON_IsString(v)) {
-        report_string(r, v->valuestring, ptr, 0, 0);
+        report_string(r, v->valuestring, at, 0, 0);
         return;
     }
     int i = 0;
     for (const cJSON *m = v->child; m; m = m->next, i++) {
         if (cJSON_IsArray(v)) {
-            walk(r, m, asl_ptr_index(r->a, ptr, i), ro == IN_MACHINE ? IN_MACHINE : ELSEWHERE);
+            seg e = {at, NULL, i};
+            walk(r, m, &e, ro == IN_MACHINE ? IN_MACHINE : ELSEWHERE);
             continue;
         }
         if (!cJSON_IsObject(v))
             break;
         const char *key = m->string ? m->string : "";
-        const char *p = asl_ptr_join(r->a, ptr, key);
-        report_string(r, key, p, 0, 1);
+        seg p = {at, key, 0};
+        report_string(r, key, &p, 0, 1);
         role next = ELSEWHERE;
         if (ro == IN_MACHINE && strcmp(key, "States") == 0 && cJSON_IsObject(m)) {
             for (const cJSON *st = m->child; st; st = st->next) {
-                const char *name = st->string ? st->string : "";
-                const char *sp = asl_ptr_join(r->a, p, name);
-                report_string(r, name, sp, 0, 1);
-                walk(r, st, sp, cJSON_IsObject(st) ? IN_STATE : ELSEWHERE);
+                seg sp = {&p, st->string ? st->string : "", 0};
+                report_string(r, sp.key, &sp, 0, 1);
+                walk(r, st, &sp, cJSON_IsObject(st) ? IN_STATE : ELSEWHERE);
             }
             continue;
         }
         if ((ro == IN_STATE || ro == IN_READER) && strcmp(key, "Resource") == 0 && cJSON_IsString(m)) {
-            report_string(r, m->valuestring, p, 1, 0);
+            report_string(r, m->valuestring, &p, 1, 0);
             continue;
         }
         if (ro == IN_STATE && (strcmp(key, "ItemReader") == 0 || strcmp(key, "ResultWriter") == 0))
@@ -488,7 +505,7 @@ static void walk(reporter *r, const cJSON *v, const char *ptr, role ro)
         else if (ro == IN_STATE && (strcmp(key, "ItemProcessor") == 0 || strcmp(key, "Iterator") == 0 ||
                                     strcmp(key, "Branches") == 0)) /* a machine, or an array of them */
             next = IN_MACHINE;
-        walk(r, m, p, next);
+        walk(r, m, &p, next);
     }
 }
 
@@ -496,5 +513,5 @@ void asl_subst_report_unfilled(const cJSON *doc, int filled, asl_arena *a, asl_d
 {
     reporter r = {filled, a, d};
     if (doc)
-        walk(&r, doc, "", IN_MACHINE);
+        walk(&r, doc, NULL, IN_MACHINE);
 }
