@@ -66,6 +66,7 @@ static const char usage_text[] =
     "usage: aslc bench WF.asl.json [--input FILE] [--runs N] [--modes interp,jit,aot] [--json]\n"
     "                  [--mock-config FILE --test-case NAME] [--no-wait] [--bindings FILE]\n"
     "                  [--threads N] [--no-count] [--save-output FILE] [--baseline EXE]\n"
+    "                  [--substitutions FILE] [--substitution NAME=VALUE ...]\n"
     "  runs WF in each mode on the same input, N timed runs each (default 5) after one\n"
     "  checking run, and prints wall time (median, min, max), states entered, states/s,\n"
     "  compile times, peak RSS and the ratios between modes. Exit 1 if outputs differ.\n"
@@ -87,6 +88,7 @@ typedef struct options {
     int count;               /* count states entered (an extra run) */
     int modes[NMODES];       /* in the order given */
     int nmodes;
+    asl_subst *subst;        /* --substitutions/--substitution (subst.h), NULL when none */
 } options;
 
 /* One measured run. */
@@ -304,6 +306,13 @@ static int parse_options(int argc, char **argv, options *o)
             o->count = 0;
             continue;
         }
+        if (strcmp(a, "--substitutions") == 0 || strcmp(a, "--substitution") == 0) {
+            if (!o->subst)
+                o->subst = asl_subst_new();
+            if (asl_subst_option(o->subst, argc, argv, &i) < 0)
+                return EXIT_USAGE;
+            continue;
+        }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
             exit(EXIT_OK);
@@ -359,16 +368,20 @@ static int parse_options(int argc, char **argv, options *o)
    is not NULL. The strings are borrowed; free only the array. */
 static char **run_argv(const bench *b, int mode, const char *history)
 {
-    char **v = aslrt_xmalloc(32 * sizeof *v);
+    int nsub;
+    char *const *sub = asl_subst_argv(b->opt.subst, &nsub);
+    char **v = aslrt_xmalloc((size_t)(32 + nsub) * sizeof *v);
     int n = 0;
     if (mode == MODE_AOT) {
-        v[n++] = b->exe;
+        v[n++] = b->exe; /* built from the filled definition */
     } else {
         v[n++] = (char *)b->self;
         v[n++] = (char *)"run";
         v[n++] = (char *)b->opt.wf;
         v[n++] = (char *)"--mode";
         v[n++] = (char *)mode_names[mode];
+        for (int i = 0; i < nsub; i++) /* the same options, in the same order */
+            v[n++] = sub[i];
     }
     v[n++] = (char *)"--input";
     v[n++] = b->input;
@@ -659,14 +672,15 @@ static long rss_floor(const bench *b)
 /* ---------------------------------------------------------------- in-process timings */
 
 /* Median time of the front end (read, parse, validate, IR) over n loads. */
-static double time_front_end(const char *wf, int n)
+static double time_front_end(const char *wf, const asl_subst *subst, int n)
 {
+    asl_front_opts fo = {0, subst};
     double *t = aslrt_xmalloc((size_t)n * sizeof *t);
     for (int i = 0; i < n; i++) {
         asl_diag d;
         asl_diag_init(&d, wf, stderr);
         double t0 = now_ms();
-        asl_def *def = asl_front_load(wf, &d);
+        asl_def *def = asl_front_load_opts(wf, NULL, 0, &fo, &d);
         t[i] = now_ms() - t0;
         asl_def_free(def);
     }
@@ -962,7 +976,7 @@ static int run_bench(bench *b, asl_def *def)
             return EXIT_DISAGREE;
     }
     int n = o->runs < MAX_INPROC ? o->runs : MAX_INPROC;
-    b->front_ms = time_front_end(o->wf, n);
+    b->front_ms = time_front_end(o->wf, o->subst, n);
     if (has_mode(o, MODE_JIT) && (b->compile_ms[MODE_JIT] = time_jit(def, n)) < 0)
         return EXIT_DISAGREE;
     if (o->save_output && write_all(o->save_output, b->ref, b->ref_len) != 0) {
@@ -985,24 +999,31 @@ int asl_bench_main(int argc, char **argv)
     for (int i = 0; i < NMODES; i++)
         b.compile_ms[i] = -1;
     int rc = parse_options(argc, argv, &b.opt);
-    if (rc != 0)
+    if (rc != 0) {
+        asl_subst_free(b.opt.subst);
         return rc;
+    }
     ssize_t n = readlink("/proc/self/exe", b.self, sizeof b.self - 1);
     if (n <= 0) {
         fprintf(stderr, "aslc bench: cannot find aslc itself (/proc/self/exe): %s\n", strerror(errno));
+        asl_subst_free(b.opt.subst);
         return EXIT_USAGE;
     }
     b.self[n] = '\0';
     asl_diag d;
     asl_diag_init(&d, b.opt.wf, stderr);
-    asl_def *def = asl_front_load(b.opt.wf, &d);
-    if (!def)
+    asl_front_opts fo = {0, b.opt.subst};
+    asl_def *def = asl_front_load_opts(b.opt.wf, NULL, 0, &fo, &d);
+    if (!def) {
+        asl_subst_free(b.opt.subst);
         return EXIT_USAGE;
+    }
     if (prepare(&b) != 0)
         rc = EXIT_USAGE;
     else
         rc = run_bench(&b, def);
     asl_def_free(def);
     cleanup(&b);
+    asl_subst_free(b.opt.subst);
     return rc;
 }

@@ -23,11 +23,14 @@
  * (jsonata_parse), so nothing is parsed at run time.  Arguments goes
  * where Parameters would, ItemSelector where JSONPath's does.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
+
+#include "buf.h"
 
 #include "front.h"
 #include "opt.h"
@@ -35,7 +38,9 @@
 #include "jsonata_parse.h"
 #include "jsonfile.h"
 #include "path.h"
+#include "subst.h"
 #include "validate.h"
+#include "xalloc.h"
 
 /* A state name and its index, sorted by name for lookups. */
 typedef struct name_index {
@@ -870,7 +875,11 @@ static asl_def *load_doc(const char *file, cJSON *doc, char *err, const asl_fron
         return NULL;
     }
     int before = d->nerrors;
-    if (asl_validate(doc, d) > 0 || d->nerrors > before) {
+    int invalid = asl_validate(doc, d) > 0;
+    asl_arena *ptrs = asl_arena_new(); /* the pointers of what is reported */
+    asl_subst_report_unfilled(doc, o && o->subst, ptrs, d);
+    asl_arena_free(ptrs);
+    if (invalid || d->nerrors > before) {
         cJSON_Delete(doc);
         return NULL;
     }
@@ -902,12 +911,72 @@ static asl_def *load_doc(const char *file, cJSON *doc, char *err, const asl_fron
     return def;
 }
 
-/* Reads and parses the file (or text), then load_doc. */
+/* The whole file ("-": standard input), malloc'd; NULL with *err set
+   ("NAME: reason") when it cannot be read. */
+static char *read_text(const char *file, size_t *len, char **err)
+{
+    int is_stdin = strcmp(file, "-") == 0;
+    errno = 0;
+    FILE *f = is_stdin ? stdin : fopen(file, "rb");
+    asl_buf b = { 0 };
+    int rc = f ? asl_buf_read(&b, f) : -1;
+    int saved = errno ? errno : EIO;
+    if (f && !is_stdin)
+        fclose(f);
+    if (rc != 0) {
+        asl_buf_free(&b);
+        *err = aslrt_strf("%s: %s", is_stdin ? "<stdin>" : file, strerror(saved));
+        return NULL;
+    }
+    *len = b.len;
+    return asl_buf_take(&b);
+}
+
+/* The text with the placeholders filled, parsed. A syntax error says that
+   its line and column are those of the filled text, and names a
+   placeholder left between values, where only a value makes it JSON. */
+static cJSON *parse_filled(const char *file, const char *text, size_t len, const asl_subst *subst, char **err)
+{
+    size_t flen = len;
+    char *filled = NULL;
+    if (subst && !(filled = asl_subst_apply(subst, text, len, &flen, err))) {
+        char *why = *err;
+        *err = aslrt_strf("%s: %s", file, why);
+        free(why);
+        return NULL;
+    }
+    const char *t = filled ? filled : text;
+    cJSON *doc = aslrt_json_parse(strcmp(file, "-") == 0 ? "<stdin>" : file, t, flen, err);
+    if (!doc && *err) {
+        char *bare = asl_subst_bare(t, flen);
+        int changed = filled && (flen != len || memcmp(filled, text, len) != 0);
+        if (bare || changed) {
+            char *more = aslrt_strf("%s%s%s%s%s", *err,
+                                    changed ? "\n  (the line and column are those of the definition with its "
+                                              "placeholders filled)" : "",
+                                    bare ? "\n  (" : "", bare ? bare : "",
+                                    bare ? " stands between values: a placeholder there must be filled, with "
+                                           "--substitution or --substitutions, before the definition is JSON)" : "");
+            free(*err);
+            *err = more;
+        }
+        free(bare);
+    }
+    free(filled);
+    return doc;
+}
+
+/* Reads the file (or text), fills its placeholders, then load_doc. */
 asl_def *asl_front_load_opts(const char *file, const char *text, size_t len, const asl_front_opts *o,
                              asl_diag *d)
 {
-    char *err = NULL;
-    cJSON *doc = text ? aslrt_json_parse(file, text, len, &err) : aslrt_json_load(file, &err);
+    char *err = NULL, *owned = NULL;
+    cJSON *doc = NULL;
+    if (!text)
+        text = owned = read_text(file, &len, &err);
+    if (text)
+        doc = parse_filled(file, text, len, o ? o->subst : NULL, &err);
+    free(owned);
     return load_doc(file, doc, err, o, d);
 }
 

@@ -4,11 +4,14 @@
 
 #include "diag.h"
 #include "ir.h"
+#include "subst.h"
 
 /* How the IR is built. */
 typedef struct asl_front_opts {
     int no_opt; /* leave out every decision taken only for speed (asl_def.no_opt): what
                    runs is the definition as written, to check the optimizations against */
+    const asl_subst *subst; /* --substitutions/--substitution: placeholders filled before the
+                               definition is parsed (subst.c); NULL when none was given */
 } asl_front_opts;
 
 /* Reads, parses and validates `file`, reporting every problem to d. Returns

@@ -19,7 +19,8 @@ enum { EXIT_OK = 0, EXIT_USAGE = 2 };
 
 static const char usage_head[] =
     "usage:\n"
-    "  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks)\n"
+    "  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks,\n"
+    "                                          and placeholders left unfilled)\n"
     "  aslc run    WF.asl.json [--mode interp|jit|aot] [--no-opt] [run options]\n"
     "  aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL] [--no-opt]\n"
     "  aslc emit-c WF.asl.json [-o FILE.c] [--no-opt]  print the generated C\n"
@@ -28,7 +29,13 @@ static const char usage_head[] =
     "  aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]\n"
     "              [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)\n"
     "  aslc serve  [--port 8083] [--db FILE] ...  the Step Functions API for the AWS SDKs (serve --help)\n"
-    "  ./EXE [run options]                     a built workflow takes the run options\n";
+    "  ./EXE [run options]                     a built workflow takes the run options\n"
+    "check, run, build, emit-c, graph and bench also take, for a template (CloudFormation's\n"
+    "DefinitionSubstitutions):\n"
+    "  --substitutions FILE       a JSON object of names to values (strings, integers, booleans)\n"
+    "  --substitution NAME=VALUE  one value, a string (repeatable); wins over --substitutions\n"
+    "  each ${NAME} in the definition's text is replaced before it is read: inside a JSON string\n"
+    "  with JSON's escapes, elsewhere as it is; for one name the last option given wins\n";
 static const char usage_tail[] =
     "--no-opt: without aslc's own optimizations (moves, borrowed inputs, calls folded, Choice\n"
     "          rules as C); the same results, slower: for checking the optimizations\n"
@@ -96,7 +103,8 @@ static int usage_error(const char *fmt, const char *arg)
    run options that do, and aslc's own. */
 static int takes_value(const char *opt)
 {
-    static const char *const with_value[] = {"--mode", "-o", "--cc", "-O", "--handlers"};
+    static const char *const with_value[] = {"--mode", "-o", "--cc", "-O", "--handlers", "--substitutions",
+                                             "--substitution"};
     for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++)
         if (strcmp(opt, with_value[i]) == 0)
             return 1;
@@ -106,11 +114,27 @@ static int takes_value(const char *opt)
     return 0;
 }
 
-/* Loads and validates WF, with aslc's optimizations unless no_opt; NULL
-   after the diagnostics when it is invalid. */
+/* The --substitutions and --substitution options of this command line
+   (NULL until one is given); main frees them. */
+static asl_subst *given_subst;
+
+/* One of those options at argv[*i]: 1 when it was (*i at its value), 0
+   when argv[*i] is something else, -1 after saying what is wrong. */
+static int subst_option(int argc, char **argv, int *i)
+{
+    if (strcmp(argv[*i], "--substitutions") != 0 && strcmp(argv[*i], "--substitution") != 0)
+        return 0;
+    if (!given_subst)
+        given_subst = asl_subst_new();
+    return asl_subst_option(given_subst, argc, argv, i);
+}
+
+/* Loads and validates WF, with aslc's optimizations unless no_opt and its
+   placeholders filled from the substitution options; NULL after the
+   diagnostics when it is invalid. */
 static asl_def *load(const char *file, int no_opt, asl_diag *d)
 {
-    asl_front_opts o = {no_opt};
+    asl_front_opts o = {no_opt, given_subst};
     asl_diag_init(d, file, stderr);
     return asl_front_load_opts(file, NULL, 0, &o, d);
 }
@@ -141,6 +165,11 @@ static int cmd_check(int argc, char **argv)
 {
     const char *wf = NULL, *bindings = NULL;
     for (int i = 0; i < argc; i++) {
+        int sub = subst_option(argc, argv, &i);
+        if (sub < 0)
+            return EXIT_USAGE;
+        if (sub)
+            continue;
         if (strcmp(argv[i], "--bindings") == 0 && i + 1 < argc)
             bindings = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1])
@@ -194,6 +223,11 @@ static int cmd_emit_c(int argc, char **argv)
     const char *wf = NULL, *out = "-";
     int no_opt = 0;
     for (int i = 0; i < argc; i++) {
+        int sub = subst_option(argc, argv, &i);
+        if (sub < 0)
+            return EXIT_USAGE;
+        if (sub)
+            continue;
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
             out = argv[++i];
         else if (strcmp(argv[i], "--no-opt") == 0)
@@ -224,6 +258,11 @@ static int cmd_graph(int argc, char **argv)
     const char *wf = NULL, *out = "-", *history = NULL;
     asl_graph_format format = ASL_GRAPH_DOT;
     for (int i = 0; i < argc; i++) {
+        int sub = subst_option(argc, argv, &i);
+        if (sub < 0)
+            return EXIT_USAGE;
+        if (sub)
+            continue;
         const char *a = argv[i];
         if ((strcmp(a, "--format") == 0 || strcmp(a, "--history") == 0 || strcmp(a, "-o") == 0) && i + 1 >= argc)
             return usage_error("graph: option '%s' needs a value", a);
@@ -274,6 +313,13 @@ static int cmd_build(int argc, char **argv)
     int no_opt = 0;
     const char **handlers = calloc((size_t)argc + 1, sizeof *handlers);
     for (int i = 0; i < argc; i++) {
+        int sub = subst_option(argc, argv, &i);
+        if (sub < 0) {
+            free(handlers);
+            return EXIT_USAGE;
+        }
+        if (sub)
+            continue;
         const char *a = argv[i];
         if (takes_value(a) && i + 1 >= argc) {
             free(handlers);
@@ -326,6 +372,13 @@ static int cmd_run(int argc, char **argv)
     int nrest = 0;
     rest[nrest++] = (char *)"aslc";
     for (int i = 0; i < argc; i++) {
+        int sub = subst_option(argc, argv, &i); /* aslc's, not a run option */
+        if (sub < 0) {
+            free(rest);
+            return EXIT_USAGE;
+        }
+        if (sub)
+            continue;
         if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
             mode = argv[++i];
         } else if (strcmp(argv[i], "--no-opt") == 0) { /* aslc's, not a run option */
@@ -370,19 +423,10 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
-int main(int argc, char **argv)
+/* The command named by argv[1]. */
+static int command(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage_error("no command given%s", "");
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    if (strcmp(cmd, "--version") == 0) {
-        puts("aslc " ASLC_VERSION);
-        return EXIT_OK;
-    }
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0)
@@ -398,4 +442,22 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "serve") == 0)
         return srv_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("no command given%s", "");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("aslc " ASLC_VERSION);
+        return EXIT_OK;
+    }
+    int rc = command(argc, argv);
+    asl_subst_free(given_subst);
+    return rc;
 }

@@ -194,7 +194,8 @@ run "$ASLC" run echo.asl.json --bogus-option
 expect_stream run_unknown_option_prints_the_run_options 2 run-bogus.txt err
 cat >aslc-usage.txt <<'EOF'
 usage:
-  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks)
+  aslc check  WF.asl.json [--bindings F]  validate; every problem reported (and unbound Tasks,
+                                          and placeholders left unfilled)
   aslc run    WF.asl.json [--mode interp|jit|aot] [--no-opt] [run options]
   aslc build  WF.asl.json -o EXE [--handlers FILE.c ...] [--cc CC] [-O LEVEL] [--no-opt]
   aslc emit-c WF.asl.json [-o FILE.c] [--no-opt]  print the generated C
@@ -204,6 +205,12 @@ usage:
               [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)
   aslc serve  [--port 8083] [--db FILE] ...  the Step Functions API for the AWS SDKs (serve --help)
   ./EXE [run options]                     a built workflow takes the run options
+check, run, build, emit-c, graph and bench also take, for a template (CloudFormation's
+DefinitionSubstitutions):
+  --substitutions FILE       a JSON object of names to values (strings, integers, booleans)
+  --substitution NAME=VALUE  one value, a string (repeatable); wins over --substitutions
+  each ${NAME} in the definition's text is replaced before it is read: inside a JSON string
+  with JSON's escapes, elsewhere as it is; for one name the last option given wins
 run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE
              --trace  --mock-config FILE --test-case NAME  --bindings FILE  --threads N
              --s3-root DIR  --check-limits

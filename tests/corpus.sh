@@ -7,6 +7,11 @@
 #
 # `aslc check` runs on every definition.  Building all ~400 takes a few minutes, so by default
 # every 8th definition is built (a fixed sample); --all builds them all (`make check-all`).
+# Templates (definitions with ${Name} placeholders, CloudFormation's DefinitionSubstitutions)
+# are checked twice more: without substitutions aslc must name exactly the placeholders found
+# in the text here, and with a --substitutions file filling all of them (made here from the
+# text: an ARN for a Resource, a URL for an ApiEndpoint, true inside JSONata) it must pass
+# `aslc check` with none left unfilled.
 # Two jobs at a time, -O0.  Ends with `N passed, N failed`; exits 1 when something failed.
 set -u
 
@@ -51,8 +56,32 @@ for ((i = 0; i < ${#rejected[@]}; i += 2)); do
 done >"$tmp/rejected"
 grep -vxF -f "$tmp/rejected" "$tmp/lintfree" >"$tmp/accept"
 
+# fill.py DEF [--names]: a substitutions object filling every ${Name} of DEF, or (--names) the
+# names alone, one a line.  The names are found in the text as aslc defines them (subst.h).
+cat >"$tmp/fill.py" <<'EOF'
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+name = r"\$\{([A-Za-z0-9_.:\[\]-]{1,255})\}"
+if sys.argv[2:] == ["--names"]:
+    print("\n".join(sorted(set(re.findall(name, text)))))
+    sys.exit(0)
+values = {}
+def word(n):
+    return re.sub(r"[^A-Za-z0-9_]", "_", n)
+for n in re.findall(r'"Resource"\s*:\s*"' + name + '"', text):
+    values[n] = "arn:aws:lambda:us-east-1:123456789012:function:" + word(n)
+for n in re.findall(r'"ApiEndpoint"\s*:\s*"' + name + '"', text):
+    values.setdefault(n, "https://example.com/" + word(n))
+for expr in re.findall(r"\{%.*?%\}", text):
+    for n in re.findall(name, expr):
+        values.setdefault(n, True)
+for n in re.findall(name, text):
+    values.setdefault(n, word(n))
+print(json.dumps(values))
+EOF
+
 # One definition, as a job for xargs: prints a FAIL line when aslc does not do what it should.
-# $1: check | build | reject; $2: the file.
+# $1: check | build | reject | template; $2: the file.
 cat >"$tmp/one" <<'EOF'
 #!/bin/sh
 aslc=$ASLC_UNDER_TEST tmp=$CORPUS_TMP what=$1 f=$2
@@ -66,6 +95,19 @@ reject)
 	"$aslc" check "$f" >/dev/null 2>"$tmp/$name.err"
 	rc=$?
 	[ $rc -eq 2 ] || echo "FAIL $name: AWS rejects it, but aslc check exited $rc" ;;
+template)
+	python3 "$tmp/fill.py" "$f" --names >"$tmp/$name.want"
+	"$aslc" check "$f" 2>&1 >/dev/null | sed -n 's/.*placeholder \${\(.*\)}, not filled.*/\1/p' | LC_ALL=C sort -u >"$tmp/$name.got"
+	cmp -s "$tmp/$name.want" "$tmp/$name.got" ||
+		echo "FAIL template $name: aslc names the placeholders $(tr '\n' ' ' <"$tmp/$name.got"), the text holds $(tr '\n' ' ' <"$tmp/$name.want")"
+	python3 "$tmp/fill.py" "$f" >"$tmp/$name.subst.json"
+	"$aslc" check "$f" --substitutions "$tmp/$name.subst.json" >/dev/null 2>"$tmp/$name.err"
+	rc=$?
+	if [ $rc -ne 0 ] || grep -q 'not filled\|fills:' "$tmp/$name.err"; then
+		echo "FAIL template $name filled (exit $rc):"
+		head -n 3 "$tmp/$name.err" | cut -c1-300
+	fi
+	rm -f "$tmp/$name.want" "$tmp/$name.got" "$tmp/$name.subst.json" ;;
 build)
 	"$aslc" build "$f" -o "$tmp/$name.exe" -O0 >/dev/null 2>"$tmp/$name.err"
 	rc=$?
@@ -95,6 +137,8 @@ run() {
 
 run check "$tmp/accept"
 run reject "$tmp/rejected"
+(cd "$corpus" && xargs grep -l '\${' <"$tmp/accept") >"$tmp/templates"
+run template "$tmp/templates"
 if [ "$all" = 1 ]; then
 	cp "$tmp/accept" "$tmp/build"
 else
