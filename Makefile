@@ -32,7 +32,7 @@ CFLAGS += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP $(INC)
 # paths, so an upward #include does not build. tests/layers.sh proves it with a probe.
 json_INC := -Ijson
 jsonata_INC := $(json_INC) -Ijsonata
-runtime_INC := $(jsonata_INC) -Iruntime -Iruntime/task -Iruntime/map
+runtime_INC := $(jsonata_INC) -Iruntime -Iruntime/task -Iruntime/map -Iruntime/aws
 compiler_INC := $(runtime_INC) -Icompiler -I$(B)
 server_INC := $(compiler_INC) -Iserver
 $(B)/json/%.o: INC = $(json_INC)
@@ -45,9 +45,10 @@ INC ?= $(compiler_INC)
 LDFLAGS += $(SANFLAGS)
 # What a workflow loads at start-up is what it waits for: libcurl (and the thirty libraries it
 # needs) is dlopen'd by the first HTTP task (runtime/task/http_handler.c), digests are computed in
-# json/digest.c, and pcre2 and zlib are linked from their static archives when installed.
+# json/digest.c, and pcre2, zlib and libcrypto (SigV4's HMAC, runtime/aws/sigv4.c) are linked
+# from their static archives when installed.
 static_lib = $(or $(abspath $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))),-l$(1))
-RT_LIBS := -lcjson $(call static_lib,pcre2-8) $(call static_lib,z) -lm -lpthread -ldl
+RT_LIBS := -lcjson $(call static_lib,pcre2-8) $(call static_lib,z) $(call static_lib,crypto) -lm -lpthread -ldl
 LIBS := $(RT_LIBS) -ltcc -ldl
 # aslc serve (server/): HTTP through libmicrohttpd, its store in SQLite.
 SRV_CFLAGS := $(shell pkg-config --cflags libmicrohttpd sqlite3 2>/dev/null)
