@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "auth.h"
 #include "buf.h"
 #include "http.h"
 #include "jsonprint.h"
@@ -126,11 +127,49 @@ static enum MHD_Result defer(struct MHD_Connection *c, request *rq)
     return MHD_YES;
 }
 
+/* The headers of a request, for the signature check. */
+typedef struct header_list {
+    srv_auth_header *items;
+    size_t n, cap;
+} header_list;
+
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *name, const char *value)
+{
+    header_list *l = cls;
+    (void)kind;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->items = aslrt_xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->n++] = (srv_auth_header){name, value ? value : ""};
+    return MHD_YES;
+}
+
+/* 1 when the server takes unsigned requests (no --auth) or a known key signed this one; else 0
+   with *reply the error AWS answers. The query is not signed: the API sends none. */
+static int signed_by_known_key(const srv *s, struct MHD_Connection *c, const char *method, const char *url,
+                               const request *rq, srv_reply *reply)
+{
+    if (!s->auth)
+        return 1;
+    header_list l = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, add_header, &l);
+    int status;
+    const char *type;
+    char message[400];
+    int ok = srv_auth_check(s->auth, method, url, NULL, l.items, l.n, rq->body.data ? rq->body.data : "",
+                            rq->body.len, &status, &type, message, sizeof message) == 0;
+    free(l.items);
+    if (!ok)
+        srv_api_error_reply(reply, status, type, message);
+    return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     srv_http *h = cls;
-    (void)url, (void)version;
+    (void)version;
     request *rq = *con_cls;
     if (!rq) { /* the headers have arrived */
         rq = calloc(1, sizeof *rq);
@@ -167,6 +206,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (strcmp(method, "POST") != 0) {
         srv_api_error_reply(&reply, 404, "UnknownOperationException",
                             "The Step Functions API takes POST requests with an X-Amz-Target header");
+    } else if (!signed_by_known_key(h->s, c, method, url, rq, &reply)) {
+        /* reply says why, as AWS would */
     } else {
         const char *target = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Amz-Target");
         current = rq;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "executor.h"
 #include "http.h"
 #include "serve.h"
@@ -117,9 +118,6 @@ static int parse_options(int argc, char **argv, srv_options *o)
     }
     if (scaled && o->no_wait)
         return usage_error("--no-wait and --time-scale exclude each other%s", "");
-    if (o->auth)
-        return usage_error("--auth (SigV4 verification) is not implemented yet; without it every request is "
-                           "accepted, so it refuses to start rather than run unprotected%s", "");
     const char *files[][2] = {{"--mock-config", o->mock_config}, {"--bindings", o->bindings}};
     for (size_t i = 0; i < 2; i++)
         if (files[i][1] && access(files[i][1], R_OK) != 0) {
@@ -157,7 +155,13 @@ int srv_main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     char *err = NULL;
+    if (s.opt.auth && !(s.auth = srv_auth_load(s.opt.auth, &err))) {
+        fprintf(stderr, "aslc serve: %s\n", err);
+        free(err);
+        return EXIT_USAGE;
+    }
     if (!(s.store = srv_store_open(s.opt.db, &err))) {
+        srv_auth_free(s.auth);
         fprintf(stderr, "aslc serve: %s\n", err);
         free(err);
         return EXIT_USAGE;
@@ -167,6 +171,7 @@ int srv_main(int argc, char **argv)
         fprintf(stderr, "aslc serve: %s\n", err);
         free(err);
         srv_store_close(s.store);
+        srv_auth_free(s.auth);
         return EXIT_USAGE;
     }
     srv_http *h = srv_http_start(&s, s.opt.host, s.opt.port, http_threads(), &err);
@@ -175,6 +180,7 @@ int srv_main(int argc, char **argv)
         free(err);
         srv_executor_free(x);
         srv_store_close(s.store);
+        srv_auth_free(s.auth);
         return EXIT_USAGE;
     }
     int v6 = strchr(s.opt.host, ':') != NULL;
@@ -191,5 +197,6 @@ int srv_main(int argc, char **argv)
     srv_http_stop(h, STOP_GRACE_SECONDS);
     srv_executor_free(x);
     srv_store_close(s.store);
+    srv_auth_free(s.auth);
     return EXIT_OK;
 }

@@ -24,6 +24,7 @@ typedef struct srv {
     srv_options opt;
     srv_store *store;
     void *executor; /* the engine that runs executions (executor.c), NULL until it exists */
+    struct srv_auth *auth; /* --auth: the keys every request must be signed with (auth.h), or NULL */
 } srv;
 
 /* An AWS error: answered as HTTP `status` with {"__type": type, "message": message}. */

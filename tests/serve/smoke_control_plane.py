@@ -318,6 +318,42 @@ def persistence(aslc, tmp):
         fresh.stop()
 
 
+def signatures(aslc, tmp):
+    """--auth KEYS.json: a request signed by a listed key passes, in any region; a wrong secret,
+    an unknown key and an unsigned request are refused with AWS's exceptions, and nothing of the
+    secret reaches the answer or the server's output."""
+    keys = os.path.join(tmp, "keys.json")
+    with open(keys, "w") as f:
+        json.dump({"AKIDLOCAL": "local-secret-7f3a"}, f)
+    srv = Server(aslc, "--auth", keys)
+    try:
+        def client(key, secret, region):
+            return boto3.client("stepfunctions", endpoint_url=srv.endpoint, region_name=region,
+                                aws_access_key_id=key, aws_secret_access_key=secret,
+                                config=Config(retries={"max_attempts": 1}))
+        for region in ("local", "eu-west-3"):
+            client("AKIDLOCAL", "local-secret-7f3a", region).create_state_machine(
+                name="signed-" + region, definition=PASS, roleArn=ROLE)
+        code, msg = error_of(client("AKIDLOCAL", "not-the-secret", "local").list_state_machines)
+        assert code == "InvalidSignatureException", (code, msg)
+        assert "local-secret" not in msg and "not-the-secret" not in msg, msg
+        code, _ = error_of(client("AKIDOTHER", "local-secret-7f3a", "local").list_state_machines)
+        assert code == "UnrecognizedClientException", code
+        status, ans = raw(srv.port, "AWSStepFunctions.ListStateMachines", "{}")
+        assert status >= 400 and ans["__type"] == "MissingAuthenticationTokenException", (status, ans)
+        names = [m["name"] for m in client("AKIDLOCAL", "local-secret-7f3a", "us-east-1")
+                 .list_state_machines()["stateMachines"]]
+        assert names == ["signed-eu-west-3", "signed-local"], names
+    finally:
+        assert srv.stop() == 0
+    out = srv.proc.stdout.read() + srv.proc.stderr.read()
+    assert "local-secret" not in out, out
+    with open(keys, "w") as f:
+        json.dump({"AKIDLOCAL": 7}, f)
+    r = subprocess.run([aslc, "serve", "--port", "0", "--auth", keys], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "/AKIDLOCAL" in r.stderr and not r.stdout, (r.returncode, r.stderr)
+
+
 def usage_errors(aslc):
     """A bad option is a usage error (exit 2) that names it, before anything listens."""
     for args, words in [(["--bogus"], "--bogus"), (["--port", "http"], "http"), (["--mode", "fast"], "fast"),
@@ -356,6 +392,7 @@ def main():
     check("usage errors", lambda: usage_errors(aslc))
     with tempfile.TemporaryDirectory() as tmp:
         check("--db keeps state across a restart", lambda: persistence(aslc, tmp))
+        check("--auth checks SigV4 signatures", lambda: signatures(aslc, tmp))
     print("%d passed, %d failed, 0 skipped" % (results["passed"], results["failed"]))
     return 1 if results["failed"] else 0
 
