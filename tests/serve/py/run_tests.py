@@ -55,9 +55,6 @@ class LineResult(unittest.TestResult):
         print(f"{kind} {self.name(test)} ({took:.1f} s){tail}" if kind != "ok"
               else f"ok {self.name(test)} ({took:.1f} s)", flush=True)
 
-    def addSuccess(self, test):
-        self._report("ok", test)
-
     def _fail(self, test, err):
         exc = err[1]
         if isinstance(exc, TestTimeout):
@@ -79,6 +76,18 @@ class LineResult(unittest.TestResult):
             print(f"FAIL boto3/{test.description}: {one_line(str(err[1]))}", flush=True)
             return
         self._fail(test, err)
+
+    def addSubTest(self, test, subtest, err):
+        # a failing subTest fails its test (reported once, with the first failing case);
+        # unittest then calls neither addSuccess nor addFailure for the test itself
+        super().addSubTest(test, subtest, err)
+        if err is not None and not self._failed_now:
+            self._failed_now = True
+            self._fail(test, err)
+
+    def addSuccess(self, test):
+        if not self._failed_now:
+            self._report("ok", test)
 
     def addSkip(self, test, reason):
         super().addSkip(test, reason)
