@@ -144,7 +144,11 @@ typedef struct aslrt_host {
        called when it starts (STARTED), as its counts change (PROGRESS, at
        most every 100 ms), and once when it ends (ENDED). Called from the
        execution's threads, never two at once for one Map Run. r is borrowed
-       for the call; r->handle stays valid until the ENDED call returns. */
+       for the call; r->handle stays valid until the ENDED call returns.
+       STARTED and PROGRESS are called with the Map Run's lock held (the
+       one aslrt_map_run_update takes), ENDED without it: a host may make
+       ENDED wait for its own aslrt_map_run_update calls to return, but must
+       not make aslrt_map_run_update wait for a map_run call. */
     void (*map_run)(void *ctx, const struct aslrt_map_run_report *r);
 
     /* A Distributed Map's child execution started (status "RUNNING") or

@@ -164,7 +164,7 @@ static const cJSON *add_doc(cJSON *data, const char *name, const cJSON *reported
 /* inspectionData at DEBUG/TRACE: the documents of the state's data flow. Stages the state did
    not report (no InputPath, Parameters, ...) pass the document before them on, as AWS shows
    them; after a failure only what was reached is shown. */
-static void add_inspection(cJSON *data, const observed *o, const cJSON *input, int succeeded)
+static void add_inspection(cJSON *data, const observed *o, const cJSON *input, int succeeded, int trace)
 {
     const cJSON *st = o->def->state;
     const cJSON *r = o->data;
@@ -203,6 +203,12 @@ static void add_inspection(cJSON *data, const observed *o, const cJSON *input, i
     const cJSON *vars = REPORTED("variables");
     if (vars && vars->child)
         add_doc(data, "variables", vars, NULL);
+    if (trace) { /* the HTTP exchange of an http:invoke Task (objects, not JSON text) */
+        static const char *const http[] = {"request", "response"};
+        for (int i = 0; i < 2; i++)
+            if (REPORTED(http[i]))
+                cJSON_AddItemToObject(data, http[i], cJSON_Duplicate(REPORTED(http[i]), 1));
+    }
 #undef REPORTED
 }
 
@@ -354,10 +360,11 @@ static cJSON *answer(const cJSON *req, test_run *t)
     cJSON_AddStringToObject(resp, "status", status);
 
     const char *level = srv_req_str(req, "inspectionLevel");
-    int debug = level && (strcmp(level, "DEBUG") == 0 || strcmp(level, "TRACE") == 0);
+    int trace = level && strcmp(level, "TRACE") == 0;
+    int debug = trace || (level && strcmp(level, "DEBUG") == 0);
     cJSON *data = cJSON_CreateObject();
     if (debug)
-        add_inspection(data, o, t->input, !failed);
+        add_inspection(data, o, t->input, !failed, trace);
     if (retrier >= 0 || caught) {
         cJSON *details = cJSON_AddObjectToObject(data, "errorDetails");
         if (retrier >= 0) {

@@ -489,16 +489,10 @@ static void complete_counts(aslrt_map_run_counts *c, long begun, long total)
         c->pending = 0;
 }
 
-/* Tells the host how the Map Run stands (lock held). PROGRESS reports come
-   at most every 100 ms. */
-static void report_locked(map_run *mr, aslrt_map_run_phase phase, const char *status)
+/* How the Map Run stands (lock held), into *out. */
+static void snapshot_locked(map_run *mr, aslrt_map_run_phase phase, const char *status, double now,
+                            aslrt_map_run_report *out)
 {
-    if (!mr->host)
-        return;
-    double now = aslrt_now();
-    if (phase == ASLRT_MAP_RUN_PROGRESS && now - mr->last_report < 0.1)
-        return;
-    mr->last_report = now;
     aslrt_map_run_report r;
     memset(&r, 0, sizeof r);
     r.phase = phase;
@@ -531,6 +525,35 @@ static void report_locked(map_run *mr, aslrt_map_run_phase phase, const char *st
         r.items.results_written = r.items.succeeded + r.items.failed;
         r.executions.results_written = r.executions.succeeded + r.executions.failed;
     }
+    *out = r;
+}
+
+/* Tells the host how the Map Run stands (lock held): STARTED, or PROGRESS
+   at most every 100 ms. ENDED goes through report_end instead. */
+static void report_locked(map_run *mr, aslrt_map_run_phase phase)
+{
+    if (!mr->host)
+        return;
+    double now = aslrt_now();
+    if (phase == ASLRT_MAP_RUN_PROGRESS && now - mr->last_report < 0.1)
+        return;
+    mr->last_report = now;
+    aslrt_map_run_report r;
+    snapshot_locked(mr, phase, "RUNNING", now, &r);
+    mr->host->map_run(mr->host->ctx, &r);
+}
+
+/* The last report, made outside the lock (every iteration has ended), so
+   that the host may wait there for an UpdateMapRun still holding the
+   handle (which takes the lock) to finish. */
+static void report_end(map_run *mr, const char *status)
+{
+    if (!mr->host)
+        return;
+    aslrt_map_run_report r;
+    pthread_mutex_lock(&mr->lock);
+    snapshot_locked(mr, ASLRT_MAP_RUN_ENDED, status, aslrt_now(), &r);
+    pthread_mutex_unlock(&mr->lock);
     mr->host->map_run(mr->host->ctx, &r);
 }
 
@@ -691,7 +714,7 @@ static void run_job(map_run *mr, job *j)
         *(long *)((char *)&mr->execs + slot[done]) += 1;
         mr->items.running -= j->nitems;
         mr->execs.running--;
-        report_locked(mr, ASLRT_MAP_RUN_PROGRESS, "RUNNING");
+        report_locked(mr, ASLRT_MAP_RUN_PROGRESS);
     }
     int stop = mr->stopped;
     pthread_mutex_unlock(&mr->lock);
@@ -892,7 +915,7 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
             mr.host = h;
             mr.start = aslrt_now();
             pthread_mutex_lock(&mr.lock);
-            report_locked(&mr, ASLRT_MAP_RUN_STARTED, "RUNNING");
+            report_locked(&mr, ASLRT_MAP_RUN_STARTED);
             pthread_mutex_unlock(&mr.lock);
         }
     }
@@ -919,10 +942,7 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
                 aslrt_xjson(cJSON_AddStringToObject(d, "cause", ex->cause));
         }
         aslrt_event(ex, mr.failed ? "MapRunFailed" : "MapRunSucceeded", d);
-        pthread_mutex_lock(&mr.lock);
-        report_locked(&mr, ASLRT_MAP_RUN_ENDED,
-                      !mr.failed ? "SUCCEEDED" : aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE ? "ABORTED" : "FAILED");
-        pthread_mutex_unlock(&mr.lock);
+        report_end(&mr, !mr.failed ? "SUCCEEDED" : aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE ? "ABORTED" : "FAILED");
     }
 done:
     map_run_free(&mr);
