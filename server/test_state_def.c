@@ -113,7 +113,7 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
         return srv_fail(e, "InvalidDefinition", "Invalid State Machine Definition: '%s'",
                         "the definition is not a JSON object");
     }
-    const cJSON *query_language = NULL;
+    cJSON *query_language = NULL; /* the machine's, when the state is one of a machine's */
     const cJSON *state;
     if (state_name) { /* a whole machine, and the state of it to test */
         const cJSON *states = cJSON_GetObjectItemCaseSensitive(doc, "States");
@@ -128,11 +128,13 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
             cJSON_Delete(doc);
             return srv_fail(e, "ValidationException", "State '%s' is not in the definition's States", state_name);
         }
-        query_language = cJSON_GetObjectItemCaseSensitive(doc, "QueryLanguage");
+        const cJSON *ql = cJSON_GetObjectItemCaseSensitive(doc, "QueryLanguage");
+        query_language = ql ? cJSON_Duplicate(ql, 1) : NULL;
     } else {
         state = doc;
     }
     if (!cJSON_IsObject(state)) {
+        cJSON_Delete(query_language);
         cJSON_Delete(doc);
         return srv_fail(e, "InvalidDefinition", "Invalid State Machine Definition: 'a state must be a JSON object'");
     }
@@ -140,6 +142,7 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
     const char *ty = cJSON_IsString(type) ? type->valuestring : "";
     int mockable = strcmp(ty, "Task") == 0 || strcmp(ty, "Map") == 0 || strcmp(ty, "Parallel") == 0;
     if (mock && !mockable) {
+        cJSON_Delete(query_language);
         cJSON_Delete(doc);
         return srv_fail(e, "ValidationException", "A mock can only be given for a Task, Map or Parallel state, not %s%s%s",
                         *ty ? "a " : "one without a Type", ty, "");
@@ -153,7 +156,7 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
     t->machine = cJSON_CreateObject();
     t->stubs = cJSON_CreateObject();
     if (query_language)
-        cJSON_AddItemToObject(t->machine, "QueryLanguage", cJSON_Duplicate(query_language, 1));
+        cJSON_AddItemToObject(t->machine, "QueryLanguage", query_language);
     cJSON_AddStringToObject(t->machine, "StartAt", t->state_name);
     cJSON *states = cJSON_AddObjectToObject(t->machine, "States");
     cJSON_AddItemToObject(states, t->state_name, st);
