@@ -16,6 +16,15 @@ void asl_diag_init(asl_diag *d, const char *file, FILE *out)
     d->out = out ? out : stderr;
     d->nerrors = 0;
     d->nwarnings = 0;
+    d->sink = NULL;
+    d->sink_ctx = NULL;
+}
+
+void asl_diag_init_sink(asl_diag *d, const char *file, asl_diag_sink *sink, void *ctx)
+{
+    asl_diag_init(d, file, NULL);
+    d->sink = sink;
+    d->sink_ctx = ctx;
 }
 
 static void line_add_clean(asl_buf *l, const char *s)
@@ -71,6 +80,11 @@ static void emit(asl_diag *d, const char *pointer, const char *kind, const char 
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
     else
         msg[0] = 0;
+    if (d->sink) {
+        d->sink(d->sink_ctx, kind != NULL, pointer, msg);
+        free(msg);
+        return;
+    }
     /* The line is put together first, so that it reaches the stream in one
        write: stderr is unbuffered, and a byte-by-byte line would cost a
        system call per character. */

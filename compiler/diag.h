@@ -6,14 +6,24 @@
 
 #include "arena.h"
 
+/* Where diagnostics go instead of a stream, for a caller that wants them one by one (aslc
+   serve's ValidateStateMachineDefinition): warning 0 or 1, the JSON pointer (NULL when the
+   problem has none, such as a syntax error), the message as written (a syntax error's is the
+   whole `FILE:LINE:COL: ...` text with the line and caret). */
+typedef void asl_diag_sink(void *ctx, int warning, const char *pointer, const char *message);
+
 typedef struct asl_diag {
     const char *file;   /* the definition's file name, as given */
     FILE *out;          /* stderr, or a memory stream in tests */
     int nerrors;
     int nwarnings;
+    asl_diag_sink *sink; /* NULL: printed to out */
+    void *sink_ctx;
 } asl_diag;
 
 void asl_diag_init(asl_diag *d, const char *file, FILE *out);
+/* Diagnostics to sink(ctx, ...) rather than printed. */
+void asl_diag_init_sink(asl_diag *d, const char *file, asl_diag_sink *sink, void *ctx);
 
 /* `FILE: POINTER: message`; pointer "" is the document itself. */
 void asl_diag_error(asl_diag *d, const char *pointer, const char *fmt, ...)

@@ -861,7 +861,10 @@ static asl_def *load_doc(const char *file, cJSON *doc, char *err, const asl_fron
 {
     if (!doc) {
         /* Syntax errors already say FILE:LINE:COL and show the spot. */
-        fprintf(d->out, "%s\n", err ? err : "invalid JSON");
+        if (d->sink)
+            d->sink(d->sink_ctx, 0, NULL, err ? err : "invalid JSON");
+        else
+            fprintf(d->out, "%s\n", err ? err : "invalid JSON");
         d->nerrors++;
         free(err);
         return NULL;

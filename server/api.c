@@ -61,7 +61,7 @@ int srv_fail(srv_err *e, const char *type, const char *fmt, ...)
     free(e->message);
     e->message = aslrt_vstrf(fmt, ap);
     va_end(ap);
-    e->status = 400;
+    e->status = 400; /* every error of the model, ConflictException too (its 409 is not in the model) */
     snprintf(e->type, sizeof e->type, "%s", type);
     return -1;
 }
@@ -90,15 +90,32 @@ double srv_now(void)
     return (double)tv.tv_sec + (double)(tv.tv_usec / 1000) / 1000.0;
 }
 
-void srv_api_error_reply(srv_reply *out, int status, const char *type, const char *message)
+/* The error answer; resource (may be NULL) is the resourceName member some errors have. */
+static void error_reply(srv_reply *out, int status, const char *type, const char *message, const char *resource)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "__type", type);
     cJSON_AddStringToObject(o, "message", message);
+    if (resource)
+        cJSON_AddStringToObject(o, "resourceName", resource);
     out->status = status;
     out->body = aslrt_json_text(o);
     out->len = strlen(out->body);
     cJSON_Delete(o);
+}
+
+void srv_api_error_reply(srv_reply *out, int status, const char *type, const char *message)
+{
+    error_reply(out, status, type, message, NULL);
+}
+
+int srv_fail_resource(srv_err *e, const char *type, const char *resource)
+{
+    free(e->resource);
+    e->resource = aslrt_xstrdup(resource);
+    if (strcmp(type, "ResourceNotFound") == 0)
+        return srv_fail(e, type, "Resource not found: '%s'", resource);
+    return srv_fail(e, type, "%s: '%s'", type, resource);
 }
 
 /* ---- the service model's constraints ---- */
@@ -233,8 +250,9 @@ static cJSON *parse_body(const char *body, size_t len, srv_err *e)
     text[len] = 0;
     cJSON *req = memchr(text, 0, len) ? NULL : aslrt_json_parse_plain(text);
     const char *end = NULL;
+    /* The length counts the NUL: cJSON wants it there when it must end the text. */
     if (!req && !memchr(text, 0, len))
-        req = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+        req = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (!req) {
         size_t at = end ? (size_t)(end - text) : 0;
         free(text);
@@ -283,10 +301,11 @@ void srv_api_handle(srv *s, const char *target, const char *body, size_t len, sr
         out->body = resp ? aslrt_json_text(resp) : aslrt_xstrdup("{}");
         out->len = strlen(out->body);
     } else {
-        srv_api_error_reply(out, e.status ? e.status : 500, e.type[0] ? e.type : "InternalServerError",
-                            e.message ? e.message : "internal error");
+        error_reply(out, e.status ? e.status : 500, e.type[0] ? e.type : "InternalServerError",
+                    e.message ? e.message : "internal error", e.resource);
     }
     free(e.message);
+    free(e.resource);
     cJSON_Delete(resp);
     cJSON_Delete(req);
 }
@@ -331,7 +350,7 @@ int srv_page_start(const cJSON *req, const char *scope, int *limit, char **after
     *after = NULL;
     const char *token = srv_req_str(req, "nextToken");
     if (token && !(*after = srv_token_read(scope, token)))
-        return srv_fail(e, "InvalidToken", "Invalid Token: '%s'", token);
+        return srv_fail(e, "InvalidToken", "Invalid Token: 'Invalid token'");
     return 0;
 }
 
@@ -366,7 +385,7 @@ int srv_check_arn(const char *text, int kind, int kind2, srv_arn *a, srv_err *e)
 {
     const char *why = srv_arn_parse(text, a);
     if (why)
-        return srv_fail(e, "InvalidArn", "%s", why);
+        return srv_fail(e, "InvalidArn", "Invalid Arn: '%s: %s'", why, text);
     if ((int)a->kind != kind && (int)a->kind != kind2)
         return srv_fail(e, "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: %s'", text);
     return 0;

@@ -33,7 +33,7 @@ static const char *split_machine(const char *res, srv_arn *a, const char **after
     const char *colon = strchr(res, ':');
     size_t n = colon ? (size_t)(colon - res) : strlen(res);
     if (n == 0 || !copy_part(a->name, sizeof a->name, res, n))
-        return "Invalid Arn: 'Resource name not valid'";
+        return "Resource name not valid";
     *after = colon ? colon + 1 : NULL;
     return NULL;
 }
@@ -47,19 +47,19 @@ const char *srv_arn_parse(const char *text, srv_arn *a)
         field[i] = p;
         const char *c = strchr(p, ':');
         if (!c)
-            return "Invalid Arn: 'Invalid ARN prefix'";
+            return "Invalid ARN prefix";
         p = c + 1;
     }
     const char *res = p;
     if (strncmp(text, "arn:", 4) != 0 || field[1][0] == ':')
-        return "Invalid Arn: 'Invalid ARN prefix'";
+        return "Invalid ARN prefix";
     if (strncmp(field[2], "states:", 7) != 0)
-        return "Invalid Arn: 'Resource type not valid in this context'";
+        return "Resource type not valid in this context";
     if (!copy_part(a->region, sizeof a->region, field[3], (size_t)(field[4] - field[3] - 1)) || !a->region[0])
-        return "Invalid Arn: 'Region not valid'";
+        return "Region not valid";
     if (!copy_part(a->account, sizeof a->account, field[4], (size_t)(res - field[4] - 1)) ||
         strlen(a->account) != 12 || strspn(a->account, "0123456789") != 12)
-        return "Invalid Arn: 'Account ID not valid'";
+        return "Account ID not valid";
     const char *after = NULL, *why;
     if (strncmp(res, "stateMachine:", 13) == 0) {
         if ((why = split_machine(res + 13, a, &after)))
@@ -70,19 +70,19 @@ const char *srv_arn_parse(const char *text, srv_arn *a)
         }
         if (!copy_part(a->qualifier, sizeof a->qualifier, after, strlen(after)) || !a->qualifier[0] ||
             strchr(a->qualifier, ':'))
-            return "Invalid Arn: 'Qualifier not valid'";
+            return "Qualifier not valid";
         if ((a->version = version_number(a->qualifier)) > 0)
             a->kind = SRV_ARN_VERSION;
         else if (srv_alias_name_ok(a->qualifier))
             a->kind = SRV_ARN_ALIAS;
         else
-            return "Invalid Arn: 'Qualifier not valid'";
+            return "Qualifier not valid";
         return NULL;
     }
     if (strncmp(res, "activity:", 9) == 0) {
         a->kind = SRV_ARN_ACTIVITY;
         if (!res[9] || strchr(res + 9, ':') || !copy_part(a->name, sizeof a->name, res + 9, strlen(res + 9)))
-            return "Invalid Arn: 'Resource name not valid'";
+            return "Resource name not valid";
         return NULL;
     }
     struct { const char *prefix; srv_arn_kind kind; } kinds[] = {
@@ -95,16 +95,16 @@ const char *srv_arn_parse(const char *text, srv_arn *a)
         if (kinds[i].kind == SRV_ARN_MAP_RUN) { /* mapRun:MACHINE/LABEL:ID */
             const char *slash = strchr(res + n, '/');
             if (!slash || slash == res + n || !copy_part(a->name, sizeof a->name, res + n, (size_t)(slash - res - n)))
-                return "Invalid Arn: 'Resource name not valid'";
+                return "Resource name not valid";
             after = slash + 1;
         } else if ((why = split_machine(res + n, a, &after))) {
             return why;
         }
         if (!after || !*after || !copy_part(a->rest, sizeof a->rest, after, strlen(after)))
-            return "Invalid Arn: 'Resource name not valid'";
+            return "Resource name not valid";
         return NULL;
     }
-    return "Invalid Arn: 'Resource type not valid in this context'";
+    return "Resource type not valid in this context";
 }
 
 char *srv_arn_state_machine(const char *region, const char *account, const char *name)

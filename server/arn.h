@@ -28,8 +28,8 @@ typedef struct srv_arn {
     long version;                         /* SRV_ARN_VERSION: N */
 } srv_arn;
 
-/* Parses text into *a. Returns NULL, or why it is not a Step Functions ARN, as AWS's InvalidArn
-   message words it ("Invalid Arn: '...'"), in a static string. */
+/* Parses text into *a. Returns NULL, or why it is not a Step Functions ARN ("Invalid ARN prefix",
+   as AWS's InvalidArn message words it: "Invalid Arn: 'WHY: TEXT'"), a static string. */
 const char *srv_arn_parse(const char *text, srv_arn *a);
 
 /* ARNs built from their parts (malloc'd). */

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "executor.h"
 #include "http.h"
 #include "serve.h"
 #include "srv.h"
@@ -129,7 +129,8 @@ int srv_main(int argc, char **argv)
     }
     if (rc)
         return rc;
-    aslrt_alloc_init();
+    /* No aslrt_alloc_init(): its per-thread free lists suit one execution per process, not a
+       server whose threads come and go (runtime/execution.h). */
 
     /* SIGINT and SIGTERM are taken by sigwait below: blocked before any thread starts, so that
        every thread inherits the mask and none is interrupted by them. */
@@ -146,10 +147,18 @@ int srv_main(int argc, char **argv)
         free(err);
         return EXIT_USAGE;
     }
+    srv_executor *x = srv_executor_new(&s, &err);
+    if (!x) {
+        fprintf(stderr, "aslc serve: %s\n", err);
+        free(err);
+        srv_store_close(s.store);
+        return EXIT_USAGE;
+    }
     srv_http *h = srv_http_start(&s, s.opt.host, s.opt.port, HTTP_THREADS, &err);
     if (!h) {
         fprintf(stderr, "aslc serve: %s\n", err);
         free(err);
+        srv_executor_free(x);
         srv_store_close(s.store);
         return EXIT_USAGE;
     }
@@ -162,7 +171,10 @@ int srv_main(int argc, char **argv)
     while (sigwait(&stop, &sig) != 0)
         ;
     fprintf(stderr, "aslc serve: %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* long polls answered and executions stopped first, so that no request waits on them */
+    srv_executor_quiesce(x);
     srv_http_stop(h, STOP_GRACE_SECONDS);
+    srv_executor_free(x);
     srv_store_close(s.store);
     return EXIT_OK;
 }

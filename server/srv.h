@@ -31,6 +31,7 @@ typedef struct srv_err {
     int status;     /* 400 unless said otherwise */
     char type[64];  /* "ValidationException" */
     char *message;  /* malloc'd */
+    char *resource; /* the resourceName member of ResourceNotFound and TooManyTags, or NULL */
 } srv_err;
 
 /* Fills e (status 400) and returns -1, so that a handler can `return srv_fail(...)`. */
@@ -38,6 +39,9 @@ int srv_fail(srv_err *e, const char *type, const char *fmt, ...) __attribute__((
 /* The same with an HTTP status other than 400. */
 int srv_fail_status(srv_err *e, int status, const char *type, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* ResourceNotFound (or another error with a resourceName member, such as TooManyTags) for
+   resource, worded as AWS words it. */
+int srv_fail_resource(srv_err *e, const char *type, const char *resource);
 /* A store failure (the store said why on stderr): 500 InternalServerError. */
 int srv_fail_store(srv_err *e);
 

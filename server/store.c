@@ -56,6 +56,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS events ("
     " execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp REAL NOT NULL,"
     " type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id));"
+    "CREATE TABLE IF NOT EXISTS histories (execution_arn TEXT PRIMARY KEY, events TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS tokens ("
     " token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, activity_arn TEXT, scheduled_event INTEGER NOT NULL,"
     " heartbeat_deadline REAL NOT NULL, deadline REAL NOT NULL);"
@@ -515,14 +516,20 @@ static long count(srv_store *st, sqlite3_stmt *s)
     return v;
 }
 
-int srv_store_alias_count_routing_to(srv_store *st, const char *version_arn)
+int srv_store_aliases_routing_to(srv_store *st, const char *version_arn, cJSON **names)
 {
-    static const char sql[] = "SELECT count(*) FROM aliases, json_each(aliases.routing)"
-                              " WHERE json_extract(json_each.value, '$.stateMachineVersionArn') = ?";
+    static const char sql[] = "SELECT DISTINCT aliases.name FROM aliases, json_each(aliases.routing)"
+                              " WHERE json_extract(json_each.value, '$.stateMachineVersionArn') = ? ORDER BY 1";
+    *names = cJSON_CreateArray();
     LOCK();
-    long v = count(st, prep(st, sql, "s", version_arn));
+    sqlite3_stmt *s = prep(st, sql, "s", version_arn);
+    int rc = s ? SQLITE_ROW : SRV_ERR;
+    while (s && (rc = step(st, s)) == SQLITE_ROW)
+        cJSON_AddItemToArray(*names, cJSON_CreateString((const char *)sqlite3_column_text(s, 0)));
+    if (s)
+        sqlite3_reset(s);
     UNLOCK();
-    return (int)v;
+    return rc == SRV_ERR ? SRV_ERR : SRV_OK;
 }
 
 int srv_store_alias_count(srv_store *st, const char *machine_arn)
@@ -784,6 +791,29 @@ long srv_store_event_last(srv_store *st, const char *execution_arn)
     long v = count(st, prep(st, sql, "s", execution_arn));
     UNLOCK();
     return v;
+}
+
+/* ---- whole histories ---- */
+
+int srv_store_history_put(srv_store *st, const char *execution_arn, const char *events)
+{
+    static const char sql[] = "INSERT OR REPLACE INTO histories (execution_arn, events) VALUES (?,?)";
+    RUN(sql, "ss", execution_arn, events);
+}
+
+int srv_store_history_get(srv_store *st, const char *execution_arn, char **events)
+{
+    static const char sql[] = "SELECT events FROM histories WHERE execution_arn = ?";
+    *events = NULL;
+    LOCK();
+    sqlite3_stmt *s = prep(st, sql, "s", execution_arn);
+    int rc = s ? step(st, s) : SRV_ERR;
+    if (rc == SQLITE_ROW)
+        *events = col_str(s, 0);
+    if (s)
+        sqlite3_reset(s);
+    UNLOCK();
+    return rc == SQLITE_ROW ? SRV_OK : rc == SQLITE_DONE ? SRV_NOT_FOUND : SRV_ERR;
 }
 
 /* ---- task tokens ---- */

@@ -82,8 +82,9 @@ int srv_store_alias_delete(srv_store *st, const char *arn);
 /* A machine's aliases sorted by ARN, paged as srv_store_sm_list (the key: the alias' ARN). */
 int srv_store_alias_list(srv_store *st, const char *machine_arn, const char *after, int limit, srv_alias **out,
                          int *n, int *more);
-/* How many aliases route to version_arn (refusing to delete it while any does). */
-int srv_store_alias_count_routing_to(srv_store *st, const char *version_arn);
+/* The names of the aliases that route to version_arn (a new list of strings in *names), for
+   refusing to delete the version while any does. */
+int srv_store_aliases_routing_to(srv_store *st, const char *version_arn, cJSON **names);
 /* How many aliases a machine has. */
 int srv_store_alias_count(srv_store *st, const char *machine_arn);
 
@@ -147,6 +148,13 @@ int srv_store_event_list(srv_store *st, const char *execution_arn, long after, i
                          int *more);
 /* The highest event id of an execution (0: none). */
 long srv_store_event_last(srv_store *st, const char *execution_arn);
+
+/* An execution's whole history at once, as the JSON text of its list of HistoryEvent objects:
+   an execution's events are kept in memory while it runs and written in one row when it ends
+   (one write per execution instead of one per event). */
+int srv_store_history_put(srv_store *st, const char *execution_arn, const char *events);
+/* *events (malloc'd) or SRV_NOT_FOUND. */
+int srv_store_history_get(srv_store *st, const char *execution_arn, char **events);
 
 /* Task tokens handed to callbacks and activity workers: what waits on each. */
 int srv_store_token_put(srv_store *st, const char *token, const char *execution_arn, const char *activity_arn,
