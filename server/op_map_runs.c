@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "executor.h"
 #include "map_runs.h"
 #include "xalloc.h"
 
@@ -52,8 +53,9 @@ int srv_op_list_map_runs(srv *s, const cJSON *req, cJSON **resp, srv_err *e)
     srv_arn a;
     if (srv_check_arn(exec_arn, SRV_ARN_EXECUTION, -1, &a, e) != 0)
         return -1;
-    srv_execution x;
-    int rc = srv_store_execution_get(s->store, exec_arn, &x);
+    srv_execution x; /* a running execution may not be in the store yet: the executor knows */
+    srv_executor *ex = srv_executor_of(s);
+    int rc = ex ? srv_executor_get(ex, exec_arn, &x) : srv_store_execution_get(s->store, exec_arn, &x);
     if (rc == SRV_NOT_FOUND)
         return srv_fail(e, "ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", exec_arn);
     if (rc != SRV_OK)
