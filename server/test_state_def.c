@@ -158,6 +158,8 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
     if (query_language)
         cJSON_AddItemToObject(t->machine, "QueryLanguage", query_language);
     cJSON_AddStringToObject(t->machine, "StartAt", t->state_name);
+    /* AWS's limit on a TestState run: past it the state fails with States.Timeout */
+    cJSON_AddNumberToObject(t->machine, "TimeoutSeconds", SRV_TEST_TIMEOUT_SECONDS);
     cJSON *states = cJSON_AddObjectToObject(t->machine, "States");
     cJSON_AddItemToObject(states, t->state_name, st);
     redirect(t, st, "Next");

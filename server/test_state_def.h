@@ -25,6 +25,9 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
                        srv_err *e);
 void srv_test_def_free(srv_test_def *t);
 
+/* How long a TestState run may take (AWS: five minutes). */
+#define SRV_TEST_TIMEOUT_SECONDS 300
+
 /* The name the machine and its mock test case go by. */
 #define SRV_TEST_MACHINE "TestState"
 
