@@ -27,7 +27,9 @@
  * Distributed mode runs locally like inline mode, with AWS's differences:
  * every iteration is a child execution (its own $$.Execution, its own event
  * ids, no events in the parent's history), the Map Run is announced by
- * MapRunStarted / MapRunSucceeded / MapRunFailed, items may come from an
+ * MapRunStarted / MapRunSucceeded / MapRunFailed (MapRunAborted when the
+ * execution is stopped), reported to the host (execution.h: map_run,
+ * map_run_child) when it asks, items may come from an
  * ItemReader and go to an ItemBatcher, results to a ResultWriter. */
 #include <limits.h>
 #include <math.h>
@@ -933,16 +935,18 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
         mr.failed = 1;
     }
     if (mr.distributed) {
+        /* a Map Run cut short by StopExecution (or the execution's timeout) is aborted */
+        int aborted = mr.failed && aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE;
         cJSON *d = NULL;
-        if (mr.failed && aslrt_history_enabled(ex)) {
+        if (mr.failed && !aborted && aslrt_history_enabled(ex)) {
             d = aslrt_xjson(cJSON_CreateObject());
             if (ex->error)
                 aslrt_xjson(cJSON_AddStringToObject(d, "error", ex->error));
             if (ex->cause)
                 aslrt_xjson(cJSON_AddStringToObject(d, "cause", ex->cause));
         }
-        aslrt_event(ex, mr.failed ? "MapRunFailed" : "MapRunSucceeded", d);
-        report_end(&mr, !mr.failed ? "SUCCEEDED" : aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE ? "ABORTED" : "FAILED");
+        aslrt_event(ex, aborted ? "MapRunAborted" : mr.failed ? "MapRunFailed" : "MapRunSucceeded", d);
+        report_end(&mr, aborted ? "ABORTED" : mr.failed ? "FAILED" : "SUCCEEDED");
     }
 done:
     map_run_free(&mr);
