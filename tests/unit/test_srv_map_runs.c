@@ -42,19 +42,42 @@ static const char definition_text[] =
 static const char *running_definition = definition_text;
 static void on_map_run(void *ctx, const aslrt_map_run_report *r)
 {
-    srv_map_runs_report(ctx, r, running_definition);
+    (void)ctx;
+    srv_map_runs_report(&server, r, running_definition);
 }
 static void on_child(void *ctx, const aslrt_map_run_child *c)
 {
-    srv_map_runs_child(ctx, c);
+    (void)ctx;
+    srv_map_runs_child(&server, c);
 }
 
 typedef struct run {
     const char *name;
     const char *input;
+    aslrt_stop_handle *stop;   /* or NULL */
     aslrt_execution_result result;
     char arn[256];
+    char events[64][32];       /* the types of its first history events */
+    int nevents;
 } run;
+
+/* The execution's history events, by type (one at a time for one execution). */
+static void on_event(void *ctx, long id, long previous_id, double timestamp, const char *type,
+                     const char *details_key, const cJSON *details)
+{
+    (void)id, (void)previous_id, (void)timestamp, (void)details_key, (void)details;
+    run *x = ctx;
+    if (x->nevents < 64)
+        snprintf(x->events[x->nevents++], sizeof x->events[0], "%s", type);
+}
+
+static int has_event(const run *x, const char *type)
+{
+    for (int i = 0; i < x->nevents; i++)
+        if (strcmp(x->events[i], type) == 0)
+            return 1;
+    return 0;
+}
 
 /* Names the run's execution (before a thread runs it). */
 static void name_run(run *x)
@@ -75,10 +98,10 @@ static void *execute(void *arg)
                          .type = (char *)"STANDARD", .status = (char *)"RUNNING", .input = (char *)x->input,
                          .definition = (char *)definition_text, .start = srv_now()};
     assert_int_equal(srv_store_execution_insert(server.store, &row), SRV_OK);
-    aslrt_host host = {.ctx = &server, .map_run = on_map_run, .map_run_child = on_child};
+    aslrt_host host = {.ctx = x, .event = on_event, .map_run = on_map_run, .map_run_child = on_child};
     aslrt_execution_params p = {.program = &def->program, .name = x->name, .execution_arn = x->arn,
                                 .state_machine_arn = MACHINE, .input = x->input, .input_len = strlen(x->input),
-                                .time_scale = 0.2, .host = &host};
+                                .time_scale = 0.2, .stop = x->stop, .host = &host};
     aslrt_execute(&p, &x->result);
     asl_def_free(def);
     return NULL;
@@ -142,6 +165,7 @@ static void finished_map_run(void **state)
     name_run(&x);
     execute(&x);
     assert_int_equal(x.result.status, ASLRT_STATUS_SUCCEEDED);
+    assert_true(has_event(&x, "MapRunSucceeded"));
     char *m = map_run_of(x.arn);
     assert_true(strncmp(m, "arn:aws:states:us-east-1:123456789012:mapRun:fan/Fanout:", 56) == 0);
     cJSON *d = call_ok("DescribeMapRun", "{\"mapRunArn\":\"%s\"}", m);
@@ -185,6 +209,7 @@ static void failed_map_run(void **state)
     execute(&x);
     assert_int_equal(x.result.status, ASLRT_STATUS_FAILED);
     assert_string_equal(x.result.error, "States.ExceedToleratedFailureThreshold");
+    assert_true(has_event(&x, "MapRunFailed"));
     char *m = map_run_of(x.arn);
     cJSON *d = call_ok("DescribeMapRun", "{\"mapRunArn\":\"%s\"}", m);
     assert_string_equal(str(d, "status"), "FAILED");
@@ -249,6 +274,41 @@ static void update_running_map_run(void **state)
     aslrt_execution_result_free(&x.result);
 }
 
+/* The Map Run of a stopped execution is aborted: MapRunAborted, status ABORTED. */
+static void aborted_map_run(void **state)
+{
+    (void)state;
+    run x = {.name = "stopped", .input = "{\"items\":[\"slow\",\"slow\",\"slow\",\"slow\",\"slow\"]}"};
+    name_run(&x);
+    x.stop = aslrt_stop_handle_new();
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, execute, &x), 0);
+    srv_map_run *runs = NULL;
+    int n = 0, more;
+    for (int tries = 0; n == 0 && tries < 2000; tries++) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+        assert_int_equal(srv_store_map_run_list(server.store, x.arn, NULL, 10, &runs, &n, &more), SRV_OK);
+    }
+    assert_int_equal(n, 1);
+    char *m = strdup(runs[0].arn);
+    srv_map_run_free(&runs[0]);
+    free(runs);
+    assert_int_equal(aslrt_stop_execution(x.stop, "Stopped.ByTest", NULL), 0);
+    pthread_join(t, NULL);
+    assert_int_equal(x.result.status, ASLRT_STATUS_ABORTED);
+    assert_true(has_event(&x, "MapRunStarted"));
+    assert_true(has_event(&x, "MapRunAborted"));
+    assert_false(has_event(&x, "MapRunFailed"));
+    cJSON *d = call_ok("DescribeMapRun", "{\"mapRunArn\":\"%s\"}", m);
+    assert_string_equal(str(d, "status"), "ABORTED");
+    assert_true(count(d, "itemCounts", "succeeded") < 5);
+    cJSON_Delete(d);
+    free(m);
+    aslrt_stop_handle_free(x.stop);
+    aslrt_execution_result_free(&x.result);
+}
+
 static void errors(void **state)
 {
     (void)state;
@@ -291,6 +351,7 @@ int main(void)
         cmocka_unit_test(finished_map_run),
         cmocka_unit_test(failed_map_run),
         cmocka_unit_test(update_running_map_run),
+        cmocka_unit_test(aborted_map_run),
         cmocka_unit_test(errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
