@@ -171,8 +171,7 @@ static void add_inspection(cJSON *data, const observed *o, const cJSON *input, i
 #define REPORTED(name) cJSON_GetObjectItemCaseSensitive(r, name)
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(st, "Type");
     const char *ty = cJSON_IsString(type) ? type->valuestring : "";
-    const cJSON *ql = cJSON_GetObjectItemCaseSensitive(st, "QueryLanguage");
-    int jsonata = cJSON_IsString(ql) && strcmp(ql->valuestring, "JSONata") == 0;
+    int jsonata = o->def->jsonata;
     add_doc(data, "input", input, NULL);
     if (jsonata) {
         add_doc(data, "afterArguments", REPORTED("afterArguments"), NULL);

@@ -9,8 +9,8 @@
 #include "test_state_def.h"
 #include "xalloc.h"
 
-/* The stub standing for `target` (made on first use): a JSONPath Pass that ends the run with
-   its input, named so as not to be the state under test. */
+/* The stub standing for `target` (made on first use): a Pass that ends the run with its input
+   (in either query language, the machine's), named so as not to be the state under test. */
 static const char *stub_for(srv_test_def *t, const char *target)
 {
     for (cJSON *m = t->stubs->child; m; m = m->next)
@@ -24,7 +24,6 @@ static const char *stub_for(srv_test_def *t, const char *target)
     cJSON_AddStringToObject(t->stubs, name, target);
     cJSON *stub = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(t->machine, "States"), name);
     cJSON_AddStringToObject(stub, "Type", "Pass");
-    cJSON_AddStringToObject(stub, "QueryLanguage", "JSONPath");
     cJSON_AddTrueToObject(stub, "End");
     return cJSON_GetArrayItem(t->stubs, cJSON_GetArraySize(t->stubs) - 1)->string;
 }
@@ -147,6 +146,10 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
         return srv_fail(e, "ValidationException", "A mock can only be given for a Task, Map or Parallel state, not %s%s%s",
                         *ty ? "a " : "one without a Type", ty, "");
     }
+    const cJSON *ql = cJSON_GetObjectItemCaseSensitive(state, "QueryLanguage");
+    if (!cJSON_IsString(ql))
+        ql = query_language;
+    t->jsonata = cJSON_IsString(ql) && strcmp(ql->valuestring, "JSONata") == 0;
     t->state_name = aslrt_xstrdup(state_name ? state_name : "TestState");
     t->state = cJSON_Duplicate(state, 1);
     cJSON_Delete(doc);

@@ -17,6 +17,7 @@ typedef struct srv_test_def {
     cJSON *machine;     /* the machine that runs it */
     cJSON *stubs;       /* stub name -> the state it stands for (an object) */
     char *mock_config;  /* MockConfigFile text for the mock, or NULL */
+    int jsonata;        /* the state's query language (its own, or its machine's) is JSONata */
 } srv_test_def;
 
 /* The machine for TestState's definition (text), stateName (NULL: the definition is one

@@ -358,11 +358,17 @@ static void state_name_in_machine(void **state)
 {
     (void)state;
     static const char machine[] = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{"
-                                  "\"A\":{\"Type\":\"Pass\",\"Output\":\"a\",\"Next\":\"B\"},"
+                                  "\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input.v %}\",\"Next\":\"B\"},"
                                   "\"B\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input.v * 2 %}\",\"End\":true}}}";
     cJSON *r = ok(machine, "{\"v\":4}", ",\"stateName\":\"B\"");
     assert_json_member(r, "output", "8");
     assert_null(cJSON_GetObjectItemCaseSensitive(r, "nextState"));
+    cJSON_Delete(r);
+    /* a state with a Next in a JSONata machine */
+    r = ok(machine, "{\"v\":4}", ",\"stateName\":\"A\",\"inspectionLevel\":\"DEBUG\"");
+    assert_json_member(r, "output", "4");
+    assert_null(cJSON_GetObjectItemCaseSensitive(data_of(r), "afterInputPath")); /* JSONata, from the machine */
+    assert_string_equal(str(r, "nextState"), "B");
     cJSON_Delete(r);
     refused(machine, "{}", ",\"stateName\":\"C\"", "ValidationException");
 }
