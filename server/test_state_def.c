@@ -139,12 +139,14 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
     }
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(state, "Type");
     const char *ty = cJSON_IsString(type) ? type->valuestring : "";
-    int mockable = strcmp(ty, "Task") == 0 || strcmp(ty, "Map") == 0 || strcmp(ty, "Parallel") == 0;
+    int task = strcmp(ty, "Task") == 0; /* ty lives in doc: decided before doc goes */
+    int mockable = task || strcmp(ty, "Map") == 0 || strcmp(ty, "Parallel") == 0;
     if (mock && !mockable) {
+        srv_fail(e, "ValidationException", "A mock can only be given for a Task, Map or Parallel state, not %s%s",
+                 *ty ? "a " : "one without a Type", ty);
         cJSON_Delete(query_language);
         cJSON_Delete(doc);
-        return srv_fail(e, "ValidationException", "A mock can only be given for a Task, Map or Parallel state, not %s%s%s",
-                        *ty ? "a " : "one without a Type", ty, "");
+        return -1;
     }
     const cJSON *ql = cJSON_GetObjectItemCaseSensitive(state, "QueryLanguage");
     if (!cJSON_IsString(ql))
@@ -154,7 +156,7 @@ int srv_test_def_build(srv_test_def *t, const char *definition, const char *stat
     t->state = cJSON_Duplicate(state, 1);
     cJSON_Delete(doc);
 
-    cJSON *st = mock && strcmp(ty, "Task") != 0 ? as_mocked_task(t->state) : cJSON_Duplicate(t->state, 1);
+    cJSON *st = mock && !task ? as_mocked_task(t->state) : cJSON_Duplicate(t->state, 1);
     cJSON_DeleteItemFromObjectCaseSensitive(st, "Retry"); /* one run: RETRIABLE is decided from the error */
     t->machine = cJSON_CreateObject();
     t->stubs = cJSON_CreateObject();
