@@ -3,9 +3,9 @@
  *
  * aslrt_execute() runs one execution of a compiled program on the calling
  * thread and returns when it has ended. It has no process-wide side
- * effects: nothing is printed, no signal disposition changes, no file is
- * written; what the execution does is reported through the host's hooks
- * (aslrt_host) and its result (aslrt_execution_result). Any number of
+ * effects: nothing is printed, no signal disposition changes, no history
+ * file is written; what the execution does is reported through the host's
+ * hooks (aslrt_host) and its result (aslrt_execution_result). Any number of
  * threads may call it at once, on the same program, mock configuration and
  * bindings (all read only).
  *

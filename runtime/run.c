@@ -17,10 +17,8 @@
 #include "http_handler.h"
 #include "jsonfile.h"
 #include "mock.h"
-#include "pool.h"
 #include "signals.h"
 #include "timestamp.h"
-#include "vars.h"
 #include "random.h"
 
 /* The largest --time-scale: a second of workflow time becomes at most this many. */

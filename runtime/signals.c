@@ -201,7 +201,8 @@ int aslrt_stop_fd(const aslrt_run *run)
 
 int aslrt_stop_poll_ms(const aslrt_run *run, double until)
 {
-    double limit = until, most = aslrt_stop_fd(run) >= 0 ? 3600 * 1000.0 : 100.0;
+    /* a handle without a descriptor is looked at every 100 ms; no handle needs no looking */
+    double limit = until, most = !run->stopper || aslrt_stop_fd(run) >= 0 ? 3600 * 1000.0 : 100.0;
     if (run->deadline > 0 && (limit <= 0 || run->deadline < limit))
         limit = run->deadline;
     if (limit <= 0)

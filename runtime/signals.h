@@ -78,8 +78,8 @@ int aslrt_stop_signal(const aslrt_run *run);
 int aslrt_stop_fd(const aslrt_run *run);
 /* Milliseconds a poll() may block when waiting until `until` (seconds since
    the epoch; 0: no limit of its own), bounded by the execution's deadline
-   and by an hour (by 100 ms when there is no stop descriptor to wake it);
-   never negative. */
+   and by an hour (by 100 ms when run has a stop handle without a descriptor
+   to wake it); never negative. */
 int aslrt_stop_poll_ms(const aslrt_run *run, double until);
 
 /* Waits `seconds` of workflow time, as --no-wait and --time-scale say. */

@@ -1,12 +1,14 @@
 /* definition.c — a definition checked by aslc's front end (compiler/front.c, validate.c), its
    diagnostics collected through a sink and named with AWS's diagnostic codes. aslc's messages
    are its own; the codes and the location (a JSON pointer, as AWS gives it) are AWS's. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "definition.h"
 #include "front.h"
+#include "lint.h"
 #include "xalloc.h"
 
 /* The name diagnostics use for the definition (syntax errors begin with it). */
@@ -21,8 +23,8 @@ typedef struct collect {
    problems as AWS counts them. */
 static const char *code_for(int warning, const char *pointer, const char *message)
 {
-    if (!pointer)
-        return warning ? "SCHEMA_VALIDATION_FAILED" : "INVALID_JSON_DESCRIPTION";
+    if (!pointer) /* a problem of the document as a whole (syntax errors are told apart before) */
+        return "SCHEMA_VALIDATION_FAILED";
     static const struct {
         const char *words, *code;
     } codes[] = {
@@ -73,7 +75,16 @@ static void sink(void *ctx, int warning, const char *pointer, const char *messag
         size_t np = strlen(DEFINITION_NAME);
         if (strncmp(text, DEFINITION_NAME, np) == 0 && text[np] == ':')
             text += np + 1;
-        add(c, warning, code_for(warning, NULL, text), NULL, text);
+        /* "LINE:COL: message": the place goes to the location, as AWS gives it */
+        unsigned lineno, col;
+        int used = 0;
+        char *where = NULL;
+        if (sscanf(text, "%u:%u: %n", &lineno, &col, &used) == 2 && used > 0) {
+            where = aslrt_strf("line: %u, column: %u", lineno, col);
+            text += used;
+        }
+        add(c, warning, where ? "INVALID_JSON_DESCRIPTION" : code_for(warning, NULL, text), where, text);
+        free(where);
         free(line);
         return;
     }
@@ -85,11 +96,11 @@ static void sink(void *ctx, int warning, const char *pointer, const char *messag
 static const char *express_refuses(const char *resource)
 {
     if (strstr(resource, ".sync") && strncmp(resource, "arn:aws:states:::", 17) == 0)
-        return "Express state machines do not support the '.sync' service integration pattern";
+        return "Express state machine does not support '.sync' service integration";
     if (strstr(resource, ".waitForTaskToken"))
-        return "Express state machines do not support the '.waitForTaskToken' service integration pattern";
+        return "Express state machine does not support '.waitForTaskToken' service integration";
     if (strncmp(resource, "arn:aws:states:", 15) == 0 && strstr(resource, ":activity:"))
-        return "Express state machines do not support activities";
+        return "Express state machine does not support activities";
     return NULL;
 }
 
@@ -104,6 +115,8 @@ int srv_definition_check(const char *text, const char *type, cJSON **diagnostics
     asl_diag d;
     asl_diag_init_sink(&d, DEFINITION_NAME, sink, &c);
     asl_def *def = asl_front_load_opts(DEFINITION_NAME, text, strlen(text), NULL, &d);
+    if (def)
+        srv_lint(def->doc, c.list);
     if (def && type && strcmp(type, "EXPRESS") == 0) {
         for (int m = 0; m < def->nmachines; m++) {
             const asl_machine *mc = def->machines[m];

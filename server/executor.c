@@ -2,16 +2,16 @@
  *
  * Threads: workers take executions from one queue and run each to its end through
  * aslrt_execute(); an execution that waits (a task token, an activity, a Wait state) holds its
- * worker, so a monitor adds a worker whenever the queue's oldest execution has waited longer
- * than QUEUE_PATIENCE_S with none idle (up to MAX_WORKERS), and answers long polls whose time
- * is up. A writer takes the records of started and finished executions from the journal and
- * writes them to the store in one transaction per batch, so that no execution waits on SQLite
- * and a batch costs one commit. A finished execution stays in the table of running ones until
- * its record is in the store: a reader looks in the table first, then in the store, and finds
- * it in one or the other at every moment.
+ * worker, so a monitor adds workers when executions wait in the queue behind blocked ones (up
+ * to MAX_WORKERS), and answers long polls whose time is up. A writer takes the records of
+ * finished executions (and of running ones a listing needs: srv_executor_flush) from the
+ * journal and writes them to the store in one transaction per batch, so that no execution
+ * waits on SQLite and a batch costs one commit. A finished execution stays in the table of
+ * running ones until its record is in the store: a reader looks in the table first, then in
+ * the store, and finds it in one or the other at every moment.
  *
- * Locks, taken in this order only: live_lock (the table) before the store's; a live
- * execution's own lock before journal_lock. */
+ * Locks, taken in this order only: live_lock (the table), then a live execution's own lock,
+ * then journal_lock; live_lock before the store's. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bindings.h"
@@ -32,22 +33,32 @@
 #include "table.h"
 #include "xalloc.h"
 
-enum { MAX_WORKERS = 1024, MONITOR_TICK_MS = 10, JOURNAL_BATCH = 512, STOP_WAIT_MS = 5000 };
+enum { MAX_WORKERS = 1024, MONITOR_TICK_MS = 10, JOURNAL_BATCH = 512, STOP_WAIT_MS = 5000, WAKE_QUEUE = 4,
+       EVENTS_RESERVE = 8192 };
 #define QUEUE_PATIENCE_S 0.010
+
+struct srv_machine {
+    atomic_int refs;
+    long generation; /* the store's when the row was read */
+    srv_sm row;
+    const aslrt_program *program;
+};
 
 /* One execution from its start until its record is in the store. */
 typedef struct live {
     atomic_int refs;
     srv_executor *x;
     srv_execution rec; /* status, output, error, cause, stop change under lock when it ends */
-    char *machine_name, *test_case;
-    const aslrt_program *program;
+    srv_machine *machine;
+    char *test_case;
     const aslrt_mock *mock;
     aslrt_stop_handle *stop;
     pthread_mutex_t lock;
     pthread_cond_t ended_cond;
     asl_buf events; /* its HistoryEvent objects so far, comma-separated */
     int ended;
+    int start_journaled; /* its row is in the journal (srv_executor_flush) */
+    int row_final;       /* the writer wrote its row after it ended (write_entry) */
     int express, sync, metadata_only;
     srv_later *later; /* a sync execution's request */
     cJSON *sync_resp; /* a sync execution run on the caller's thread: its answer */
@@ -55,10 +66,17 @@ typedef struct live {
     struct live *next; /* in the run queue */
 } live;
 
-/* A record for the writer: an execution started or ended. */
+/* What an entry of the journal writes. */
+enum {
+    ENTRY_STARTED, /* the row of a running execution (someone is about to list the store) */
+    ENTRY_ENDED,   /* the row again, ended, and the history */
+    ENTRY_WHOLE    /* an execution that ended before its start was written: its row and history */
+};
+
+/* A record for the writer. */
 typedef struct entry {
     live *l;
-    int ended;
+    int kind;
     struct entry *next;
 } entry;
 
@@ -72,6 +90,9 @@ struct srv_executor {
     pthread_mutex_t mocks_lock;
     srv_table *mocks; /* "MACHINE#CASE" -> aslrt_mock */
 
+    pthread_mutex_t machines_lock;
+    srv_table *machines; /* ARN -> srv_machine (one reference) */
+
     pthread_mutex_t live_lock;
     srv_table *live; /* ARN -> live, running or not yet written */
 
@@ -79,7 +100,10 @@ struct srv_executor {
     pthread_cond_t run_cond;
     live *run_head, *run_tail;
     int idle, nworkers, stopping;
+    int queued; /* executions in the queue */
     pthread_t workers[MAX_WORKERS];
+    double worker_cpu[MAX_WORKERS]; /* each one's CPU time at the monitor's last tick */
+    atomic_int worker_tid[MAX_WORKERS]; /* each one's thread id (0 until it has started) */
 
     pthread_mutex_t journal_lock;
     pthread_cond_t journal_cond, written_cond;
@@ -111,7 +135,7 @@ static void live_unref(live *l)
     if (atomic_fetch_sub(&l->refs, 1) != 1)
         return;
     srv_execution_free(&l->rec);
-    free(l->machine_name);
+    srv_machine_release(l->machine);
     free(l->test_case);
     aslrt_stop_handle_free(l->stop);
     asl_buf_free(&l->events);
@@ -169,11 +193,11 @@ static void copy_execution(const srv_execution *from, srv_execution *to)
 
 /* ------------------------------------------------------------ the journal and its writer */
 
-static void journal(srv_executor *x, live *l, int ended)
+static void journal(srv_executor *x, live *l, int kind)
 {
     entry *e = aslrt_xmalloc(sizeof *e);
     e->l = l;
-    e->ended = ended;
+    e->kind = kind;
     e->next = NULL;
     atomic_fetch_add(&l->refs, 1);
     pthread_mutex_lock(&x->journal_lock);
@@ -195,7 +219,12 @@ static void write_entry(srv_store *st, entry *e)
     pthread_mutex_lock(&l->lock);
     copy_execution(&l->rec, &rec);
     char *events = NULL;
-    if (e->ended) {
+    /* An execution that has ended by the time its start is written is written once, ended: its
+       end's entry (after this one in the journal) then adds the history alone. */
+    int write_row = e->kind != ENTRY_ENDED || !l->row_final;
+    if (e->kind == ENTRY_STARTED && l->ended)
+        l->row_final = 1;
+    if (e->kind != ENTRY_STARTED) {
         events = aslrt_xmalloc(l->events.len + 3);
         events[0] = '[';
         memcpy(events + 1, l->events.data ? l->events.data : "", l->events.len);
@@ -203,7 +232,9 @@ static void write_entry(srv_store *st, entry *e)
         events[l->events.len + 2] = 0;
     }
     pthread_mutex_unlock(&l->lock);
-    int rc = e->ended ? srv_store_execution_update(st, &rec) : srv_store_execution_insert(st, &rec);
+    int rc = !write_row                  ? SRV_OK
+             : e->kind == ENTRY_ENDED    ? srv_store_execution_update(st, &rec)
+                                         : srv_store_execution_insert(st, &rec);
     if (rc == SRV_OK && events)
         rc = srv_store_history_put(st, rec.arn, events);
     if (rc != SRV_OK)
@@ -241,7 +272,7 @@ static void *writer_main(void *arg)
             fprintf(stderr, "aslc serve: could not record %ld executions\n", n);
         for (entry *e = batch, *next; e; e = next) {
             next = e->next;
-            if (e->ended)
+            if (e->kind != ENTRY_STARTED)
                 live_forget(x, e->l); /* in the store now: readers find it there */
             live_unref(e->l);
             free(e);
@@ -255,8 +286,26 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* Journals the row of a running execution not in the journal yet (live_lock held). */
+static void journal_start(void *ctx, const char *key, void *value)
+{
+    live *l = value;
+    (void)key;
+    pthread_mutex_lock(&l->lock);
+    if (!l->express && !l->ended && !l->start_journaled) {
+        l->start_journaled = 1;
+        journal(ctx, l, ENTRY_STARTED);
+    }
+    pthread_mutex_unlock(&l->lock);
+}
+
+/* An execution's row is written when it ends (one write for the whole execution), or earlier
+   when a listing needs the store to show it running: here. */
 void srv_executor_flush(srv_executor *x)
 {
+    pthread_mutex_lock(&x->live_lock);
+    srv_table_each(x->live, journal_start, x);
+    pthread_mutex_unlock(&x->live_lock);
     pthread_mutex_lock(&x->journal_lock);
     long target = x->journaled;
     while (x->written < target)
@@ -266,27 +315,51 @@ void srv_executor_flush(srv_executor *x)
 
 /* ------------------------------------------------------------ the runtime's hooks */
 
+/* Appends the decimal digits of v (not negative) to b. */
+static void add_decimal(asl_buf *b, long long v)
+{
+    char digits[24];
+    int n = 0;
+    do
+        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    asl_buf_add(b, digits + sizeof digits - n, (size_t)n);
+}
+
+/* The history event as AWS's HistoryEvent object, appended to the execution's list. Written
+   piece by piece: a printf per event cost more than the rest of the event. */
 static void on_event(void *ctx, long id, long previous_id, double timestamp, const char *type,
                      const char *details_key, const cJSON *details)
 {
     live *l = ctx;
-    char head[192], small[2048];
+    char small[2048];
     size_t dlen = 0;
     char *dtext = details ? aslrt_json_text_buf(details, small, sizeof small, &dlen) : NULL;
-    /* AWS's timestamps have milliseconds */
-    int n = snprintf(head, sizeof head, "{\"timestamp\":%.3f,\"type\":\"%s\",\"id\":%ld,\"previousEventId\":%ld",
-                     floor(timestamp * 1000) / 1000, type, id, previous_id);
+    long long ms = (long long)floor(timestamp * 1000); /* AWS's timestamps have milliseconds */
+    char frac[4] = {(char)('0' + ms % 1000 / 100), (char)('0' + ms % 100 / 10), (char)('0' + ms % 10), 0};
+    asl_buf *b = &l->events;
     pthread_mutex_lock(&l->lock);
-    if (l->events.len)
-        asl_buf_add(&l->events, ",", 1);
-    asl_buf_add(&l->events, head, (size_t)n);
+    if (!b->cap) /* room for a short execution's history at once, not a realloc per event */
+        asl_buf_reserve(b, EVENTS_RESERVE);
+    if (b->len)
+        asl_buf_add(b, ",", 1);
+    asl_buf_add(b, "{\"timestamp\":", 13);
+    add_decimal(b, ms / 1000);
+    asl_buf_add(b, ".", 1);
+    asl_buf_add(b, frac, 3);
+    asl_buf_add(b, ",\"type\":\"", 9);
+    asl_buf_add(b, type, strlen(type));
+    asl_buf_add(b, "\",\"id\":", 7);
+    add_decimal(b, id);
+    asl_buf_add(b, ",\"previousEventId\":", 19);
+    add_decimal(b, previous_id);
     if (dtext) {
-        asl_buf_add(&l->events, ",\"", 2);
-        asl_buf_add(&l->events, details_key, strlen(details_key));
-        asl_buf_add(&l->events, "\":", 2);
-        asl_buf_add(&l->events, dtext, dlen);
+        asl_buf_add(b, ",\"", 2);
+        asl_buf_add(b, details_key, strlen(details_key));
+        asl_buf_add(b, "\":", 2);
+        asl_buf_add(b, dtext, dlen);
     }
-    asl_buf_add(&l->events, "}", 1);
+    asl_buf_add(b, "}", 1);
     pthread_mutex_unlock(&l->lock);
     if (dtext != small)
         free(dtext);
@@ -364,11 +437,11 @@ static void run(live *l)
         .task_done = on_task_done,
     };
     aslrt_execution_params p = {
-        .program = l->program,
+        .program = l->machine->program,
         .name = l->rec.name,
         .execution_arn = l->rec.arn,
         .state_machine_arn = l->rec.version_arn ? l->rec.version_arn : l->rec.machine_arn,
-        .state_machine_name = l->machine_name,
+        .state_machine_name = l->machine->row.name,
         .role_arn = l->rec.role_arn,
         .region = o->region,
         .account = o->account,
@@ -397,7 +470,7 @@ static void run(live *l)
     /* journaled before anyone can see it ended: a listing that flushes after a DescribeExecution
        said SUCCEEDED finds SUCCEEDED too */
     if (!l->express)
-        journal(x, l, 1);
+        journal(x, l, l->start_journaled ? ENTRY_ENDED : ENTRY_WHOLE);
     pthread_cond_broadcast(&l->ended_cond);
     pthread_mutex_unlock(&l->lock);
     aslrt_execution_result_free(&r);
@@ -415,9 +488,18 @@ static void run(live *l)
 
 /* ------------------------------------------------------------ the pool */
 
+/* A worker's argument: the executor, and its index. */
+typedef struct worker_arg {
+    srv_executor *x;
+    int index;
+} worker_arg;
+
 static void *worker_main(void *arg)
 {
-    srv_executor *x = arg;
+    worker_arg *w = arg;
+    srv_executor *x = w->x;
+    atomic_store(&x->worker_tid[w->index], (int)gettid());
+    free(w);
     pthread_mutex_lock(&x->run_lock);
     for (;;) {
         x->idle++;
@@ -430,6 +512,7 @@ static void *worker_main(void *arg)
         x->run_head = l->next;
         if (!x->run_head)
             x->run_tail = NULL;
+        x->queued--;
         pthread_mutex_unlock(&x->run_lock);
         atomic_fetch_add(&l->refs, 1);
         run(l);
@@ -443,8 +526,15 @@ static void *worker_main(void *arg)
 /* One more worker (run_lock held); 0, or -1 when there are as many as there may be. */
 static int add_worker(srv_executor *x)
 {
-    if (x->nworkers == MAX_WORKERS || pthread_create(&x->workers[x->nworkers], NULL, worker_main, x) != 0)
+    if (x->nworkers == MAX_WORKERS)
         return -1;
+    worker_arg *w = aslrt_xmalloc(sizeof *w);
+    w->x = x;
+    w->index = x->nworkers;
+    if (pthread_create(&x->workers[x->nworkers], NULL, worker_main, w) != 0) {
+        free(w);
+        return -1;
+    }
     x->nworkers++;
     return 0;
 }
@@ -459,15 +549,73 @@ static void enqueue(srv_executor *x, live *l)
     else
         x->run_head = l;
     x->run_tail = l;
-    pthread_cond_signal(&x->run_cond);
+    x->queued++;
+    /* Waking a thread costs more than a short execution: a worker that is awake takes the
+       next one when it is done. One is woken when none is awake, or when the queue is longer
+       than the awake ones can soon drain; the monitor wakes them should the awake ones be
+       blocked. */
+    int awake = x->nworkers - x->idle;
+    if (x->idle && (awake == 0 || x->queued > WAKE_QUEUE * awake))
+        pthread_cond_signal(&x->run_cond);
     pthread_mutex_unlock(&x->run_lock);
 }
 
-/* Every MONITOR_TICK_MS: a worker more when executions wait in the queue with every worker
-   busy (some are waiting on tasks or timers), and the long polls whose time is up answered. */
+/* The CPU time a thread has used, in seconds. */
+static double thread_cpu(pthread_t t)
+{
+    clockid_t clock;
+    struct timespec ts;
+    if (pthread_getcpuclockid(t, &clock) != 0 || clock_gettime(clock, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whether the thread is blocked in a system call other than futex: waiting on a timer, a file
+   descriptor or a child process (a Wait state, a task token, an activity, an exec or HTTP task),
+   not on a lock or for a core, which more threads would not help. From the kernel's account of
+   it (/proc/self/task/TID/syscall: the call's number, or "running"). */
+static int thread_waits_outside_locks(int tid)
+{
+    char path[64], buf[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    char *end;
+    long call = strtol(buf, &end, 10);
+    return end != buf && call >= 0 && call != SYS_futex;
+}
+
+/* Executions wait in the queue with no worker idle (run_lock held): as many workers more as
+   there are workers blocked in a wait of their execution (a task token, an activity, a Wait
+   state), having used almost no CPU since the last tick. Workers that compute, wait for a
+   lock, or wait for a core on a loaded machine get no company: more threads would only take
+   turns. */
+static void add_workers_for_blocked(srv_executor *x, double tick)
+{
+    int blocked = 0;
+    for (int i = 0; i < x->nworkers; i++) {
+        double cpu = thread_cpu(x->workers[i]);
+        int tid = atomic_load(&x->worker_tid[i]);
+        if (cpu - x->worker_cpu[i] < tick / 5 && tid && thread_waits_outside_locks(tid))
+            blocked++;
+        x->worker_cpu[i] = cpu;
+    }
+    int queued = 0;
+    for (live *l = x->run_head; l && queued < blocked; l = l->next)
+        queued++;
+    for (int i = 0; i < queued && add_worker(x) == 0; i++)
+        x->worker_cpu[x->nworkers - 1] = thread_cpu(x->workers[x->nworkers - 1]);
+}
+
+/* Every MONITOR_TICK_MS: workers more when executions wait behind blocked ones, and the long
+   polls whose time is up answered. */
 static void *monitor_main(void *arg)
 {
     srv_executor *x = arg;
+    double last = srv_now();
     pthread_mutex_lock(&x->monitor_lock);
     while (!x->monitor_stopping) {
         struct timespec at;
@@ -484,16 +632,85 @@ static void *monitor_main(void *arg)
         double now = srv_now();
         srv_tasks_expire(x->tasks, now);
         pthread_mutex_lock(&x->run_lock);
+        if (x->run_head && x->idle)
+            pthread_cond_broadcast(&x->run_cond); /* the awake ones may be blocked (enqueue) */
         if (x->run_head && x->idle == 0 && now - x->run_head->queued_at >= QUEUE_PATIENCE_S)
-            add_worker(x);
+            add_workers_for_blocked(x, now - last);
+        else
+            for (int i = 0; i < x->nworkers; i++)
+                x->worker_cpu[i] = thread_cpu(x->workers[i]);
         pthread_mutex_unlock(&x->run_lock);
+        last = now;
         pthread_mutex_lock(&x->monitor_lock);
     }
     pthread_mutex_unlock(&x->monitor_lock);
     return NULL;
 }
 
-/* ------------------------------------------------------------ starting */
+/* ------------------------------------------------------------ machines */
+
+const srv_sm *srv_machine_row(const srv_machine *m)
+{
+    return &m->row;
+}
+
+void srv_machine_release(srv_machine *m)
+{
+    if (!m || atomic_fetch_sub(&m->refs, 1) != 1)
+        return;
+    srv_sm_free(&m->row);
+    free(m);
+}
+
+int srv_executor_machine(srv_executor *x, const char *arn, srv_machine **out, srv_err *e)
+{
+    long generation = srv_store_generation(x->s->store); /* before the row is read */
+    pthread_mutex_lock(&x->machines_lock);
+    srv_machine *m = srv_table_get(x->machines, arn);
+    if (m && m->generation == generation) {
+        atomic_fetch_add(&m->refs, 1);
+        pthread_mutex_unlock(&x->machines_lock);
+        *out = m;
+        return 0;
+    }
+    pthread_mutex_unlock(&x->machines_lock);
+
+    m = aslrt_xmalloc(sizeof *m);
+    memset(m, 0, sizeof *m);
+    atomic_init(&m->refs, 1);
+    m->generation = generation;
+    int rc = srv_store_sm_get(x->s->store, arn, &m->row);
+    char *why = NULL;
+    if (rc == SRV_OK &&
+        !(m->program = srv_programs_get(x->programs, m->row.definition, strlen(m->row.definition), &why))) {
+        srv_fail(e, "InvalidDefinition", "Invalid State Machine Definition: '%s'", why);
+        free(why);
+        srv_machine_release(m);
+        return -1;
+    }
+    if (rc != SRV_OK) {
+        srv_machine_release(m);
+        if (rc == SRV_NOT_FOUND)
+            return srv_fail(e, "StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn);
+        return srv_fail_store(e);
+    }
+    atomic_fetch_add(&m->refs, 1); /* one for the table, one for the caller */
+    pthread_mutex_lock(&x->machines_lock);
+    srv_machine *old = srv_table_get(x->machines, arn);
+    srv_table_put(x->machines, arn, m);
+    pthread_mutex_unlock(&x->machines_lock);
+    srv_machine_release(old);
+    *out = m;
+    return 0;
+}
+
+static void release_machine(void *ctx, const char *key, void *value)
+{
+    (void)ctx, (void)key;
+    srv_machine_release(value);
+}
+
+/* ------------------------------------------------------------ setting up */
 
 static char *read_file(const char *path, size_t *len, char **err)
 {
@@ -537,8 +754,10 @@ srv_executor *srv_executor_new(srv *s, char **err)
     x->programs = srv_programs_new(s->opt.mode);
     x->tasks = srv_tasks_new();
     x->mocks = srv_table_new();
+    x->machines = srv_table_new();
     x->live = srv_table_new();
     pthread_mutex_init(&x->mocks_lock, NULL);
+    pthread_mutex_init(&x->machines_lock, NULL);
     pthread_mutex_init(&x->live_lock, NULL);
     pthread_mutex_init(&x->run_lock, NULL);
     pthread_cond_init(&x->run_cond, NULL);
@@ -608,6 +827,9 @@ void srv_executor_free(srv_executor *x)
     srv_table_each(x->mocks, free_mock, NULL);
     srv_table_free(x->mocks);
     srv_table_free(x->live);
+    srv_table_each(x->machines, release_machine, NULL);
+    srv_table_free(x->machines);
+    pthread_mutex_destroy(&x->machines_lock);
     srv_programs_free(x->programs);
     aslrt_bindings_free(x->bindings);
     free(x->mock_text);
@@ -655,6 +877,8 @@ static const aslrt_mock *mock_for(srv_executor *x, const char *machine, const ch
 static int name_taken(srv_executor *x, const srv_launch *ln, double *start_date, srv_err *e)
 {
     live *l = srv_table_get(x->live, ln->rec.arn);
+    if (!l && ln->generated_name)
+        return 1; /* a new UUID: no execution can have it */
     if (l) {
         pthread_mutex_lock(&l->lock);
         int same = !l->ended && !l->express && strcmp(l->rec.input, ln->rec.input) == 0;
@@ -674,26 +898,25 @@ static int name_taken(srv_executor *x, const srv_launch *ln, double *start_date,
     return srv_fail(e, "ExecutionAlreadyExists", "Execution Already Exists: '%s'", ln->rec.arn);
 }
 
+/* ------------------------------------------------------------ starting */
+
 int srv_executor_start(srv_executor *x, srv_launch *ln, srv_later *later, double *start_date, cJSON **resp,
                        srv_err *e)
 {
-    char *why = NULL;
-    const aslrt_program *program =
-        srv_programs_get(x->programs, ln->rec.definition, strlen(ln->rec.definition), &why);
-    if (!program) {
-        srv_fail(e, "InvalidDefinition", "Invalid State Machine Definition: '%s'", why);
-        free(why);
+    srv_machine *machine = ln->machine;
+    ln->machine = NULL;
+    const aslrt_mock *mock = NULL;
+    if (ln->test_case && !(mock = mock_for(x, machine->row.name, ln->test_case, e))) {
+        srv_machine_release(machine);
+        srv_execution_free(&ln->rec);
         return -1;
     }
-    const aslrt_mock *mock = NULL;
-    if (ln->test_case && !(mock = mock_for(x, ln->machine_name, ln->test_case, e)))
-        return -1;
 
     live *l = aslrt_xmalloc(sizeof *l);
     memset(l, 0, sizeof *l);
     atomic_init(&l->refs, 1);
     l->x = x;
-    l->program = program;
+    l->machine = machine;
     l->mock = mock;
     l->express = strcmp(ln->rec.type, "EXPRESS") == 0;
     l->sync = ln->sync;
@@ -716,15 +939,12 @@ int srv_executor_start(srv_executor *x, srv_launch *ln, srv_later *later, double
     memset(&ln->rec, 0, sizeof ln->rec);
     free(l->rec.status);
     l->rec.status = aslrt_xstrdup("RUNNING");
-    l->machine_name = dup_or_null(ln->machine_name);
     l->test_case = dup_or_null(ln->test_case);
     l->stop = aslrt_stop_handle_new();
     srv_table_put(x->live, l->rec.arn, l);
     pthread_mutex_unlock(&x->live_lock);
     *start_date = l->rec.start;
 
-    if (!l->express)
-        journal(x, l, 0);
     if (l->sync && !later) { /* no HTTP request to answer later: run it here */
         atomic_fetch_add(&l->refs, 1);
         run(l);

@@ -30,11 +30,23 @@ void srv_executor_free(srv_executor *x);
 srv_executor *srv_executor_of(const srv *s);
 srv_tasks *srv_executor_tasks(srv_executor *x);
 
+/* A state machine or version as executions start it: its row and its compiled program, read and
+   compiled once and kept while the store's generation (srv_store_generation) stays the same, so
+   that starting an execution reads nothing from the store. */
+typedef struct srv_machine srv_machine;
+/* The machine or version with this ARN, with a reference; 0, or -1 with e
+   (StateMachineDoesNotExist, InvalidDefinition when it does not compile). */
+int srv_executor_machine(srv_executor *x, const char *arn, srv_machine **out, srv_err *e);
+const srv_sm *srv_machine_row(const srv_machine *m);
+/* Gives the reference back (NULL: nothing). */
+void srv_machine_release(srv_machine *m);
+
 /* A new execution. */
 typedef struct srv_launch {
     srv_execution rec;        /* its record: arn, machine_arn, version_arn, alias_arn, name, type, input,
                                  trace_header, definition, role_arn, start; the executor takes the strings */
-    const char *machine_name; /* $$.StateMachine.Name, and the mock configuration's key */
+    srv_machine *machine;     /* what it runs (the executor takes the reference) */
+    int generated_name;       /* rec.name is a new UUID (StartExecution gave none) */
     const char *test_case;    /* a test case of the mock configuration (StartExecution on ARN#CASE), or NULL */
     int sync;                 /* StartSyncExecution: the answer says how it ended */
     int metadata_only;        /* StartSyncExecution's includedData METADATA_ONLY: no input or output */

@@ -10,8 +10,10 @@ typedef struct srv_http srv_http;
 /* The largest request body it reads: a 1 MiB definition, JSON-escaped, with room to spare.
    A longer one is answered 413. */
 #define SRV_HTTP_BODY_MAX (8u << 20)
-/* The memory each connection has for its request line and headers; more is answered 431. */
-#define SRV_HTTP_HEADER_MEMORY (64u << 10)
+/* The memory each connection has for its request line and headers; more is answered 431.
+   16 KiB holds what SDKs send (SigV4 headers and a session token) several times over;
+   libmicrohttpd clears it for every request, so a larger one costs time on each. */
+#define SRV_HTTP_HEADER_MEMORY (16u << 10)
 
 /* Listens on host:port (port 0: any free port) with `threads` threads answering requests.
    NULL with *err (malloc'd) when it cannot. */

@@ -219,8 +219,8 @@ int srv_op_update_state_machine_alias(srv *s, const cJSON *req, cJSON **resp, sr
     const char *description = srv_req_str(req, "description");
     const cJSON *routing = srv_req_item(req, "routingConfiguration");
     if (!description && !routing)
-        return srv_fail(e, "ValidationException", "Either the description or the RoutingConfiguration must be "
-                                                  "specified");
+        return srv_fail(e, "MissingRequiredParameter", "Either the description or the RoutingConfiguration must be "
+                                                       "specified");
     srv_store_begin(s->store);
     srv_alias al;
     int rc = alias_get(s, srv_req_str(req, "stateMachineAliasArn"), &al, e);

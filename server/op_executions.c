@@ -16,50 +16,60 @@
 
 /* ------------------------------------------------------------ starting */
 
-/* The machine (or version) an execution of `arn` runs, following an alias' routing by weight.
-   *via_alias: the alias' ARN when arn is one (malloc'd). SRV_OK, or -1 with e filled. */
+/* The ARN of what an execution of `arn` runs: arn itself, or for an alias a version its routing
+   picks by weight (*via_alias: the alias' ARN). Both malloc'd; 0, or -1 with e filled. */
+static int target_of(srv *s, const char *arn, const srv_arn *a, char **target, char **via_alias, srv_err *e)
+{
+    *target = *via_alias = NULL;
+    if (a->kind != SRV_ARN_ALIAS) {
+        *target = aslrt_xstrdup(arn);
+        return 0;
+    }
+    srv_alias alias;
+    int rc = srv_store_alias_get(s->store, arn, &alias);
+    if (rc == SRV_NOT_FOUND)
+        return srv_fail(e, "StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn);
+    if (rc != SRV_OK)
+        return srv_fail_store(e);
+    cJSON *routing = aslrt_json_parse_plain(alias.routing);
+    double total = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, routing)
+    {
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "weight");
+        total += cJSON_IsNumber(w) ? w->valuedouble : 0;
+    }
+    uint64_t r64;
+    aslrt_random_bytes(&r64, sizeof r64);
+    double pick = (double)(r64 >> 11) / 9007199254740992.0 * total; /* uniform in [0, total) */
+    cJSON_ArrayForEach(r, routing)
+    {
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "weight");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "stateMachineVersionArn");
+        if (!cJSON_IsString(v))
+            continue;
+        free(*target);
+        *target = aslrt_xstrdup(v->valuestring);
+        if ((pick -= cJSON_IsNumber(w) ? w->valuedouble : 0) < 0)
+            break;
+    }
+    cJSON_Delete(routing);
+    srv_alias_free(&alias);
+    if (!*target)
+        return srv_fail(e, "StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn);
+    *via_alias = aslrt_xstrdup(arn);
+    return 0;
+}
+
+/* The machine or version an execution of `arn` runs, read from the store. */
 static int resolve(srv *s, const char *arn, const srv_arn *a, srv_sm *sm, char **via_alias, srv_err *e)
 {
-    *via_alias = NULL;
-    if (a->kind == SRV_ARN_ALIAS) {
-        srv_alias alias;
-        int rc = srv_store_alias_get(s->store, arn, &alias);
-        if (rc == SRV_NOT_FOUND)
-            return srv_fail(e, "StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn);
-        if (rc != SRV_OK)
-            return srv_fail_store(e);
-        cJSON *routing = aslrt_json_parse_plain(alias.routing);
-        double total = 0, pick;
-        const cJSON *r;
-        cJSON_ArrayForEach(r, routing)
-        {
-            const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "weight");
-            total += cJSON_IsNumber(w) ? w->valuedouble : 0;
-        }
-        uint64_t r64;
-        aslrt_random_bytes(&r64, sizeof r64);
-        pick = (double)(r64 >> 11) / 9007199254740992.0 * total; /* uniform in [0, total) */
-        const char *version = NULL;
-        cJSON_ArrayForEach(r, routing)
-        {
-            const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "weight");
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "stateMachineVersionArn");
-            if (!cJSON_IsString(v))
-                continue;
-            version = v->valuestring;
-            if ((pick -= cJSON_IsNumber(w) ? w->valuedouble : 0) < 0)
-                break;
-        }
-        rc = version ? srv_store_sm_get(s->store, version, sm) : SRV_NOT_FOUND;
-        cJSON_Delete(routing);
-        if (rc == SRV_OK)
-            *via_alias = aslrt_xstrdup(arn);
-        srv_alias_free(&alias);
-        if (rc == SRV_NOT_FOUND)
-            return srv_fail(e, "StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn);
-        return rc == SRV_OK ? 0 : srv_fail_store(e);
-    }
-    int rc = srv_store_sm_get(s->store, arn, sm);
+    char *target;
+    memset(sm, 0, sizeof *sm);
+    if (target_of(s, arn, a, &target, via_alias, e) != 0)
+        return -1;
+    int rc = srv_store_sm_get(s->store, target, sm);
+    free(target);
     if (rc == SRV_NOT_FOUND)
         return srv_fail(e, "StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn);
     return rc == SRV_OK ? 0 : srv_fail_store(e);
@@ -90,22 +100,25 @@ static int start(srv *s, const cJSON *req, int sync, cJSON **resp, srv_err *e)
     srv_arn a;
     const char *why = srv_arn_parse(arn, &a);
     int rc = -1;
-    srv_sm sm = {0};
-    char *alias = NULL;
+    srv_machine *machine = NULL;
+    char *alias = NULL, *target = NULL;
     if (why)
         srv_fail(e, "InvalidArn", "%s", why);
     else if (a.kind != SRV_ARN_STATE_MACHINE && a.kind != SRV_ARN_VERSION && a.kind != SRV_ARN_ALIAS)
         srv_fail(e, "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: %s'", arn);
     else if (test_case && !*test_case)
         srv_fail(e, "InvalidArn", "Invalid Arn: 'Test case name not valid: %s'", given);
-    else
-        rc = resolve(s, arn, &a, &sm, &alias, e);
+    else if (target_of(s, arn, &a, &target, &alias, e) == 0)
+        rc = srv_executor_machine(srv_executor_of(s), target, &machine, e);
+    free(target);
     if (rc != 0) {
+        free(alias);
         free(arn);
         return -1;
     }
     rc = -1;
-    int express = strcmp(sm.type, "EXPRESS") == 0;
+    const srv_sm *sm = srv_machine_row(machine);
+    int express = strcmp(sm->type, "EXPRESS") == 0;
     const char *name = srv_req_str(req, "name");
     const char *input = srv_req_str(req, "input");
     char uuid[37];
@@ -126,25 +139,27 @@ static int start(srv *s, const cJSON *req, int sync, cJSON **resp, srv_err *e)
     cJSON_Delete(parsed);
     if (rc == 0) {
         srv_launch l = {
-            .rec = {.machine_arn = aslrt_xstrdup(sm.machine_arn),
-                    .version_arn = sm.version ? aslrt_xstrdup(sm.arn) : NULL,
+            .rec = {.machine_arn = aslrt_xstrdup(sm->machine_arn),
+                    .version_arn = sm->version ? aslrt_xstrdup(sm->arn) : NULL,
                     .alias_arn = alias,
                     .name = aslrt_xstrdup(name ? name : uuid),
-                    .type = aslrt_xstrdup(sm.type),
+                    .type = aslrt_xstrdup(sm->type),
                     .input = aslrt_xstrdup(input ? input : "{}"),
                     .trace_header = srv_req_str(req, "traceHeader") ? aslrt_xstrdup(srv_req_str(req, "traceHeader"))
                                                                     : NULL,
-                    .definition = aslrt_xstrdup(sm.definition),
-                    .role_arn = aslrt_xstrdup(sm.role_arn),
+                    .definition = aslrt_xstrdup(sm->definition),
+                    .role_arn = aslrt_xstrdup(sm->role_arn),
                     .start = srv_now()},
-            .machine_name = sm.name,
+            .machine = machine,
+            .generated_name = !name,
             .test_case = test_case,
             .sync = sync,
             .metadata_only = sync && srv_req_str(req, "includedData") &&
                              strcmp(srv_req_str(req, "includedData"), "METADATA_ONLY") == 0,
         };
         alias = NULL;
-        l.rec.arn = execution_arn(sm.machine_arn, l.rec.name, express);
+        machine = NULL; /* the executor's now */
+        l.rec.arn = execution_arn(sm->machine_arn, l.rec.name, express);
         char *exec_arn = aslrt_xstrdup(l.rec.arn);
         double start_date = 0;
         srv_later *later = sync ? srv_later_take() : NULL;
@@ -160,7 +175,7 @@ static int start(srv *s, const cJSON *req, int sync, cJSON **resp, srv_err *e)
         free(exec_arn);
     }
     free(alias);
-    srv_sm_free(&sm);
+    srv_machine_release(machine);
     free(arn);
     return rc;
 }

@@ -3,6 +3,7 @@
    stop on SIGINT or SIGTERM: no new connections, the requests in flight answered, the store
    closed. */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <math.h>
 #include <signal.h>
@@ -17,7 +18,16 @@
 #include "srv.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2 };
-enum { HTTP_THREADS = 8, STOP_GRACE_SECONDS = 30 };
+enum { HTTP_THREADS_MAX = 8, STOP_GRACE_SECONDS = 30 };
+
+/* One HTTP thread per core and one more: no request holds its thread long (long polls and sync
+   executions wait suspended, later.h), and on few cores more threads only take turns with the
+   executions' workers. */
+static int http_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 1 ? 2 : cores + 1 > HTTP_THREADS_MAX ? HTTP_THREADS_MAX : (int)cores + 1;
+}
 
 static const char usage_text[] =
     "usage: aslc serve [--host 127.0.0.1] [--port 8083] [--db FILE|:memory:] [--mock-config FILE]\n"
@@ -130,7 +140,12 @@ int srv_main(int argc, char **argv)
     if (rc)
         return rc;
     /* No aslrt_alloc_init(): its per-thread free lists suit one execution per process, not a
-       server whose threads come and go (runtime/execution.h). */
+       server whose threads come and go (runtime/execution.h). Instead glibc's heaps grow in
+       large steps and are not trimmed back at every free: executions allocate on the workers'
+       threads and their records are freed on the writer's, and each heap would otherwise
+       shrink and grow again with every batch. */
+    mallopt(M_TOP_PAD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
 
     /* SIGINT and SIGTERM are taken by sigwait below: blocked before any thread starts, so that
        every thread inherits the mask and none is interrupted by them. */
@@ -154,7 +169,7 @@ int srv_main(int argc, char **argv)
         srv_store_close(s.store);
         return EXIT_USAGE;
     }
-    srv_http *h = srv_http_start(&s, s.opt.host, s.opt.port, HTTP_THREADS, &err);
+    srv_http *h = srv_http_start(&s, s.opt.host, s.opt.port, http_threads(), &err);
     if (!h) {
         fprintf(stderr, "aslc serve: %s\n", err);
         free(err);

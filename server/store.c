@@ -2,8 +2,10 @@
    each SQL text prepared once: a statement is found again by the address of its text, so every
    query below is a static string. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 
 #include "jsonread.h"
 #include "store.h"
+#include "table.h"
 #include "xalloc.h"
 
 enum { MAX_STATEMENTS = 96 };
@@ -26,6 +29,9 @@ struct srv_store {
         sqlite3_stmt *stmt;
     } stmts[MAX_STATEMENTS];
     int nstmts;
+    atomic_long generation; /* counts changes of machines, versions and aliases (srv_store_generation) */
+    srv_table *histories;   /* ":memory:" stores: execution ARN -> its history's text (see below) */
+    srv_table *definitions; /* definition text -> its row id in definitions (definition_id) */
 };
 
 /* The schema. Each machine's versions share its table (version > 0); aliases route by JSON;
@@ -48,14 +54,16 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS executions ("
     " seq INTEGER PRIMARY KEY, arn TEXT NOT NULL UNIQUE, machine_arn TEXT NOT NULL, version_arn TEXT,"
     " alias_arn TEXT, map_run_arn TEXT, name TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
-    " input TEXT, output TEXT, error TEXT, cause TEXT, trace_header TEXT, definition TEXT NOT NULL,"
+    " input TEXT, output TEXT, error TEXT, cause TEXT, trace_header TEXT, definition_id INTEGER NOT NULL,"
     " role_arn TEXT, start REAL NOT NULL, stop REAL NOT NULL DEFAULT 0, redrive_date REAL NOT NULL DEFAULT 0,"
     " redrive_count INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS executions_by_machine ON executions(machine_arn, seq);"
-    "CREATE INDEX IF NOT EXISTS executions_by_map_run ON executions(map_run_arn, seq);"
+    "CREATE INDEX IF NOT EXISTS executions_by_map_run ON executions(map_run_arn, seq) WHERE map_run_arn IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS events ("
     " execution_arn TEXT NOT NULL, id INTEGER NOT NULL, previous_id INTEGER NOT NULL, timestamp REAL NOT NULL,"
     " type TEXT NOT NULL, details TEXT, PRIMARY KEY (execution_arn, id));"
+    "CREATE TABLE IF NOT EXISTS definitions (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, text TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS definitions_by_hash ON definitions(hash);"
     "CREATE TABLE IF NOT EXISTS histories (execution_arn TEXT PRIMARY KEY, events TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS tokens ("
     " token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, activity_arn TEXT, scheduled_event INTEGER NOT NULL,"
@@ -77,6 +85,9 @@ srv_store *srv_store_open(const char *path, char **err)
     if (!st)
         return NULL;
     int memory = strcmp(path, ":memory:") == 0;
+    /* SQLite's memory statistics take a global mutex on every allocation; nothing reads them.
+       (A no-op once SQLite is initialized: the first open decides.) */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         *err = aslrt_strf("cannot open the store %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -95,12 +106,21 @@ srv_store *srv_store_open(const char *path, char **err)
         free(st);
         return NULL;
     }
+    if (memory)
+        st->histories = srv_table_new();
+    st->definitions = srv_table_new();
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&st->lock, &attr);
     pthread_mutexattr_destroy(&attr);
     return st;
+}
+
+static void free_history(void *ctx, const char *key, void *value)
+{
+    (void)ctx, (void)key;
+    free(value);
 }
 
 void srv_store_close(srv_store *st)
@@ -111,6 +131,11 @@ void srv_store_close(srv_store *st)
         sqlite3_finalize(st->stmts[i].stmt);
     if (sqlite3_close(st->db) != SQLITE_OK)
         say(st, "close");
+    if (st->histories) {
+        srv_table_each(st->histories, free_history, NULL);
+        srv_table_free(st->histories);
+    }
+    srv_table_free(st->definitions);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -141,6 +166,10 @@ static int end(srv_store *st, int commit)
         }
         if (st->failed && sqlite3_get_autocommit(st->db) == 0)
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        if (st->failed) { /* the ids of definitions added in it are gone with it */
+            srv_table_free(st->definitions);
+            st->definitions = srv_table_new();
+        }
         rc = st->failed && commit ? SRV_ERR : SRV_OK;
     }
     pthread_mutex_unlock(&st->lock);
@@ -240,6 +269,22 @@ static char *col_str(sqlite3_stmt *s, int i)
         UNLOCK();                                                                                                      \
         return rc_;                                                                                                    \
     } while (0)
+
+/* The same for a statement that changes machines, versions or aliases: the generation counts
+   it once it is done (srv_store_generation). */
+#define RUN_CHANGE(sql, ...)                                                                                           \
+    do {                                                                                                               \
+        LOCK();                                                                                                        \
+        int rc_ = done(st, prep(st, sql, __VA_ARGS__));                                                                \
+        atomic_fetch_add(&st->generation, 1);                                                                          \
+        UNLOCK();                                                                                                      \
+        return rc_;                                                                                                    \
+    } while (0)
+
+long srv_store_generation(srv_store *st)
+{
+    return atomic_load(&st->generation);
+}
 
 /* How a struct's fields map to the columns of a query, in order: s a string (char *), d a
    double, l a long, i an int. */
@@ -374,7 +419,7 @@ int srv_store_sm_get(srv_store *st, const char *arn, srv_sm *out)
 int srv_store_sm_insert(srv_store *st, const srv_sm *m)
 {
     static const char sql[] = "INSERT INTO machines (" SM_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    RUN(sql, "sssissssssssdd", m->arn, m->machine_arn, m->name, m->version, m->definition, m->role_arn, m->type,
+    RUN_CHANGE(sql, "sssissssssssdd", m->arn, m->machine_arn, m->name, m->version, m->definition, m->role_arn, m->type,
         m->logging, m->tracing, m->encryption, m->revision_id, m->description, m->created, m->updated);
 }
 
@@ -382,7 +427,7 @@ int srv_store_sm_update(srv_store *st, const srv_sm *m)
 {
     static const char sql[] = "UPDATE machines SET definition = ?, role_arn = ?, logging = ?, tracing = ?,"
                               " encryption = ?, revision_id = ?, description = ?, updated = ? WHERE arn = ?";
-    RUN(sql, "sssssssds", m->definition, m->role_arn, m->logging, m->tracing, m->encryption, m->revision_id,
+    RUN_CHANGE(sql, "sssssssds", m->definition, m->role_arn, m->logging, m->tracing, m->encryption, m->revision_id,
         m->description, m->updated, m->arn);
 }
 
@@ -400,13 +445,17 @@ int srv_store_sm_delete(srv_store *st, const char *machine_arn)
         srv_store_rollback(st);
         return SRV_ERR;
     }
-    return srv_store_commit(st) == SRV_OK ? rc : SRV_ERR;
+    rc = srv_store_commit(st) == SRV_OK ? rc : SRV_ERR;
+    atomic_fetch_add(&st->generation, 1);
+    return rc;
 }
 
 int srv_store_version_delete(srv_store *st, const char *version_arn)
 {
     static const char sql[] = "DELETE FROM machines WHERE arn = ?1 AND version > 0";
-    return delete_with_tags(st, delete_tags, sql, version_arn);
+    int rc = delete_with_tags(st, delete_tags, sql, version_arn);
+    atomic_fetch_add(&st->generation, 1);
+    return rc;
 }
 
 char *srv_sm_key(const srv_sm *m)
@@ -479,19 +528,21 @@ int srv_store_alias_get(srv_store *st, const char *arn, srv_alias *out)
 int srv_store_alias_insert(srv_store *st, const srv_alias *a)
 {
     static const char sql[] = "INSERT INTO aliases (" ALIAS_COLUMNS ") VALUES (?,?,?,?,?,?,?)";
-    RUN(sql, "sssssdd", a->arn, a->machine_arn, a->name, a->description, a->routing, a->created, a->updated);
+    RUN_CHANGE(sql, "sssssdd", a->arn, a->machine_arn, a->name, a->description, a->routing, a->created, a->updated);
 }
 
 int srv_store_alias_update(srv_store *st, const srv_alias *a)
 {
     static const char sql[] = "UPDATE aliases SET description = ?, routing = ?, updated = ? WHERE arn = ?";
-    RUN(sql, "ssds", a->description, a->routing, a->updated, a->arn);
+    RUN_CHANGE(sql, "ssds", a->description, a->routing, a->updated, a->arn);
 }
 
 int srv_store_alias_delete(srv_store *st, const char *arn)
 {
     static const char sql[] = "DELETE FROM aliases WHERE arn = ?1";
-    return delete_with_tags(st, delete_tags, sql, arn);
+    int rc = delete_with_tags(st, delete_tags, sql, arn);
+    atomic_fetch_add(&st->generation, 1);
+    return rc;
 }
 
 int srv_store_alias_list(srv_store *st, const char *machine_arn, const char *after, int limit, srv_alias **out,
@@ -675,7 +726,8 @@ int srv_store_tags_count_with(srv_store *st, const char *arn, const cJSON *tags)
 
 #define EXECUTION_COLUMNS                                                                                              \
     "arn, machine_arn, version_arn, alias_arn, map_run_arn, name, type, status, input, output, error, cause,"       \
-    " trace_header, definition, role_arn, start, stop, redrive_date, redrive_count, seq"
+    " trace_header, (SELECT text FROM definitions WHERE id = definition_id), role_arn, start, stop, redrive_date,"  \
+    " redrive_count, seq"
 
 static const column execution_cols[] = {
     COL(srv_execution, arn, 's'),          COL(srv_execution, machine_arn, 's'), COL(srv_execution, version_arn, 's'),
@@ -698,14 +750,52 @@ int srv_store_execution_get(srv_store *st, const char *arn, srv_execution *out)
     return get_by_arn(st, sql, &execution_shape, arn, out);
 }
 
+/* FNV-1a of a definition, as a signed 64-bit number for SQLite. */
+static sqlite3_int64 text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return (sqlite3_int64)h;
+}
+
+/* The id of a definition's row in definitions, made on first use (lock held): executions
+   refer to the definition they ran, which thousands of them share, instead of each keeping a
+   copy. -1 when SQLite fails. */
+static long definition_id(srv_store *st, const char *text)
+{
+    static const char find[] = "SELECT id FROM definitions WHERE hash = ? AND text = ?";
+    static const char add[] = "INSERT INTO definitions (hash, text) VALUES (?,?)";
+    void *cached = srv_table_get(st->definitions, text);
+    if (cached)
+        return (long)(intptr_t)cached;
+    sqlite3_int64 h = text_hash(text);
+    long id = count(st, prep(st, find, "is", (long)h, text));
+    if (id <= 0) {
+        if (done(st, prep(st, add, "is", (long)h, text)) != SRV_OK)
+            return -1;
+        id = (long)sqlite3_last_insert_rowid(st->db);
+    }
+    srv_table_put(st->definitions, text, (void *)(intptr_t)id);
+    return id;
+}
+
 int srv_store_execution_insert(srv_store *st, const srv_execution *x)
 {
     static const char sql[] = "INSERT INTO executions (arn, machine_arn, version_arn, alias_arn, map_run_arn, name,"
-                              " type, status, input, output, error, cause, trace_header, definition, role_arn, start,"
-                              " stop, redrive_date, redrive_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    RUN(sql, "sssssssssssssssdddI", x->arn, x->machine_arn, x->version_arn, x->alias_arn, x->map_run_arn, x->name,
-        x->type, x->status, x->input, x->output, x->error, x->cause, x->trace_header, x->definition, x->role_arn,
-        x->start, x->stop, x->redrive_date, x->redrive_count);
+                              " type, status, input, output, error, cause, trace_header, definition_id, role_arn,"
+                              " start, stop, redrive_date, redrive_count) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    LOCK();
+    long id = definition_id(st, x->definition);
+    int rc = id < 0 ? SRV_ERR
+                    : done(st, prep(st, sql, "sssssssssssssisdddI", x->arn, x->machine_arn, x->version_arn,
+                                    x->alias_arn, x->map_run_arn, x->name, x->type, x->status, x->input, x->output,
+                                    x->error, x->cause, x->trace_header, id, x->role_arn, x->start, x->stop,
+                                    x->redrive_date, x->redrive_count));
+    UNLOCK();
+    return rc;
 }
 
 int srv_store_execution_update(srv_store *st, const srv_execution *x)
@@ -795,9 +885,20 @@ long srv_store_event_last(srv_store *st, const char *execution_arn)
 
 /* ---- whole histories ---- */
 
+/* A ":memory:" store keeps histories in a hash table beside SQLite: nothing outlives the
+   process either way, and a few KiB of text per execution written into SQLite's B-tree cost
+   more than the execution that made them. A file store writes them to its histories table. */
+
 int srv_store_history_put(srv_store *st, const char *execution_arn, const char *events)
 {
     static const char sql[] = "INSERT OR REPLACE INTO histories (execution_arn, events) VALUES (?,?)";
+    if (st->histories) {
+        LOCK();
+        free(srv_table_del(st->histories, execution_arn));
+        srv_table_put(st->histories, execution_arn, aslrt_xstrdup(events));
+        UNLOCK();
+        return SRV_OK;
+    }
     RUN(sql, "ss", execution_arn, events);
 }
 
@@ -806,6 +907,12 @@ int srv_store_history_get(srv_store *st, const char *execution_arn, char **event
     static const char sql[] = "SELECT events FROM histories WHERE execution_arn = ?";
     *events = NULL;
     LOCK();
+    if (st->histories) {
+        const char *text = srv_table_get(st->histories, execution_arn);
+        *events = text ? aslrt_xstrdup(text) : NULL;
+        UNLOCK();
+        return text ? SRV_OK : SRV_NOT_FOUND;
+    }
     sqlite3_stmt *s = prep(st, sql, "s", execution_arn);
     int rc = s ? step(st, s) : SRV_ERR;
     if (rc == SQLITE_ROW)

@@ -26,6 +26,11 @@ void srv_store_begin(srv_store *st);
 int srv_store_commit(srv_store *st);
 void srv_store_rollback(srv_store *st);
 
+/* A number that changes whenever a machine, version or alias is inserted, updated or deleted
+   (after the change): what was read after it had a value is current while it keeps it. Read
+   without the lock, for caches of the hot path (executor.c). */
+long srv_store_generation(srv_store *st);
+
 /* A state machine (version 0) or one of its published versions (version N). */
 typedef struct srv_sm {
     char *arn;          /* the machine's ARN, or the version's (MACHINE:N) */

@@ -202,6 +202,7 @@ usage:
                                           draw the workflow (and the path a history took)
   aslc bench  WF.asl.json [--input F] [--runs N] [--modes interp,jit,aot] [--json] [--no-wait]
               [--mock-config F --test-case T]  time the modes on one input (exit 1: outputs differ)
+  aslc serve  [--port 8083] [--db FILE] ...  the Step Functions API for the AWS SDKs (serve --help)
   ./EXE [run options]                     a built workflow takes the run options
 run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE
              --trace  --mock-config FILE --test-case NAME  --bindings FILE  --threads N

@@ -254,6 +254,47 @@ def validate(sfn):
     assert sfn.validate_state_machine_definition(definition=unreachable)["diagnostics"] == []
     warned = sfn.validate_state_machine_definition(definition=unreachable, severity="WARNING")
     assert warned["result"] == "OK" and warned["diagnostics"][0]["severity"] == "WARNING", warned
+    lint = sfn.validate_state_machine_definition(definition=json.dumps({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Parameters": {"x": "$.input", "y.$": "$.y"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "StringEquals": "$.b", "Next": "R"}], "Default": "R"},
+        "R": {"Type": "Pass", "Result": {"k": "$.x"}, "End": True}}}), severity="WARNING")
+    assert lint["result"] == "OK", lint
+    assert [(d["code"], d["location"]) for d in lint["diagnostics"]] == [
+        ("NO_DOLLAR", "/States/A/Parameters/x"), ("NO_PATH", "/States/C/Choices/0/StringEquals"),
+        ("PASS_RESULT_IS_STATIC", "/States/R/Result/k")], lint
+
+
+def concurrency(srv):
+    """Eight clients at once, each on its own keep-alive connection: every machine each created is
+    there afterwards, and each one's definition is its own."""
+    import threading
+    failures = []
+
+    def worker(n):
+        try:
+            sfn = srv.client()
+            for i in range(12):
+                name = "c%d-%d" % (n, i)
+                arn = sfn.create_state_machine(name=name, definition=pass_result(n * 100 + i),
+                                               roleArn=ROLE)["stateMachineArn"]
+                sfn.tag_resource(resourceArn=arn, tags=[{"key": "n", "value": str(n)}])
+                assert sfn.describe_state_machine(stateMachineArn=arn)["definition"] == pass_result(n * 100 + i)
+                sfn.validate_state_machine_definition(definition=pass_result(i))
+                sfn.list_state_machines(maxResults=5)
+        except Exception as e:  # reported by the main thread
+            failures.append("%s: %s" % (type(e).__name__, e))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures[:3]
+    sfn = srv.client()
+    names = {m["name"] for m in sfn.get_paginator("list_state_machines").paginate().build_full_result()[
+        "stateMachines"]}
+    missing = {"c%d-%d" % (n, i) for n in range(8) for i in range(12)} - names
+    assert not missing, sorted(missing)[:5]
 
 
 def persistence(aslc, tmp):
@@ -276,6 +317,15 @@ def persistence(aslc, tmp):
         fresh.stop()
 
 
+def usage_errors(aslc):
+    """A bad option is a usage error (exit 2) that names it, before anything listens."""
+    for args, words in [(["--bogus"], "--bogus"), (["--port", "http"], "http"), (["--mode", "fast"], "fast"),
+                        (["--no-wait", "--time-scale", "2"], "--time-scale"), (["--account", "12"], "12"),
+                        (["--db", "/nonexistent-dir/x.db"], "/nonexistent-dir/x.db")]:
+        r = subprocess.run([aslc, "serve", "--port", "0", *args], capture_output=True, text=True, timeout=30)
+        assert r.returncode == 2 and words in r.stderr and not r.stdout, (args, r.returncode, r.stderr)
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: tests/serve/smoke_control_plane.py ASLC", file=sys.stderr)
@@ -289,6 +339,7 @@ def main():
         check("versions and aliases", lambda: versions_and_aliases(sfn))
         check("activities and tags", lambda: activities_and_tags(sfn))
         check("validate", lambda: validate(sfn))
+        check("concurrent clients", lambda: concurrency(srv))
     finally:
         rc = srv.stop()
     err = srv.proc.stderr.read()
@@ -301,6 +352,7 @@ def main():
 
     check("clean stop on SIGTERM", clean_stop)
     check("no sanitizer report", no_sanitizer_report)
+    check("usage errors", lambda: usage_errors(aslc))
     with tempfile.TemporaryDirectory() as tmp:
         check("--db keeps state across a restart", lambda: persistence(aslc, tmp))
     print("%d passed, %d failed, 0 skipped" % (results["passed"], results["failed"]))

@@ -438,6 +438,57 @@ static void stopping_an_execution_should_end_its_token_wait(void **state)
     asl_def_free(def);
 }
 
+static const char heartbeat_machine[] =
+    "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", "
+    "\"Resource\": \"arn:aws:states:::sqs:sendMessage.waitForTaskToken\", \"HeartbeatSeconds\": 1, "
+    "\"Parameters\": {\"token.$\": \"$$.Task.Token\"}, \"End\": true}}}";
+
+static void heartbeats_should_keep_a_token_wait_alive(void **state)
+{
+    (void)state;
+    asl_def *def = compile(heartbeat_machine);
+    static job j;
+    job_init(&j, def, "beating", "{}", NULL, NULL);
+    job_start(&j);
+    aslrt_callback *cb = held_task(&j.rec);
+    assert_non_null(cb);
+    pthread_mutex_unlock(&j.rec.lock);
+    for (int i = 0; i < 4; i++) { /* 2 s in all, twice the heartbeat's second */
+        usleep(500 * 1000);
+        pthread_mutex_lock(&j.rec.lock);
+        assert_non_null(j.rec.cb);
+        assert_int_equal(aslrt_callback_heartbeat(j.rec.cb), 0);
+        pthread_mutex_unlock(&j.rec.lock);
+    }
+    pthread_mutex_lock(&j.rec.lock);
+    assert_int_equal(aslrt_callback_succeed(j.rec.cb, "\"done\"", 6, NULL), 0);
+    pthread_mutex_unlock(&j.rec.lock);
+    job_join(&j);
+    assert_output(&j, "\"done\"");
+    assert_true(j.took >= 2.0);
+    job_free(&j);
+    asl_def_free(def);
+}
+
+static void missed_heartbeat_should_time_the_task_out(void **state)
+{
+    (void)state;
+    asl_def *def = compile(heartbeat_machine);
+    static job j;
+    job_init(&j, def, "silent", "{}", NULL, NULL);
+    job_start(&j);
+    job_join(&j);
+    assert_int_equal(j.r.status, ASLRT_STATUS_FAILED);
+    assert_string_equal(j.r.error, "States.Timeout");
+    assert_null(j.r.cause);
+    assert_true(j.took >= 1.0 && j.took < 5.0);
+    assert_non_null(find_event(&j.rec, "TaskTimedOut"));
+    assert_int_equal(j.rec.done, 1);
+    assert_null(j.rec.cb);
+    job_free(&j);
+    asl_def_free(def);
+}
+
 static void activity_should_be_started_by_a_worker_and_answered(void **state)
 {
     (void)state;
@@ -565,6 +616,8 @@ int main(void)
         cmocka_unit_test(stopping_one_execution_should_end_it_at_once_and_leave_the_others),
         cmocka_unit_test(wait_task_should_hand_the_token_to_the_host_and_take_its_answer),
         cmocka_unit_test(stopping_an_execution_should_end_its_token_wait),
+        cmocka_unit_test(heartbeats_should_keep_a_token_wait_alive),
+        cmocka_unit_test(missed_heartbeat_should_time_the_task_out),
         cmocka_unit_test(activity_should_be_started_by_a_worker_and_answered),
         cmocka_unit_test(activity_nobody_takes_should_time_out),
         cmocka_unit_test(shared_mock_should_count_invocations_per_execution),
