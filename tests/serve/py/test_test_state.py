@@ -8,6 +8,8 @@ from sfn import SfnTest, dumps
 
 PASS_STATE = dumps({"Type": "Pass", "InputPath": "$.in", "Parameters": {"v.$": "$.x"},
                     "ResultPath": "$.res", "Next": "Later"})
+# ResultPath places the result into the state's raw input, not into what InputPath selected
+# (the States Language's input and output processing): {"in": ..., "res": ...}.
 
 
 class TestState(SfnTest):
@@ -15,7 +17,7 @@ class TestState(SfnTest):
         r = self.sfn.test_state(definition=PASS_STATE, roleArn=sfn.ROLE,
                                 input=dumps({"in": {"x": 5}}), inspectionLevel="INFO")
         self.assertEqual(r["status"], "SUCCEEDED")
-        self.assertEqual(json.loads(r["output"]), {"x": 5, "res": {"v": 5}})
+        self.assertEqual(json.loads(r["output"]), {"in": {"x": 5}, "res": {"v": 5}})
         self.assertEqual(r["nextState"], "Later")
         self.assertNotIn("inspectionData", r)
 
@@ -31,13 +33,13 @@ class TestState(SfnTest):
         self.assertEqual(json.loads(data["input"]), {"in": {"x": 5}})
         self.assertEqual(json.loads(data["afterInputPath"]), {"x": 5})
         self.assertEqual(json.loads(data["afterParameters"]), {"v": 5})
-        self.assertEqual(json.loads(data["afterResultPath"]), {"x": 5, "res": {"v": 5}})
+        self.assertEqual(json.loads(data["afterResultPath"]), {"in": {"x": 5}, "res": {"v": 5}})
 
     def test_trace(self):
         r = self.sfn.test_state(definition=PASS_STATE, roleArn=sfn.ROLE,
                                 input=dumps({"in": {"x": 2}}), inspectionLevel="TRACE")
         self.assertEqual(r["status"], "SUCCEEDED")
-        self.assertEqual(json.loads(r["output"]), {"x": 2, "res": {"v": 2}})
+        self.assertEqual(json.loads(r["output"]), {"in": {"x": 2}, "res": {"v": 2}})
         self.assertEqual(json.loads(r["inspectionData"]["afterInputPath"]), {"x": 2})
 
     def test_choice_gives_next_state(self):
