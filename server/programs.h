@@ -4,6 +4,8 @@
 #ifndef SRV_PROGRAMS_H
 #define SRV_PROGRAMS_H
 
+#include <stddef.h>
+
 #include "aslrt.h"
 
 typedef struct srv_programs srv_programs;

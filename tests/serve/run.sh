@@ -8,7 +8,8 @@
 #        tests/serve/run.sh --moto      the same clients against moto_server, to check the tests
 #                                       themselves where moto agrees with AWS (never fails)
 # Environment: SERVE_MATCH=TEXT runs only the tests whose id contains TEXT; VERBOSE=1 prints
-# the passing tests too.
+# the passing tests too; SERVE_PRUNE_PENDING=1 deletes from PENDING the lines of tests that
+# passed (it never adds one: a new failure is a failure until someone decides otherwise).
 #
 # Every client prints one line per test: `ok ID`, `FAIL ID: why` or `skip ID: why`.  Tests
 # listed in PENDING (one id a line: operations the server does not have yet) are reported as
@@ -122,12 +123,17 @@ client() {
 }
 : >"$T/all.out"
 client boto3 1200 python3 "$here/py/run_tests.py" --match "$match"
-if command -v aws >/dev/null; then
+wants() { [[ -z $match || ${match,,} == *"$1"* ]]; } # wants CLIENT: SERVE_MATCH may select it
+if ! wants cli; then
+	:
+elif command -v aws >/dev/null; then
 	client cli 300 bash "$here/cli.sh" "$match"
 else
 	echo "skip cli/all: the aws cli is not installed (tools/setup installs it)" >>"$T/all.out"
 fi
-if ! command -v node >/dev/null; then
+if ! wants js; then
+	:
+elif ! command -v node >/dev/null; then
 	echo "skip js/all: node is not installed (tools/setup installs it)" >>"$T/all.out"
 elif [ ! -d "$here/js/node_modules/@aws-sdk/client-sfn" ]; then
 	echo "skip js/all: @aws-sdk/client-sfn is not installed (tools/setup, or: cd tests/serve/js && npm ci)" >>"$T/all.out"
@@ -159,9 +165,9 @@ fi
 # --- the report, read against PENDING -----------------------------------------------------
 pending_file=$here/PENDING
 [ "$target" = moto ] && pending_file=/dev/null
-python3 - "$T/all.out" "$pending_file" "$target" "${VERBOSE:-}" "$match" <<'PY'
+python3 - "$T/all.out" "$pending_file" "$target" "${VERBOSE:-}" "$match" "${SERVE_PRUNE_PENDING:-}" <<'PY'
 import re, sys
-out, pending_path, target, verbose, match = sys.argv[1:6]
+out, pending_path, target, verbose, match, prune = sys.argv[1:7]
 pending = set()
 with open(pending_path) as f:
     for line in f:
@@ -204,8 +210,16 @@ ran_all = not any(tid.endswith("/all") or tid.endswith("/run") for tid in seen)
 print()
 if still_pending:
     print(f"pending: {len(still_pending)} tests wait for server pieces (tests/serve/PENDING)")
-if now_passing:
-    print(f"PENDING entries that pass now ({len(now_passing)}), delete them from tests/serve/PENDING:")
+if now_passing and prune and target == "aslc":
+    gone = set(now_passing)
+    with open(pending_path) as f:
+        kept = [line for line in f if line.split("#", 1)[0].strip() not in gone]
+    with open(pending_path, "w") as f:
+        f.writelines(kept)
+    print(f"deleted from tests/serve/PENDING: {len(gone)} entries whose tests pass now")
+elif now_passing:
+    print(f"PENDING entries that pass now ({len(now_passing)}), delete them from tests/serve/PENDING"
+          " (SERVE_PRUNE_PENDING=1 does it):")
     for tid in now_passing:
         print(f"  {tid}")
 if stale and ran_all and not match and target == "aslc":

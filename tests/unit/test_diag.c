@@ -149,10 +149,39 @@ static void did_you_mean_should_find_typos_case_and_prefixes(void **ctx)
     assert_null(asl_did_you_mean("Ti", fields, n));
 }
 
+/* What a sink was handed, one diagnostic a line: "E|W POINTER|- message". */
+typedef struct collected {
+    char text[512];
+} collected;
+
+static void collect(void *ctx, int warning, const char *pointer, const char *message)
+{
+    collected *c = ctx;
+    size_t n = strlen(c->text);
+    snprintf(c->text + n, sizeof c->text - n, "%c %s %s\n", warning ? 'W' : 'E', pointer ? pointer : "-", message);
+}
+
+static void sink_should_get_each_diagnostic_whole_and_still_count_it(void **state)
+{
+    (void)state;
+    collected c = {{0}};
+    asl_diag d;
+    asl_diag_init_sink(&d, "wf.json", collect, &c);
+    asl_diag_error(&d, "/States/A/Next", "no state named \"%s\"", "B");
+    asl_diag_warning(&d, "/States/C", "state \"C\" is not reachable");
+    asl_diag_plain(&d, "cannot read %s", "wf.json");
+    assert_string_equal(c.text, "E /States/A/Next no state named \"B\"\n"
+                                "W /States/C state \"C\" is not reachable\n"
+                                "E - cannot read wf.json\n");
+    assert_int_equal(d.nerrors, 2);
+    assert_int_equal(d.nwarnings, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(error_should_print_file_pointer_and_message_and_count),
+        cmocka_unit_test(sink_should_get_each_diagnostic_whole_and_still_count_it),
         cmocka_unit_test(error_should_keep_control_characters_off_the_terminal),
         cmocka_unit_test(long_names_should_be_cut_short_with_an_ellipsis),
         cmocka_unit_test(pointer_should_escape_tilde_and_slash_as_rfc_6901_says),

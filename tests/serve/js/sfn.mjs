@@ -8,7 +8,7 @@ import {
   SFNClient, CreateStateMachineCommand, DescribeStateMachineCommand, DeleteStateMachineCommand,
   StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand,
   ListStateMachinesCommand, StartSyncExecutionCommand, StopExecutionCommand,
-  SendTaskSuccessCommand, paginateListExecutions,
+  SendTaskSuccessCommand, TestStateCommand, paginateListExecutions,
 } from "@aws-sdk/client-sfn";
 import assert from "node:assert/strict";
 
@@ -108,6 +108,17 @@ const tests = {
     }));
     assert.equal(r.status, "SUCCEEDED");
     assert.deepEqual(JSON.parse(r.output), { sync: 1, r: { js: true } });
+  },
+  async "test-state"() {
+    // TestState also goes to the sync- host prefix: disableHostPrefix keeps it on the endpoint
+    const r = await sfn.send(new TestStateCommand({
+      definition: JSON.stringify({ Type: "Pass", Parameters: { "doubled.$": "States.MathAdd($.n, $.n)" }, Next: "After" }),
+      input: JSON.stringify({ n: 21 }), inspectionLevel: "DEBUG",
+    }));
+    assert.equal(r.status, "SUCCEEDED");
+    assert.deepEqual(JSON.parse(r.output), { doubled: 42 });
+    assert.equal(r.nextState, "After");
+    assert.deepEqual(JSON.parse(r.inspectionData.afterParameters), { doubled: 42 });
   },
   async "callback-and-stop"() {
     const arn = await createMachine(JSON.stringify({

@@ -96,7 +96,9 @@ class Callbacks(SfnTest):
         self.sfn.send_task_success(taskToken=token, output="{}")
         self.wait_done(ex)
         self.assertError("TaskTimedOut", self.sfn.send_task_success, taskToken=token, output="{}")
+        self.assertError("TaskTimedOut", self.sfn.send_task_failure, taskToken=token, error="Late")
         self.assertError("TaskTimedOut", self.sfn.send_task_heartbeat, taskToken=token)
+        self.assertEqual(self.sfn.describe_execution(executionArn=ex)["status"], "SUCCEEDED")
 
     def test_output_not_json_is_invalid_output(self):
         ex = self.start(self.create_sm(definition=sfn.callback_definition()))

@@ -44,7 +44,7 @@ class Mocks(SfnTest):
         ex = self.start(self.sm + "#HappyPath", {"order": 1})
         d = self.wait_done(ex)
         self.assertEqual(d["status"], "SUCCEEDED", d)
-        self.assertEqual(json.loads(d["output"]), self.expected_return("ShipOk")["Payload"])
+        self.assertEqual(json.loads(d["output"]), self.expected_return("ShipOk", "0-2")["Payload"])
         self.assertTrue(ex.startswith(self.sm.replace(":stateMachine:", ":execution:") + ":"), ex)
         # the execution belongs to the machine, without the #TestCase
         self.assertEqual(d["stateMachineArn"], self.sm)

@@ -8,8 +8,6 @@ from sfn import SfnTest, dumps
 
 PASS_STATE = dumps({"Type": "Pass", "InputPath": "$.in", "Parameters": {"v.$": "$.x"},
                     "ResultPath": "$.res", "Next": "Later"})
-# ResultPath places the result into the state's raw input, not into what InputPath selected
-# (the States Language's input and output processing): {"in": ..., "res": ...}.
 
 
 class TestState(SfnTest):
@@ -17,6 +15,7 @@ class TestState(SfnTest):
         r = self.sfn.test_state(definition=PASS_STATE, roleArn=sfn.ROLE,
                                 input=dumps({"in": {"x": 5}}), inspectionLevel="INFO")
         self.assertEqual(r["status"], "SUCCEEDED")
+        # ResultPath places the result into the state's raw input, not the InputPath selection
         self.assertEqual(json.loads(r["output"]), {"in": {"x": 5}, "res": {"v": 5}})
         self.assertEqual(r["nextState"], "Later")
         self.assertNotIn("inspectionData", r)
