@@ -163,7 +163,9 @@ typedef struct aslrt_host {
        "result", "afterResultSelector", "afterResultPath", "variables",
        "afterItemsPath", "maxConcurrency", "toleratedFailureCount",
        "toleratedFailurePercentage", "errorOutput" (the {"Error","Cause"}
-       a Catch is consulted with) and "catchIndex" (the catcher that took it).
+       a Catch is consulted with), "catchIndex" (the catcher that took it),
+       and an http:invoke Task's "request" and "response" (objects in the
+       shape of AWS's InspectionDataRequest / InspectionDataResponse).
        doc is borrowed for the call. Unset, no run computes anything for it. */
     void (*inspect)(void *ctx, const char *state_name, const char *what, const cJSON *doc);
 } aslrt_host;
