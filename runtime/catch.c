@@ -6,6 +6,7 @@
 #include "catch.h"
 #include "enter.h"
 #include "exec.h"
+#include "inspect.h"
 #include "signals.h"
 #include "jsonpath.h"
 #include "query.h"
@@ -56,10 +57,17 @@ int aslrt_catch(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
 {
     if (aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE)
         return -1; /* an aborted or timed-out execution catches nothing on its way out */
+    if (aslrt_inspecting(ex)) { /* TestState: the error, whatever takes it */
+        cJSON *e = error_output(ex);
+        aslrt_inspect_report(ex, "errorOutput", e);
+        cJSON_Delete(e);
+    }
     for (int i = 0; i < st->ncatch; i++) {
         const aslrt_catcher *c = &st->catchers[i];
         if (!aslrt_error_matches(c->errors, c->nerrors, ex->error))
             continue;
+        if (aslrt_inspecting(ex))
+            aslrt_inspect_number(ex, "catchIndex", i);
         cJSON *out = error_output(ex);
         aslrt_error_clear(ex);
         /* Assign, then ResultPath or (JSONata) Output; an error there is the state's */

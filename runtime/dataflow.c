@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "dataflow.h"
+#include "inspect.h"
 #include "intrinsics.h"
 #include "jsonpath.h"
 #include "query.h"
@@ -70,11 +71,16 @@ static cJSON *select_copy(aslrt_exec *ex, const aslrt_path *p, const cJSON *doc)
    what it selects is copied. */
 cJSON *aslrt_input_path(aslrt_exec *ex, const aslrt_state *st, const cJSON *raw)
 {
+    cJSON *eff;
     if (st->flags & ASLRT_INPUT_PATH_NULL)
-        return aslrt_xjson(cJSON_CreateObject());
-    if (!st->input_path)
-        return aslrt_json_copy(raw);
-    return select_copy(ex, st->input_path, raw);
+        eff = aslrt_xjson(cJSON_CreateObject());
+    else if (!st->input_path)
+        eff = aslrt_json_copy(raw);
+    else
+        eff = select_copy(ex, st->input_path, raw);
+    if (eff)
+        ASLRT_INSPECT(ex, "afterInputPath", eff);
+    return eff;
 }
 
 /* InputPath without copying: the effective input is borrowed from raw when
@@ -97,6 +103,8 @@ const cJSON *aslrt_input_view(aslrt_exec *ex, const aslrt_state *st, const cJSON
     const cJSON *n = aslrt_path_get(ex, p, raw);
     if (!n)
         path_miss(ex, p, raw);
+    else
+        ASLRT_INSPECT(ex, "afterInputPath", n);
     return n;
 }
 

@@ -9,6 +9,7 @@
 #include "enter.h"
 #include "exec.h"
 #include "history.h"
+#include "inspect.h"
 #include "signals.h"
 #include "timestamp.h"
 #include "vars.h"
@@ -116,6 +117,11 @@ int aslrt_state_exit_watched(aslrt_exec *ex, const aslrt_state *st, const cJSON 
         details = state_details(st->name, "output", "outputDetails", output);
     if (ex->vars)
         aslrt_vars_commit(ex, details); /* §8: the state's Assign is visible from the next state */
+    if (aslrt_inspecting(ex)) {
+        cJSON *vars = aslrt_vars_visible(ex);
+        aslrt_inspect_report(ex, "variables", vars);
+        cJSON_Delete(vars);
+    }
     count_event(ex, exited_type[t], details);
     return 0;
 }

@@ -56,6 +56,7 @@ typedef struct aslrt_run {
     _Atomic int stop;         /* ASLRT_STOP_*: why the execution ends early (signals.c) */
     double deadline;          /* top-level TimeoutSeconds as a time (seconds since the epoch); 0: none */
     struct aslrt_pool *pool;  /* Parallel/Map worker threads (pool.c), made on first use, or NULL */
+    const cJSON *variables;   /* variables set before the first state (TestState), or NULL */
     const struct aslrt_run *parent; /* a distributed Map's child execution: the run that started it
                                        (map.c copies the parent's aslrt_run, so keep locks and
                                        owned resources behind pointers); NULL at the top */

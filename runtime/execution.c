@@ -34,7 +34,7 @@ int aslrt_run_to_end(aslrt_run *run, cJSON *input, aslrt_announce_fn *announce, 
     cJSON *v = input;
     aslrt_stop_begin(run);
     const aslrt_program *p = run->program;
-    int rc = p->main->run(&ex, p->main, &v);
+    int rc = aslrt_vars_preset(&ex, run->variables) == 0 ? p->main->run(&ex, p->main, &v) : -1;
     aslrt_pool_free(run->pool); /* Parallel/Map workers, idle by now */
     run->pool = NULL;
     int stop = atomic_load(&run->stop); /* set by whatever noticed the abort or timeout */
@@ -102,6 +102,15 @@ int aslrt_execute(const aslrt_execution_params *p, aslrt_execution_result *r)
     cJSON *input = aslrt_json_parse("input", text, len, &err);
     if (!input)
         return not_started(r, err ? err : aslrt_xstrdup("the input is not JSON"));
+    cJSON *variables = NULL;
+    if (p->variables) {
+        variables = aslrt_json_parse("variables", p->variables, strlen(p->variables), &err);
+        if (!variables || !cJSON_IsObject(variables)) {
+            cJSON_Delete(input);
+            cJSON_Delete(variables);
+            return not_started(r, err ? err : aslrt_xstrdup("the variables are not a JSON object"));
+        }
+    }
 
     aslrt_run run;
     memset(&run, 0, sizeof run);
@@ -130,6 +139,7 @@ int aslrt_execute(const aslrt_execution_params *p, aslrt_execution_result *r)
     run.bindings = p->bindings;
     run.host = p->host;
     run.stopper = p->stop;
+    run.variables = variables;
     char *herr = NULL;
     if (aslrt_history_open(&run, &herr) != 0) /* no file to open: it cannot fail */
         free(herr);
@@ -144,6 +154,7 @@ int aslrt_execute(const aslrt_execution_params *p, aslrt_execution_result *r)
     free(role);
     cJSON_Delete(run.input); /* NULL unless $$.Execution.Input was read */
     free(run.input_text);
+    cJSON_Delete(variables);
     return 0;
 }
 

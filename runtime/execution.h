@@ -36,6 +36,8 @@
 
 struct aslrt_mock;     /* task/mock.h: aslrt_mock_parse() */
 struct aslrt_bindings; /* task/bindings.h: aslrt_bindings_parse() */
+struct aslrt_map_run_report;
+struct aslrt_map_run_child;
 
 /* ------------------------------------------------------------ stopping */
 
@@ -134,7 +136,90 @@ typedef struct aslrt_host {
        execution stopped): the host forgets it; when this returns cb is
        freed. Called for every cb given to wait_task or activity. */
     void (*task_done)(void *ctx, aslrt_callback *cb);
+
+    /* Members added later (after task_done, so that hosts built against
+       the first version of this struct keep working; all optional). */
+
+    /* A Distributed Map's Map Run (MapRunStarted .. MapRunSucceeded/Failed):
+       called when it starts (STARTED), as its counts change (PROGRESS, at
+       most every 100 ms), and once when it ends (ENDED). Called from the
+       execution's threads, never two at once for one Map Run. r is borrowed
+       for the call; r->handle stays valid until the ENDED call returns.
+       STARTED and PROGRESS are called with the Map Run's lock held (the
+       one aslrt_map_run_update takes), ENDED without it: a host may make
+       ENDED wait for its own aslrt_map_run_update calls to return, but must
+       not make aslrt_map_run_update wait for a map_run call. */
+    void (*map_run)(void *ctx, const struct aslrt_map_run_report *r);
+
+    /* A Distributed Map's child execution started (status "RUNNING") or
+       ended: ListExecutions with a mapRunArn lists them. Called from
+       worker threads, several at once for different children. */
+    void (*map_run_child)(void *ctx, const struct aslrt_map_run_child *c);
+
+    /* TestState's inspection data: the documents of the data flow of each
+       top-level state as it computes them (nested states, Parallel branches,
+       Map iterations and child executions are not reported). `what` is
+       AWS's name: "afterInputPath", "afterParameters", "afterArguments",
+       "result", "afterResultSelector", "afterResultPath", "variables",
+       "afterItemsPath", "maxConcurrency", "toleratedFailureCount",
+       "toleratedFailurePercentage", "errorOutput" (the {"Error","Cause"}
+       a Catch is consulted with), "catchIndex" (the catcher that took it),
+       and an http:invoke Task's "request" and "response" (objects in the
+       shape of AWS's InspectionDataRequest / InspectionDataResponse).
+       doc is borrowed for the call. Unset, no run computes anything for it. */
+    void (*inspect)(void *ctx, const char *state_name, const char *what, const cJSON *doc);
 } aslrt_host;
+
+/* ------------------------------------------------------------ Map Runs */
+
+typedef struct aslrt_map_run aslrt_map_run; /* a running Map Run (UpdateMapRun) */
+
+typedef enum aslrt_map_run_phase {
+    ASLRT_MAP_RUN_STARTED,
+    ASLRT_MAP_RUN_PROGRESS,
+    ASLRT_MAP_RUN_ENDED
+} aslrt_map_run_phase;
+
+/* DescribeMapRun's itemCounts / executionCounts. */
+typedef struct aslrt_map_run_counts {
+    long pending, running, succeeded, failed, timed_out, aborted, total, results_written;
+} aslrt_map_run_counts;
+
+typedef struct aslrt_map_run_report {
+    aslrt_map_run_phase phase;
+    aslrt_map_run *handle;          /* for aslrt_map_run_update() until ENDED returns */
+    const char *map_run_arn;        /* arn:aws:states:R:A:mapRun:SM/LABEL:UUID */
+    const char *execution_arn;      /* the parent execution */
+    const char *state_machine_arn;  /* the parent's state machine */
+    const char *state_name;         /* the Map state */
+    const char *status;             /* "RUNNING", "SUCCEEDED", "FAILED", "ABORTED" */
+    const char *error, *cause;      /* ENDED and FAILED: why (each may be NULL) */
+    double start, stop;             /* seconds since the epoch; stop 0 until ENDED */
+    long max_concurrency;           /* 0: no limit given */
+    long tolerated_failure_count;
+    double tolerated_failure_percentage;
+    aslrt_map_run_counts items;     /* items */
+    aslrt_map_run_counts executions; /* child executions (batches, with ItemBatcher) */
+} aslrt_map_run_report;
+
+typedef struct aslrt_map_run_child {
+    const char *map_run_arn;
+    const char *execution_arn;      /* the child's */
+    const char *name;
+    const char *state_machine_arn;  /* the child's: PARENT_SM/LABEL */
+    const char *status;             /* "RUNNING", "SUCCEEDED", "FAILED", "ABORTED" */
+    const char *input;              /* JSON text */
+    const char *output;             /* SUCCEEDED: JSON text; else NULL */
+    const char *error, *cause;      /* FAILED: each may be NULL */
+    double start, stop;             /* stop 0 while RUNNING */
+} aslrt_map_run_child;
+
+/* UpdateMapRun on a running Map Run: a new MaxConcurrency (-1: unchanged;
+   0: no limit), ToleratedFailureCount (-1: unchanged), and
+   ToleratedFailurePercentage (< 0: unchanged). Safe from any thread while
+   the handle is valid (see aslrt_host.map_run). */
+void aslrt_map_run_update(aslrt_map_run *h, long max_concurrency, long tolerated_failure_count,
+                          double tolerated_failure_percentage);
 
 /* ------------------------------------------------------------- running */
 
@@ -163,6 +248,8 @@ typedef struct aslrt_execution_params {
     aslrt_stop_handle *stop;           /* NULL: nothing can stop it */
     const aslrt_host *host;            /* NULL: no hooks (no events are reported) */
     const char *s3_root;               /* the local directory standing for S3 (--s3-root), or NULL */
+    const char *variables;             /* a JSON object text: variables visible from the first
+                                          state on (TestState's `variables`); NULL: none */
 } aslrt_execution_params;
 
 typedef enum aslrt_status {

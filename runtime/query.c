@@ -26,6 +26,7 @@
 #include "jsonata_eval.h"
 #include "jsonpath.h"
 #include "query.h"
+#include "inspect.h"
 #include "vars.h"
 
 /* Templates nest as deep as the definition's JSON; bound the recursion
@@ -304,6 +305,9 @@ static int has_result(const aslrt_state *st)
    ResultPath (into the raw input) and OutputPath. */
 static int finish_jsonpath(aslrt_exec *ex, const aslrt_state *st, cJSON **v, cJSON *result, const aslrt_tmpl *assign)
 {
+    int inspecting = aslrt_inspecting(ex);
+    if (inspecting && result)
+        aslrt_inspect_report(ex, "result", result);
     if (assign) {
         cJSON *values = aslrt_tmpl_eval(ex, assign, result);
         if (!values || aslrt_vars_stage(ex, values) != 0) {
@@ -316,10 +320,14 @@ static int finish_jsonpath(aslrt_exec *ex, const aslrt_state *st, cJSON **v, cJS
         cJSON_Delete(result);
         if (!(result = sel))
             return -1;
+        if (inspecting)
+            aslrt_inspect_report(ex, "afterResultSelector", result);
     }
-    if (aslrt_result_path(ex, st, v, result) != 0 || aslrt_output_path(ex, st, v) != 0)
+    if (aslrt_result_path(ex, st, v, result) != 0)
         return -1;
-    return 0;
+    if (inspecting)
+        aslrt_inspect_report(ex, "afterResultPath", *v);
+    return aslrt_output_path(ex, st, v);
 }
 
 /* §9: Assign and Output are evaluated side by side over the same $states
@@ -328,6 +336,8 @@ static int finish_jsonpath(aslrt_exec *ex, const aslrt_state *st, cJSON **v, cJS
 static int finish_jsonata(aslrt_exec *ex, cJSON **v, cJSON *result, const cJSON *error_output,
                           const aslrt_tmpl *assign, const aslrt_tmpl *output)
 {
+    if (result)
+        ASLRT_INSPECT(ex, "result", result);
     qstates q;
     qs_init(&q, ex, *v, result, error_output);
     cJSON *values = NULL, *out = NULL;

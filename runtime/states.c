@@ -11,6 +11,7 @@
 #include "dataflow.h"
 #include "enter.h"
 #include "exec.h"
+#include "inspect.h"
 #include "jsonpath.h"
 #include "query.h"
 #include "signals.h"
@@ -90,6 +91,7 @@ int aslrt_pass_state(aslrt_exec *ex, const aslrt_state *st, cJSON **v)
         cJSON_Delete(owned);
         if (!result)
             return -1;
+        ASLRT_INSPECT(ex, "afterParameters", result);
     } else if (st->result) {
         result = NULL; /* Result is the result: the effective input is not needed */
         cJSON_Delete(owned);

@@ -202,6 +202,31 @@ void aslrt_vars_commit(aslrt_exec *ex, cJSON *details)
     s->has_staged = 0;
 }
 
+cJSON *aslrt_vars_visible(const aslrt_exec *ex)
+{
+    cJSON *o = aslrt_xjson(cJSON_CreateObject());
+    for (const aslrt_exec *e = ex; e; e = e->parent) {
+        for (int i = 0; e->vars && i < e->vars->set.n; i++) {
+            const var *v = &e->vars->set.v[i];
+            if (!cJSON_GetObjectItemCaseSensitive(o, v->name)) /* an inner scope hides an outer one */
+                cJSON_AddItemToObject(o, v->name, aslrt_xjson(cJSON_Duplicate(v->value, 1)));
+        }
+        if (e->parent && e->parent->run != e->run)
+            break;
+    }
+    return o;
+}
+
+int aslrt_vars_preset(aslrt_exec *ex, const cJSON *values)
+{
+    if (!values || !values->child)
+        return 0;
+    if (aslrt_vars_stage(ex, aslrt_xjson(cJSON_Duplicate(values, 1))) != 0)
+        return -1;
+    aslrt_vars_commit(ex, NULL);
+    return 0;
+}
+
 void aslrt_vars_discard(aslrt_exec *ex)
 {
     if (ex->vars) {

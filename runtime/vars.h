@@ -54,6 +54,13 @@ int aslrt_vars_stage(aslrt_exec *ex, cJSON *values);
    "assignedVariablesDetails": {"truncated": false}. */
 void aslrt_vars_commit(aslrt_exec *ex, cJSON *details);
 
+/* Every variable visible from ex, as a new object (TestState's inspection
+   data). */
+cJSON *aslrt_vars_visible(const aslrt_exec *ex);
+/* Sets the variables of `values` (an object, borrowed) in ex's scope before
+   the first state (TestState's `variables`); -1 with the error set when
+   they are over the limits. */
+int aslrt_vars_preset(aslrt_exec *ex, const cJSON *values);
 /* Drops what the current state staged (it failed). */
 void aslrt_vars_discard(aslrt_exec *ex);
 

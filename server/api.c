@@ -290,12 +290,8 @@ void srv_api_handle(srv *s, const char *target, const char *body, size_t len, sr
         srv_fail(&e, "UnknownOperationException", "%s%s%s", target ? "The operation '" : "",
                  target ? target : "The request has no X-Amz-Target header",
                  target ? "' is not one of AWSStepFunctions'" : "");
-    else if ((req = parse_body(body, len, &e)) && check_members(operations[i].name, req, &e) == 0) {
-        if (operations[i].fn == srv_op_todo)
-            srv_fail(&e, "UnsupportedOperation", "aslc serve does not implement %s yet", operations[i].name);
-        else
-            rc = operations[i].fn(s, req, &resp, &e);
-    }
+    else if ((req = parse_body(body, len, &e)) && check_members(operations[i].name, req, &e) == 0)
+        rc = operations[i].fn(s, req, &resp, &e);
     if (rc == 0) {
         out->status = 200;
         out->body = resp ? aslrt_json_text(resp) : aslrt_xstrdup("{}");
@@ -308,13 +304,6 @@ void srv_api_handle(srv *s, const char *target, const char *body, size_t len, sr
     free(e.resource);
     cJSON_Delete(resp);
     cJSON_Delete(req);
-}
-
-/* An operation aslc serve does not implement yet (srv_api_handle answers for it). */
-int srv_op_todo(srv *s, const cJSON *req, cJSON **resp, srv_err *e)
-{
-    (void)s, (void)req, (void)resp;
-    return srv_fail(e, "UnsupportedOperation", "aslc serve does not implement this operation yet");
 }
 
 /* ---- for handlers ---- */

@@ -27,11 +27,14 @@
  * Distributed mode runs locally like inline mode, with AWS's differences:
  * every iteration is a child execution (its own $$.Execution, its own event
  * ids, no events in the parent's history), the Map Run is announced by
- * MapRunStarted / MapRunSucceeded / MapRunFailed, items may come from an
+ * MapRunStarted / MapRunSucceeded / MapRunFailed (MapRunAborted when the
+ * execution is stopped), reported to the host (execution.h: map_run,
+ * map_run_child) when it asks, items may come from an
  * ItemReader and go to an ItemBatcher, results to a ResultWriter. */
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,9 @@
 #include "digest.h"
 #include "enter.h"
 #include "exec.h"
+#include "execution.h"
 #include "history.h"
+#include "inspect.h"
 #include "itemreader.h"
 #include "jsnum.h"
 #include "jsonpath.h"
@@ -59,8 +64,9 @@
 /* A distributed Map runs at most 10,000 child executions at once. */
 #define DISTRIBUTED_MAX_CONCURRENCY 10000
 
-/* One attempt at running a Map's iterations. */
-typedef struct map_run {
+/* One attempt at running a Map's iterations (its Map Run when distributed:
+   execution.h's aslrt_map_run handle). */
+typedef struct aslrt_map_run {
     aslrt_group g;                /* first: the pool hands steps &g */
     aslrt_exec *ex;               /* the Map state's exec; it waits meanwhile */
     const aslrt_state *st;
@@ -92,6 +98,12 @@ typedef struct map_run {
     cJSON **results;              /* by iteration, without keep_records */
     aslrt_map_record *records;    /* by iteration, with keep_records */
     long cap;
+    /* the host's Map Run report (distributed, with aslrt_host.map_run) */
+    const aslrt_host *host;       /* NULL: nobody is told */
+    long limit_update;            /* UpdateMapRun's MaxConcurrency, -1: none pending */
+    long max_concurrency;         /* as the definition (or UpdateMapRun) gave it */
+    aslrt_map_run_counts items, execs; /* succeeded, failed, aborted and running kept here */
+    double start, last_report;
 } map_run;
 
 /* What one step runs: one item, or one batch of them. */
@@ -466,6 +478,130 @@ static int next_batch(map_run *mr, job *j)
     return 1;
 }
 
+/* ------------------------------------------------------------ Map Run */
+
+/* pending and total of c, given the jobs (or items) begun so far and the
+   number in all (-1: not known yet, the source is still being read). */
+static void complete_counts(aslrt_map_run_counts *c, long begun, long total)
+{
+    long done = c->succeeded + c->failed + c->aborted + c->timed_out;
+    c->total = total >= 0 ? total : begun;
+    c->pending = c->total - done - c->running;
+    if (c->pending < 0)
+        c->pending = 0;
+}
+
+/* How the Map Run stands (lock held), into *out. */
+static void snapshot_locked(map_run *mr, aslrt_map_run_phase phase, const char *status, double now,
+                            aslrt_map_run_report *out)
+{
+    aslrt_map_run_report r;
+    memset(&r, 0, sizeof r);
+    r.phase = phase;
+    r.handle = mr;
+    r.map_run_arn = mr->map_run_arn;
+    r.execution_arn = mr->ex->run->execution_id;
+    r.state_machine_arn = mr->ex->run->state_machine_id;
+    r.state_name = mr->st->name;
+    r.status = status;
+    if (phase == ASLRT_MAP_RUN_ENDED && mr->failed) {
+        r.error = mr->error;
+        r.cause = mr->cause;
+    }
+    r.start = mr->start;
+    r.stop = phase == ASLRT_MAP_RUN_ENDED ? now : 0;
+    r.max_concurrency = mr->max_concurrency;
+    r.tolerated_failure_count = mr->use_count ? mr->tol_count : 0;
+    r.tolerated_failure_percentage = mr->use_pct ? mr->tol_pct : 0;
+    r.items = mr->items;
+    r.executions = mr->execs;
+    long total_items = mr->total;
+    long total_jobs = mr->total >= 0 && mr->batch_items <= 0 && mr->batch_bytes <= 0 ? mr->total : -1;
+    if (phase == ASLRT_MAP_RUN_ENDED) { /* what never began never will */
+        total_items = mr->next_item;
+        total_jobs = mr->next_job;
+    }
+    complete_counts(&r.items, mr->next_item, total_items);
+    complete_counts(&r.executions, mr->next_job, total_jobs);
+    if (phase == ASLRT_MAP_RUN_ENDED && mr->st->result_writer && !mr->failed) {
+        r.items.results_written = r.items.succeeded + r.items.failed;
+        r.executions.results_written = r.executions.succeeded + r.executions.failed;
+    }
+    *out = r;
+}
+
+/* Tells the host how the Map Run stands (lock held): STARTED, or PROGRESS
+   at most every 100 ms. ENDED goes through report_end instead. */
+static void report_locked(map_run *mr, aslrt_map_run_phase phase)
+{
+    if (!mr->host)
+        return;
+    double now = aslrt_now();
+    if (phase == ASLRT_MAP_RUN_PROGRESS && now - mr->last_report < 0.1)
+        return;
+    mr->last_report = now;
+    aslrt_map_run_report r;
+    snapshot_locked(mr, phase, "RUNNING", now, &r);
+    mr->host->map_run(mr->host->ctx, &r);
+}
+
+/* The last report, made outside the lock (every iteration has ended), so
+   that the host may wait there for an UpdateMapRun still holding the
+   handle (which takes the lock) to finish. */
+static void report_end(map_run *mr, const char *status)
+{
+    if (!mr->host)
+        return;
+    aslrt_map_run_report r;
+    pthread_mutex_lock(&mr->lock);
+    snapshot_locked(mr, ASLRT_MAP_RUN_ENDED, status, aslrt_now(), &r);
+    pthread_mutex_unlock(&mr->lock);
+    mr->host->map_run(mr->host->ctx, &r);
+}
+
+/* A child execution started or ended, for ListExecutions by Map Run. */
+static void report_child(const map_run *mr, const aslrt_run *child, const char *status, const char *input,
+                         const char *output, const aslrt_exec *cx, double start)
+{
+    if (!mr->host || !mr->host->map_run_child)
+        return;
+    aslrt_map_run_child c = {
+        .map_run_arn = mr->map_run_arn,
+        .execution_arn = child->execution_id,
+        .name = child->name,
+        .state_machine_arn = child->state_machine_id,
+        .status = status,
+        .input = input,
+        .output = output,
+        .error = output ? NULL : cx->error,
+        .cause = output ? NULL : cx->cause,
+        .start = start,
+        .stop = strcmp(status, "RUNNING") == 0 ? 0 : aslrt_now(),
+    };
+    mr->host->map_run_child(mr->host->ctx, &c);
+}
+
+void aslrt_map_run_update(aslrt_map_run *mr, long max_concurrency, long tolerated_failure_count,
+                          double tolerated_failure_percentage)
+{
+    pthread_mutex_lock(&mr->lock);
+    if (max_concurrency >= 0) {
+        mr->max_concurrency = max_concurrency;
+        mr->limit_update = max_concurrency == 0 || max_concurrency > DISTRIBUTED_MAX_CONCURRENCY
+                               ? DISTRIBUTED_MAX_CONCURRENCY
+                               : max_concurrency;
+    }
+    if (tolerated_failure_count >= 0) {
+        mr->use_count = 1;
+        mr->tol_count = tolerated_failure_count;
+    }
+    if (tolerated_failure_percentage >= 0) {
+        mr->use_pct = 1;
+        mr->tol_pct = tolerated_failure_percentage;
+    }
+    pthread_mutex_unlock(&mr->lock);
+}
+
 /* ------------------------------------------------------------ iterations */
 
 /* Would failed_items fail the Map, given `total` items (-1: not known yet)? */
@@ -536,6 +672,8 @@ static void run_job(map_run *mr, job *j)
     j->input = j->owned = NULL;
     int selected = in != NULL, rc = -1;
     aslrt_run child;
+    char *child_output = NULL;
+    double child_start = 0;
     aslrt_map_record rec;
     memset(&rec, 0, sizeof rec);
     if (in) {
@@ -544,6 +682,12 @@ static void run_job(map_run *mr, job *j)
             cx.run = &child;
             cx.prev_event_id = 0;
             aslrt_event(&cx, "ExecutionStarted", NULL);
+            if (mr->host) {
+                child_start = aslrt_now();
+                char *text = aslrt_json_text(in);
+                report_child(mr, &child, "RUNNING", text, NULL, &cx, child_start);
+                free(text);
+            }
         }
         if (mr->keep_records) {
             rec.input = aslrt_json_text(in);
@@ -558,8 +702,22 @@ static void run_job(map_run *mr, job *j)
         if (mr->keep_records)
             rec.stop = aslrt_now();
     }
+    if (mr->host && selected)
+        report_child(mr, &child, rc == 0 ? "SUCCEEDED" : aslrt_cancelled(&cx) ? "ABORTED" : "FAILED", NULL,
+                     rc == 0 ? (child_output = aslrt_json_text(in)) : NULL, &cx, child_start);
+    free(child_output);
     pthread_mutex_lock(&mr->lock);
     int done = finish_locked(mr, j, &cx, rc, rc == 0 ? in : NULL, selected, &rec);
+    if (mr->host) {
+        static const size_t slot[] = {offsetof(aslrt_map_run_counts, succeeded),
+                                      offsetof(aslrt_map_run_counts, failed),
+                                      offsetof(aslrt_map_run_counts, aborted)};
+        *(long *)((char *)&mr->items + slot[done]) += j->nitems;
+        *(long *)((char *)&mr->execs + slot[done]) += 1;
+        mr->items.running -= j->nitems;
+        mr->execs.running--;
+        report_locked(mr, ASLRT_MAP_RUN_PROGRESS);
+    }
     int stop = mr->stopped;
     pthread_mutex_unlock(&mr->lock);
     if (rc != 0)
@@ -599,6 +757,14 @@ static int map_step(aslrt_group *g)
         if (rc > 0) {
             j.index = mr->next_job++;
             reserve(mr, j.index);
+            if (mr->host) {
+                mr->items.running += j.nitems;
+                mr->execs.running++;
+            }
+            if (mr->limit_update >= 0) { /* UpdateMapRun */
+                aslrt_group_set_limit(g, (int)mr->limit_update);
+                mr->limit_update = -1;
+            }
         } else if (rc == 0 && mr->total < 0) {
             mr->total = mr->next_item;
         }
@@ -696,6 +862,11 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
             return NULL;
         }
     }
+    if (aslrt_inspecting(ex)) {
+        if (items)
+            aslrt_inspect_report(ex, "afterItemsPath", items);
+        aslrt_inspect_number(ex, "maxConcurrency", (double)mc);
+    }
     aslrt_history_map_started(ex, items ? cJSON_GetArraySize(items) : 0);
 
     map_run mr;
@@ -711,8 +882,14 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
     aslrt_mutex_init(&mr.lock); /* taken twice an item by every thread at work */
     cJSON *batch_input = NULL;
     cJSON *out = NULL;
+    mr.limit_update = -1;
+    mr.max_concurrency = mc;
     if (tolerance(ex, &mr, eff) != 0 || batcher(ex, &mr, eff, &batch_input) != 0)
         goto done;
+    if (aslrt_inspecting(ex) && (mr.use_count || mr.use_pct)) {
+        aslrt_inspect_number(ex, "toleratedFailureCount", (double)mr.tol_count);
+        aslrt_inspect_number(ex, "toleratedFailurePercentage", mr.tol_pct);
+    }
     mr.batch_input = batch_input;
     if (mc == 0 || mc > (mr.distributed ? DISTRIBUTED_MAX_CONCURRENCY : INLINE_MAX_CONCURRENCY))
         mc = mr.distributed ? DISTRIBUTED_MAX_CONCURRENCY : INLINE_MAX_CONCURRENCY;
@@ -735,6 +912,14 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
             aslrt_xjson(cJSON_AddStringToObject(d, "mapRunArn", mr.map_run_arn));
         }
         aslrt_event(ex, "MapRunStarted", d);
+        const aslrt_host *h = ex->run->host;
+        if (h && h->map_run && !ex->run->parent) {
+            mr.host = h;
+            mr.start = aslrt_now();
+            pthread_mutex_lock(&mr.lock);
+            report_locked(&mr, ASLRT_MAP_RUN_STARTED);
+            pthread_mutex_unlock(&mr.lock);
+        }
     }
     if (st->item_reader && !(mr.src = aslrt_item_source_open(ex, st->item_reader, eff))) {
         fail_locked(&mr, ex->error, ex->cause);
@@ -750,15 +935,18 @@ static cJSON *map_attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *ef
         mr.failed = 1;
     }
     if (mr.distributed) {
+        /* a Map Run cut short by StopExecution (or the execution's timeout) is aborted */
+        int aborted = mr.failed && aslrt_stop_reason(ex->run) != ASLRT_STOP_NONE;
         cJSON *d = NULL;
-        if (mr.failed && aslrt_history_enabled(ex)) {
+        if (mr.failed && !aborted && aslrt_history_enabled(ex)) {
             d = aslrt_xjson(cJSON_CreateObject());
             if (ex->error)
                 aslrt_xjson(cJSON_AddStringToObject(d, "error", ex->error));
             if (ex->cause)
                 aslrt_xjson(cJSON_AddStringToObject(d, "cause", ex->cause));
         }
-        aslrt_event(ex, mr.failed ? "MapRunFailed" : "MapRunSucceeded", d);
+        aslrt_event(ex, aborted ? "MapRunAborted" : mr.failed ? "MapRunFailed" : "MapRunSucceeded", d);
+        report_end(&mr, aborted ? "ABORTED" : mr.failed ? "FAILED" : "SUCCEEDED");
     }
 done:
     map_run_free(&mr);

@@ -219,6 +219,15 @@ void aslrt_pool_run(aslrt_pool *p, aslrt_group *g)
     pthread_cond_destroy(&g->changed);
 }
 
+void aslrt_group_set_limit(aslrt_group *g, int limit)
+{
+    aslrt_pool *p = g->pool;
+    pthread_mutex_lock(&p->lock);
+    g->limit = limit;
+    wake_workers(p); /* a higher limit may let another step begin */
+    pthread_mutex_unlock(&p->lock);
+}
+
 void aslrt_group_stop(aslrt_group *g)
 {
     atomic_store(&g->cancel.set, 1);

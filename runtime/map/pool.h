@@ -70,6 +70,9 @@ void aslrt_pool_run(aslrt_pool *p, aslrt_group *g);
    end. Safe from any thread, also from inside a step. */
 void aslrt_group_stop(aslrt_group *g);
 
+/* Changes g's limit while it runs (UpdateMapRun's MaxConcurrency): from
+   one of g's steps, which the pool runs with g->pool set. */
+void aslrt_group_set_limit(aslrt_group *g, int limit);
 /* 1 when ex runs in a branch or iteration that has been cancelled. */
 int aslrt_cancelled(const aslrt_exec *ex);
 

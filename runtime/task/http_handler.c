@@ -47,6 +47,7 @@
 
 #include "buf.h"
 #include "http_handler.h"
+#include "inspect.h"
 #include "httpreq.h"
 #include "pool.h"
 #include "signals.h"
@@ -367,6 +368,45 @@ static const char *status_text(long code)
     }
 }
 
+/* TestState at TRACE (inspect.h): the request as sent and the response as received, in the
+   shape of AWS's InspectionDataRequest / InspectionDataResponse (headers as "Name: value"
+   lines). */
+static void inspect_request(aslrt_exec *ex, const aslrt_httpreq *rq)
+{
+    cJSON *d = aslrt_xjson(cJSON_CreateObject());
+    aslrt_xjson(cJSON_AddStringToObject(d, "protocol", rq->https ? "https" : "http"));
+    aslrt_xjson(cJSON_AddStringToObject(d, "method", rq->method));
+    aslrt_xjson(cJSON_AddStringToObject(d, "url", rq->url));
+    asl_buf h = {0};
+    for (size_t i = 0; i < rq->nheaders; i++)
+        asl_buf_printf(&h, "%s%s: %s", i ? "\n" : "", rq->headers[i].name, rq->headers[i].value);
+    aslrt_xjson(cJSON_AddStringToObject(d, "headers", h.data ? h.data : ""));
+    asl_buf_free(&h);
+    aslrt_xjson(cJSON_AddStringToObject(d, "body", rq->body ? rq->body : ""));
+    aslrt_inspect_report(ex, "request", d);
+    cJSON_Delete(d);
+}
+
+static void inspect_response(aslrt_exec *ex, int https, long status, const response *r)
+{
+    cJSON *d = aslrt_xjson(cJSON_CreateObject());
+    aslrt_xjson(cJSON_AddStringToObject(d, "protocol", https ? "https" : "http"));
+    char code[24];
+    snprintf(code, sizeof code, "%ld", status);
+    aslrt_xjson(cJSON_AddStringToObject(d, "statusCode", code));
+    aslrt_xjson(cJSON_AddStringToObject(d, "statusMessage", status_text(status)));
+    asl_buf h = {0};
+    for (const cJSON *name = r->headers ? r->headers->child : NULL; name; name = name->next)
+        for (const cJSON *v = name->child; v; v = v->next)
+            if (cJSON_IsString(v))
+                asl_buf_printf(&h, "%s%s: %s", h.len ? "\n" : "", name->string, v->valuestring);
+    aslrt_xjson(cJSON_AddStringToObject(d, "headers", h.data ? h.data : ""));
+    asl_buf_free(&h);
+    aslrt_xjson(cJSON_AddStringToObject(d, "body", r->body.data ? r->body.data : ""));
+    aslrt_inspect_report(ex, "response", d);
+    cJSON_Delete(d);
+}
+
 int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
 {
     aslrt_exec *ex = t->ex;
@@ -413,9 +453,13 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
     char *who = aslrt_xmalloc(wlen);
     snprintf(who, wlen, "The HTTP task's request to %s", url);
     CURLcode code;
+    if (aslrt_inspecting(ex))
+        inspect_request(ex, &rq);
     int outcome = perform(t, h, aslrt_now() + HTTP_TASK_SECONDS, &code);
     long status = 0;
     api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    if (outcome == DONE && code == CURLE_OK && aslrt_inspecting(ex))
+        inspect_response(ex, rq.https, status, &r);
     int rc = -1;
     if (outcome == EXPIRED && aslrt_task_expired(t, aslrt_now())) {
         aslrt_error_set(ex, "States.Timeout", NULL);

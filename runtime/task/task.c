@@ -37,6 +37,7 @@
 #include "history.h"
 #include "host_task.h"
 #include "http_handler.h"
+#include "inspect.h"
 #include "jsonpath.h"
 #include "mock.h"
 #include "native.h"
@@ -377,6 +378,7 @@ static int attempt(aslrt_exec *ex, const aslrt_state *st, const cJSON *eff, doub
         free(token);
         return -1;
     }
+    ASLRT_INSPECT(ex, (st->flags & ASLRT_JSONATA) ? "afterArguments" : "afterParameters", params);
     /* An activity the host hands to a worker is started when one takes it. */
     int hosted_activity = aslrt_host_takes_activity(ex, st);
     aslrt_history_task_scheduled(ex, st, params);
