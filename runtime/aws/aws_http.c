@@ -5,7 +5,6 @@
  * TLS peers and host names are verified. The request's headers are never
  * written anywhere: they carry the Authorization and the session token.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,16 +47,15 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *opaque)
     while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
         vlen--;
     char *k = aslrt_xmalloc(klen + 1);
-    for (size_t i = 0; i < klen; i++)
-        k[i] = (char)tolower((unsigned char)data[i]);
+    memcpy(k, data, klen);
     k[klen] = '\0';
     char *val = aslrt_xmalloc(vlen + 1);
     memcpy(val, v, vlen);
     val[vlen] = '\0';
-    cJSON *old = cJSON_GetObjectItemCaseSensitive(s->reply->headers, k);
+    cJSON *old = cJSON_GetObjectItem(s->reply->headers, k); /* any case */
     if (old) {
         char *joined = aslrt_strf("%s, %s", old->valuestring, val);
-        cJSON_ReplaceItemViaPointer(s->reply->headers, old, aslrt_xjson(cJSON_CreateString(joined)));
+        cJSON_ReplaceItemInObjectCaseSensitive(s->reply->headers, old->string, aslrt_xjson(cJSON_CreateString(joined)));
         free(joined);
     } else {
         aslrt_xjson(cJSON_AddStringToObject(s->reply->headers, k, val));
@@ -148,6 +146,6 @@ void aslrt_aws_reply_free(aslrt_aws_reply *reply)
 
 const char *aslrt_aws_reply_header(const aslrt_aws_reply *reply, const char *name)
 {
-    const cJSON *h = cJSON_GetObjectItemCaseSensitive(reply->headers, name);
+    const cJSON *h = cJSON_GetObjectItem(reply->headers, name); /* any case */
     return cJSON_IsString(h) ? h->valuestring : NULL;
 }

@@ -24,7 +24,7 @@ typedef struct aslrt_aws_http {
 typedef struct aslrt_aws_reply {
     long status;
     asl_buf body;
-    cJSON *headers; /* lower-case name -> value (repeats joined by ", ") */
+    cJSON *headers; /* name as sent -> value (repeats joined by ", ") */
 } aslrt_aws_reply;
 
 enum { ASLRT_AWS_SENT, ASLRT_AWS_FAILED, ASLRT_AWS_TIMED_OUT, ASLRT_AWS_STOPPED };
@@ -34,7 +34,7 @@ enum { ASLRT_AWS_SENT, ASLRT_AWS_FAILED, ASLRT_AWS_TIMED_OUT, ASLRT_AWS_STOPPED 
    never quoted). Free the reply with aslrt_aws_reply_free. */
 int aslrt_aws_http_send(const aslrt_aws_http *rq, aslrt_aws_reply *reply, char **why);
 void aslrt_aws_reply_free(aslrt_aws_reply *reply);
-/* A response header (lower-case name), or NULL. */
+/* A response header (its name in any case), or NULL. */
 const char *aslrt_aws_reply_header(const aslrt_aws_reply *reply, const char *name);
 
 #endif
