@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws_http.h"
 #include "curl_api.h"
@@ -101,11 +102,14 @@ int aslrt_aws_http_send(const aslrt_aws_http *rq, aslrt_aws_reply *reply, char *
     else
         aslrt_curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
     struct curl_slist *hdrs = NULL;
-    for (size_t i = 0; rq->headers && rq->headers[i]; i++)
+    int typed = 0;
+    for (size_t i = 0; rq->headers && rq->headers[i]; i++) {
         hdrs = aslrt_curl.slist_append(hdrs, rq->headers[i]);
+        typed |= strncasecmp(rq->headers[i], "Content-Type:", 13) == 0;
+    }
     hdrs = aslrt_curl.slist_append(hdrs, "Expect:");
-    if (!rq->body || !rq->body_len)
-        hdrs = aslrt_curl.slist_append(hdrs, "Content-Type:"); /* none for an empty body unless given */
+    if (!typed) /* not curl's form type: a server would read the body as a form (S3 objects) */
+        hdrs = aslrt_curl.slist_append(hdrs, "Content-Type:");
     aslrt_curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     if (rq->body || strcmp(rq->method, "PUT") == 0 || strcmp(rq->method, "POST") == 0) {
         aslrt_curl.easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
