@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "aws_http.h"
 #include "credentials.h"
 #include "endpoints.h"
 #include "http_handler.h"
@@ -339,6 +340,61 @@ static void instance_metadata_should_use_a_session_token(void **state)
     free(why);
 }
 
+/* Threads fetching credentials and sending requests at once: the cache's
+   lock and each thread's own connections (make tsan runs this). */
+typedef struct worker_arg {
+    const char *url;
+    int ok;
+} worker_arg;
+
+static void *worker(void *opaque)
+{
+    worker_arg *w = opaque;
+    for (int i = 0; i < 10; i++) {
+        aslrt_aws_creds c;
+        char *why;
+        if (aslrt_aws_credentials_get(&c, &why) == 0 && strncmp(c.access_key_id, "AKIDECS", 7) == 0)
+            w->ok++;
+        else
+            free(why);
+        aslrt_aws_creds_clear(&c);
+        const char *headers[] = {"Authorization: secret-auth", NULL};
+        aslrt_aws_http rq = {.method = "GET", .url = w->url, .headers = headers, .timeout = 10};
+        aslrt_aws_reply r;
+        if (aslrt_aws_http_send(&rq, &r, &why) == ASLRT_AWS_SENT) {
+            w->ok += r.status == 200 && strstr(r.body.data, "AKIDECS") != NULL;
+            aslrt_aws_reply_free(&r);
+        } else {
+            free(why);
+        }
+    }
+    return NULL;
+}
+
+static void threads_should_share_the_cache_safely(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    s.expired_first = 1; /* the first fetch is stale at once: a second goes out under the lock */
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/creds", s.port);
+    setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+    setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "secret-auth", 1);
+    enum { N = 4 };
+    pthread_t th[N];
+    worker_arg w[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (worker_arg){url, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, worker, &w[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].ok, 20);
+    }
+    server_stop(&s);
+}
+
 static void endpoints_should_follow_the_sdks(void **state)
 {
     (void)state;
@@ -381,6 +437,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(credential_process_should_be_run, setup, teardown),
         cmocka_unit_test_setup_teardown(container_credentials_should_carry_the_token_and_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(instance_metadata_should_use_a_session_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(threads_should_share_the_cache_safely, setup, teardown),
         cmocka_unit_test_setup_teardown(endpoints_should_follow_the_sdks, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
