@@ -4,8 +4,8 @@
 #include "aws_services.h"
 
 static const aslrt_aws_service services[] = {
-#define ASLRT_AWS_SERVICE(name, id, client, prefix, signing, protocol, target, version) \
-    {name, id, client, prefix, signing, ASLRT_AWS_##protocol, target, version},
+#define ASLRT_AWS_SERVICE(name, id, client, prefix, signing, protocol, target, version, camel) \
+    {name, id, client, prefix, signing, ASLRT_AWS_##protocol, target, version, camel},
 #include "aws_services.def"
 #undef ASLRT_AWS_SERVICE
 };

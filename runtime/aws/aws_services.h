@@ -3,6 +3,8 @@
 #ifndef ASLRT_AWS_SERVICES_H
 #define ASLRT_AWS_SERVICES_H
 
+#include <stddef.h>
+
 typedef enum aslrt_aws_protocol {
     ASLRT_AWS_JSON10,
     ASLRT_AWS_JSON11,
@@ -22,6 +24,7 @@ typedef struct aslrt_aws_service {
     aslrt_aws_protocol protocol;
     const char *target_prefix;   /* X-Amz-Target: <prefix>.<Operation> (JSON protocols) */
     const char *api_version;
+    int camel;                   /* members are camelCase on the wire, PascalCase in Step Functions */
 } aslrt_aws_service;
 
 /* The service named `name` (n bytes), or NULL. */

@@ -5,7 +5,7 @@
  * operation, the parameters its request, the response its result, and an
  * error "<Client>.<Code>" (aws_services.def: "DynamoDb.ResourceNotFoundException").
  * The optimized integrations (arn:...:states:::dynamodb:putItem, sqs:sendMessage,
- * sns:publish, events:putEvents, lambda:invoke) shape requests and results
+ * sns:publish, events:putEvents, lambda:invoke, states:startExecution) shape requests and results
  * as Step Functions does: a message or payload that is not a string is sent
  * as its JSON text; results carry SdkHttpMetadata and SdkResponseMetadata
  * (but events:putEvents's); errors are "<Service>.<Code>" with the Java SDK
@@ -126,12 +126,36 @@ static cJSON *json_body(aslrt_task *t, const aslrt_aws_errors *errors, const asl
 
 /* ----------------------------------------------------------- awsJson */
 
+/* A copy of v whose object members have their first letter lower-cased
+   (upper: upper-cased), at every depth: Step Functions' PascalCase names
+   to and from a camelCase service's (SFN's stateMachineArn). A map's keys
+   change too; the model would be needed to tell them apart [?: no case of
+   a camelCase service with map parameters was checked]. */
+static cJSON *recase(const cJSON *v, int upper)
+{
+    cJSON *c = aslrt_xjson(cJSON_Duplicate(v, 1));
+    for (cJSON *m = c ? c->child : NULL; m; m = m->next) {
+        if (cJSON_IsObject(c) && m->string && m->string[0])
+            m->string[0] = (char)(upper ? toupper((unsigned char)m->string[0]) : tolower((unsigned char)m->string[0]));
+        if (m->child) {
+            cJSON *r = recase(m, upper);
+            cJSON_Delete(m->child);
+            m->child = r->child;
+            r->child = NULL;
+            cJSON_Delete(r);
+        }
+    }
+    return c;
+}
+
 /* The JSON protocols: POST / with X-Amz-Target <prefix>.<Operation> and
    the request as the body; the response body is the result. */
 static int json_call(aslrt_task *t, const aslrt_aws_service *svc, const char *operation, const cJSON *request,
                      const aslrt_aws_errors *errors, int metadata, cJSON **result)
 {
-    char *body = aslrt_json_text(request);
+    cJSON *wire = svc->camel ? recase(request, 0) : NULL;
+    char *body = aslrt_json_text(wire ? wire : request);
+    cJSON_Delete(wire);
     char *target = aslrt_strf("X-Amz-Target: %s.%s", svc->target_prefix, operation);
     const char *type = svc->protocol == ASLRT_AWS_JSON10 ? "Content-Type: application/x-amz-json-1.0"
                                                          : "Content-Type: application/x-amz-json-1.1";
@@ -141,6 +165,11 @@ static int json_call(aslrt_task *t, const aslrt_aws_service *svc, const char *op
     int rc = aslrt_aws_call(t, &rq, errors, &reply);
     if (rc == 0) {
         *result = json_body(t, errors, &reply);
+        if (*result && svc->camel) {
+            cJSON *pascal = recase(*result, 1);
+            cJSON_Delete(*result);
+            *result = pascal;
+        }
         if (!*result)
             rc = -1;
         else if (metadata)
@@ -546,6 +575,7 @@ static int optimized_call(aslrt_task *t, const char *what, const cJSON *params, 
         {"dynamodb:deleteItem", "dynamodb", "DeleteItem", "DynamoDB", "AmazonDynamoDBv2", NULL, 1},
         {"sqs:sendMessage", "sqs", "SendMessage", "SQS", "AmazonSQS", "MessageBody", 1},
         {"events:putEvents", "eventbridge", "PutEvents", "EventBridge", "AmazonEventBridge", NULL, 0},
+        {"states:startExecution", "sfn", "StartExecution", "StepFunctions", "AWSStepFunctions", "Input", 1},
     };
     if (strcmp(what, "lambda:invoke") == 0)
         return lambda_invoke(t, NULL, params, 0, 1, result);
@@ -577,7 +607,8 @@ static int optimized_call(aslrt_task *t, const char *what, const cJSON *params, 
         return rc;
     }
     return unsupported(t, "aslc --aws speaks lambda:invoke, dynamodb getItem, putItem, updateItem and deleteItem, "
-                          "sqs:sendMessage, sns:publish, events:putEvents and aws-sdk:<service>:<action>.");
+                          "sqs:sendMessage, sns:publish, events:putEvents, states:startExecution and "
+                          "aws-sdk:<service>:<action>.");
 }
 
 int aslrt_aws_task(aslrt_task *t, const cJSON *params, cJSON **result)

@@ -283,6 +283,26 @@ def scenario(aslc, tmp, env):
 
     lambda_cases(aslc, tmp, env, (kid, secret), False)
 
+    # states:startExecution: a child on moto's Step Functions, Input sent as its JSON text
+    sfn = client("stepfunctions", kid, secret)
+    child = sfn.create_state_machine(name="child", roleArn="arn:aws:iam::123456789012:role/r", definition=json.dumps(
+        {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}))["stateMachineArn"]
+    wf_start = write(tmp, "start.json", {"StartAt": "S", "States": {"S": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+        "Parameters": {"StateMachineArn": child, "Name": "from-aslc", "Input": {"k.$": "$.k"}},
+        "ResultSelector": {"ExecutionArn.$": "$.ExecutionArn", "Http.$": "$.SdkHttpMetadata.HttpStatusCode"},
+        "ResultPath": "$.started", "Next": "D"}, "D": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+        "Parameters": {"ExecutionArn.$": "$.started.ExecutionArn"},
+        "ResultSelector": {"Name.$": "$.Name", "StateMachineArn.$": "$.StateMachineArn"},
+        "ResultPath": "$.described", "OutputPath": "$.started", "End": True}}})
+    rc, out, err = run(aslc, ["run", wf_start, "--aws"], good, json.dumps({"k": [1, "two"]}))
+    started = json.loads(out) if rc == 0 else {}  # the PascalCase names, in and out of camelCase SFN
+    described = sfn.describe_execution(executionArn=started["ExecutionArn"]) if started else {}
+    check("states_start_execution", rc == 0 and started.get("Http") == 200 and described.get("name") == "from-aslc"
+          and json.loads(described.get("input", "null")) == {"k": [1, "two"]}, (rc, out, err))
+
+
     # aws-sdk errors, by the SDK client's name, matched by Catch
     wf_err = write(tmp, "err.json", {"StartAt": "P", "States": {"P": {
         "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:putItem",

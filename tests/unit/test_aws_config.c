@@ -186,11 +186,15 @@ typedef struct server {
     char log[4096];     /* "METHOD PATH [token]" lines */
     int expired_first;  /* the container's first answer expires at once */
     int served;
+    int keep_alive;     /* answer many requests on one connection */
+    int connections;    /* connections accepted */
+    _Atomic int client; /* the connection being served, or -1 */
 } server;
 
 /* Answers one request: the container endpoint (/creds, wanting
-   Authorization: secret-auth), IMDSv2's token, role list and role. */
-static void answer(server *s, int c)
+   Authorization: secret-auth), IMDSv2's token, role list and role. 0, or
+   -1 when the client closed the connection instead. */
+static int answer(server *s, int c)
 {
     char req[4096];
     size_t n = 0;
@@ -201,6 +205,8 @@ static void answer(server *s, int c)
         if (strstr(req, "\r\n\r\n"))
             break;
     }
+    if (n == 0)
+        return -1;
     req[n] = '\0';
     char method[16] = "", path[256] = "";
     sscanf(req, "%15s %255s", method, path);
@@ -231,11 +237,11 @@ static void answer(server *s, int c)
         status = 401;
     }
     char head[256];
-    snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", status,
-             body ? strlen(body) : 0);
+    snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: %s\r\n\r\n", status,
+             body ? strlen(body) : 0, s->keep_alive ? "keep-alive" : "close");
     if (write(c, head, strlen(head)) < 0 || (body && write(c, body, strlen(body)) < 0))
         fprintf(stderr, "test server: write failed\n");
-    close(c);
+    return 0;
 }
 
 static void *serve(void *opaque)
@@ -245,7 +251,12 @@ static void *serve(void *opaque)
         int c = accept(s->fd, NULL, NULL);
         if (c < 0)
             break;
-        answer(s, c);
+        s->connections++;
+        s->client = c;
+        while (answer(s, c) == 0 && s->keep_alive)
+            ;
+        s->client = -1;
+        close(c);
     }
     return NULL;
 }
@@ -253,6 +264,7 @@ static void *serve(void *opaque)
 static void server_start(server *s)
 {
     memset(s, 0, sizeof *s);
+    s->client = -1;
     s->fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(s->fd >= 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -266,6 +278,9 @@ static void server_start(server *s)
 
 static void server_stop(server *s)
 {
+    int c = s->client;
+    if (c >= 0) /* a kept-alive connection the client still holds */
+        shutdown(c, SHUT_RDWR);
     shutdown(s->fd, SHUT_RDWR);
     close(s->fd);
     pthread_join(s->thread, NULL);
@@ -395,6 +410,30 @@ static void threads_should_share_the_cache_safely(void **state)
     server_stop(&s);
 }
 
+/* A thread's requests to one server share a connection (curl_api.c keeps
+   the thread's multi handle, and so its connection cache). */
+static void requests_should_reuse_the_connection(void **state)
+{
+    (void)state;
+    server s;
+    server_start(&s);
+    s.keep_alive = 1;
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/creds", s.port);
+    for (int i = 0; i < 5; i++) {
+        const char *headers[] = {"Authorization: secret-auth", NULL};
+        aslrt_aws_http rq = {.method = "GET", .url = url, .headers = headers, .timeout = 10};
+        aslrt_aws_reply r;
+        char *why;
+        assert_int_equal(aslrt_aws_http_send(&rq, &r, &why), ASLRT_AWS_SENT);
+        assert_int_equal(r.status, 200);
+        aslrt_aws_reply_free(&r);
+    }
+    assert_int_equal(s.served, 5);
+    assert_int_equal(s.connections, 1);
+    server_stop(&s);
+}
+
 static void endpoints_should_follow_the_sdks(void **state)
 {
     (void)state;
@@ -438,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(container_credentials_should_carry_the_token_and_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(instance_metadata_should_use_a_session_token, setup, teardown),
         cmocka_unit_test_setup_teardown(threads_should_share_the_cache_safely, setup, teardown),
+        cmocka_unit_test_setup_teardown(requests_should_reuse_the_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(endpoints_should_follow_the_sdks, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
