@@ -140,8 +140,9 @@ check: all $(UNIT_BIN)
 	$(MAKE) tsan
 
 # The unit tests whose code runs on many threads (executions side by side, the Parallel/Map
-# pool, history from branch threads), built by clang under ThreadSanitizer in build/san-thread.
-TSAN_TESTS := execution pool history srv_executor srv_map_runs
+# pool, history from branch threads, the server's executor and Map Runs, AWS credentials and
+# connections), built by clang under ThreadSanitizer in build/san-thread.
+TSAN_TESTS := execution pool history srv_executor srv_map_runs aws_config
 tsan:
 	$(MAKE) CC=clang SAN=thread $(TSAN_TESTS:%=build/san-thread/tests/test_%)
 	@set -e; for t in $(TSAN_TESTS); do echo "== tsan: test_$$t"; build/san-thread/tests/test_$$t; done

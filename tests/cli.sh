@@ -186,6 +186,8 @@ run options:
   --s3-root DIR           read and write s3://bucket/key as the file DIR/bucket/key (distributed Map)
   --check-limits          fail a state whose output is over AWS's 256 KiB payload limit
                           (States.DataLimitExceeded); off by default: it measures every output
+  --aws                   call AWS itself for Tasks no mock, binding or native handler takes (credentials,
+                          region and endpoints as the AWS SDKs find them); off by default: nothing leaves
 EOF
 run "$ASLC" run echo.asl.json --help
 expect_stream run_help_describes_every_run_option 0 run-usage.txt out
@@ -213,7 +215,7 @@ DefinitionSubstitutions):
   with JSON's escapes, elsewhere as it is; for one name the last option given wins
 run options: --input FILE|-  --name NAME  --no-wait  --time-scale X  --history FILE
              --trace  --mock-config FILE --test-case NAME  --bindings FILE  --threads N
-             --s3-root DIR  --check-limits
+             --s3-root DIR  --check-limits  --aws
 --no-opt: without aslc's own optimizations (moves, borrowed inputs, calls folded, Choice
           rules as C); the same results, slower: for checking the optimizations
 exit status: 0 succeeded, 1 failed, 2 invalid definition or usage, 3 timed out, 4 aborted

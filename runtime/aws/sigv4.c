@@ -241,7 +241,8 @@ static int pair_cmp(const void *a, const void *b)
 
 static char *pairs_join(pairs *q)
 {
-    qsort(q->p, q->n, sizeof *q->p, pair_cmp);
+    if (q->n) /* p is NULL when there are none */
+        qsort(q->p, q->n, sizeof *q->p, pair_cmp);
     asl_buf b = {0};
     asl_buf_init(&b);
     for (size_t i = 0; i < q->n; i++)
@@ -314,7 +315,8 @@ static int name_cmp(const void *a, const void *b)
 /* Sorts hdrs by name; their names joined by ';', malloc'd. */
 static char *signed_names(pairs *hdrs)
 {
-    qsort(hdrs->p, hdrs->n, sizeof *hdrs->p, name_cmp);
+    if (hdrs->n)
+        qsort(hdrs->p, hdrs->n, sizeof *hdrs->p, name_cmp);
     asl_buf b = {0};
     asl_buf_init(&b);
     for (size_t i = 0; i < hdrs->n; i++)

@@ -23,29 +23,21 @@
  * https. libcurl speaks file:, ftp:, smb:, ... as readily, and a URL from
  * the execution input must not reach any of them.
  *
- * Requests run on the calling thread through a curl multi handle, so that
- * one poll waits for the socket, the task's deadline (TimeoutSeconds; a
- * request cannot send heartbeats, so HeartbeatSeconds bounds it too) and the
- * stop descriptor (signals.c) at once.
- *
- * libcurl is loaded by the first request (dlopen), not linked: with the
- * thirty-odd libraries it pulls in, loading it was most of the start-up of
- * every workflow, and few workflows make HTTP requests. Its header still
- * gives the types and constants; the calls go through `api` below.
+ * Requests run on the calling thread (curl_api.c: libcurl loaded by the
+ * first one, a poll on the socket, the task's deadline and the stop
+ * descriptor at once).
  */
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define CURL_DISABLE_TYPECHECK /* calls go through pointers, not curl's macros */
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "curl_api.h"
 #include "http_handler.h"
 #include "inspect.h"
 #include "httpreq.h"
@@ -56,96 +48,6 @@
 
 #define MAX_BODY (64u << 20)          /* a larger response is refused */
 #define HTTP_TASK_SECONDS 60.0        /* the HTTP task's own limit (§12) */
-
-/* The libcurl functions used here, from the loaded library. */
-static struct curl_api {
-    CURLcode (*global_init)(long flags);
-    void (*global_cleanup)(void);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_setopt)(CURL *h, CURLoption option, ...);
-    CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
-    void (*easy_cleanup)(CURL *h);
-    const char *(*easy_strerror)(CURLcode code);
-    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
-    void (*slist_free_all)(struct curl_slist *list);
-    CURLM *(*multi_init)(void);
-    CURLMcode (*multi_add_handle)(CURLM *m, CURL *h);
-    CURLMcode (*multi_remove_handle)(CURLM *m, CURL *h);
-    CURLMcode (*multi_perform)(CURLM *m, int *running);
-    CURLMcode (*multi_poll)(CURLM *m, struct curl_waitfd extra[], unsigned n, int ms, int *ret);
-    CURLMsg *(*multi_info_read)(CURLM *m, int *left);
-    CURLMcode (*multi_cleanup)(CURLM *m);
-} api;
-
-/* Process-wide, once for all executions, under g_lock; only the command
-   line tears it down (aslrt_http_cleanup, after its one execution), never
-   an embedded run. */
-static int g_ready;                   /* libcurl loaded and curl_global_init succeeded */
-static char g_why[256];               /* why it could not be, when it could not */
-static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Loads libcurl and fills `api`; 0, or -1 with g_why set. */
-static int load_curl(void)
-{
-    static const char *const names[] = {"libcurl.so.4", "libcurl.so"};
-    void *lib = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !lib; i++)
-        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-        const char *e = dlerror();
-        snprintf(g_why, sizeof g_why, "libcurl could not be loaded: %s", e ? e : "libcurl.so.4 not found");
-        return -1;
-    }
-    static const struct {
-        const char *name;
-        size_t offset;
-    } syms[] = {
-#define SYM(f) {"curl_" #f, offsetof(struct curl_api, f)}
-        SYM(global_init),   SYM(global_cleanup),   SYM(easy_init),           SYM(easy_setopt),
-        SYM(easy_getinfo),  SYM(easy_cleanup),     SYM(easy_strerror),       SYM(slist_append),
-        SYM(slist_free_all), SYM(multi_init),
-        SYM(multi_add_handle), SYM(multi_remove_handle), SYM(multi_perform), SYM(multi_poll),
-        SYM(multi_info_read),  SYM(multi_cleanup),
-#undef SYM
-    };
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        void *f = dlsym(lib, syms[i].name);
-        if (!f) {
-            snprintf(g_why, sizeof g_why, "libcurl lacks %s.", syms[i].name);
-            return -1;
-        }
-        memcpy((char *)&api + syms[i].offset, &f, sizeof f); /* object to function pointer, as POSIX allows */
-    }
-    return 0;
-}
-
-/* libcurl, loaded and its global state set up by the first request
-   (curl_global_init is not thread-safe, and Parallel branches may start
-   requests together). */
-static int global_init(void)
-{
-    static int loaded; /* 1: api is filled; -1: loading failed (g_why says why) */
-    pthread_mutex_lock(&g_lock);
-    if (!loaded)
-        loaded = load_curl() == 0 ? 1 : -1;
-    if (loaded > 0 && !g_ready) {
-        g_ready = api.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-        if (!g_ready)
-            snprintf(g_why, sizeof g_why, "libcurl could not be initialized.");
-    }
-    int ready = g_ready;
-    pthread_mutex_unlock(&g_lock);
-    return ready;
-}
-
-void aslrt_http_cleanup(void)
-{
-    pthread_mutex_lock(&g_lock);
-    if (g_ready)
-        api.global_cleanup();
-    g_ready = 0;
-    pthread_mutex_unlock(&g_lock);
-}
 
 /* What came back. */
 typedef struct response {
@@ -200,80 +102,35 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *opaque)
     return n;
 }
 
-enum { DONE, EXPIRED, STOPPED };
-
-/* Runs the request on h until it completes, `limit` (seconds since the
-   epoch; 0: none) or the task's deadline passes, or the execution stops.
-   *code is curl's result when DONE. */
-static int perform(aslrt_task *t, CURL *h, double limit, CURLcode *code)
-{
-    CURLM *multi = api.multi_init();
-    if (!multi)
-        aslrt_out_of_memory();
-    api.multi_add_handle(multi, h);
-    int outcome = DONE, running = 1;
-    double until = aslrt_task_deadline(t);
-    aslrt_pool_blocking(t->ex, 1); /* waiting on the server: another branch may use the CPU (pool.h) */
-    if (limit > 0 && (until <= 0 || limit < until))
-        until = limit;
-    for (;;) {
-        api.multi_perform(multi, &running);
-        if (!running)
-            break;
-        if (aslrt_stop_reason(t->ex->run) != ASLRT_STOP_NONE || aslrt_cancelled(t->ex)) {
-            outcome = STOPPED;
-            break;
-        }
-        if (until > 0 && aslrt_now() >= until) {
-            outcome = EXPIRED;
-            break;
-        }
-        struct curl_waitfd w = {.fd = aslrt_stop_fd(t->ex->run), .events = CURL_WAIT_POLLIN};
-        int ms = aslrt_stop_poll_ms(t->ex->run, until);
-        api.multi_poll(multi, w.fd >= 0 ? &w : NULL, w.fd >= 0 ? 1 : 0, ms < 1000 ? ms : 1000, NULL);
-    }
-    aslrt_pool_blocking(t->ex, 0);
-    *code = CURLE_OK;
-    if (outcome == DONE) {
-        int left;
-        CURLMsg *msg;
-        while ((msg = api.multi_info_read(multi, &left)) != NULL)
-            if (msg->msg == CURLMSG_DONE)
-                *code = msg->data.result;
-    }
-    api.multi_remove_handle(multi, h);
-    api.multi_cleanup(multi);
-    return outcome;
-}
-
 /* A curl handle for url with our defaults, limited to `protocols` (a
    CURLOPT_PROTOCOLS_STR list), or NULL with the error set. */
 static CURL *new_handle(aslrt_exec *ex, const char *url, const char *protocols, response *r, char *errbuf)
 {
-    CURL *h = global_init() ? api.easy_init() : NULL;
+    const char *why = aslrt_curl_load();
+    CURL *h = why ? NULL : aslrt_curl.easy_init();
     if (!h) {
-        aslrt_error_set(ex, "States.TaskFailed", g_why[0] ? g_why : "libcurl could not be initialized.");
+        aslrt_error_set(ex, "States.TaskFailed", why ? why : "libcurl could not be initialized.");
         return NULL;
     }
     /* Without the limit the request must not go out at all: a libcurl older
        than 7.85 lacks these options (and would follow file: and the rest). */
-    if (api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols) != CURLE_OK ||
-        api.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protocols) != CURLE_OK) {
-        api.easy_cleanup(h);
+    if (aslrt_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols) != CURLE_OK ||
+        aslrt_curl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protocols) != CURLE_OK) {
+        aslrt_curl.easy_cleanup(h);
         aslrt_error_set(ex, "States.TaskFailed",
                         "The libcurl loaded cannot restrict a request's protocols (it needs version 7.85 or later).");
         return NULL;
     }
-    api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* the default, said: a redirect is the answer */
+    aslrt_curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* the default, said: a redirect is the answer */
     errbuf[0] = '\0';
-    api.easy_setopt(h, CURLOPT_URL, url);
-    api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* threads; our own SIGPIPE handling */
-    api.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    api.easy_setopt(h, CURLOPT_WRITEDATA, r);
-    api.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    api.easy_setopt(h, CURLOPT_HEADERDATA, r);
-    api.easy_setopt(h, CURLOPT_USERAGENT, "aslc");
+    aslrt_curl.easy_setopt(h, CURLOPT_URL, url);
+    aslrt_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* threads; our own SIGPIPE handling */
+    aslrt_curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    aslrt_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    aslrt_curl.easy_setopt(h, CURLOPT_WRITEDATA, r);
+    aslrt_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    aslrt_curl.easy_setopt(h, CURLOPT_HEADERDATA, r);
+    aslrt_curl.easy_setopt(h, CURLOPT_USERAGENT, "aslc");
     return h;
 }
 
@@ -282,17 +139,17 @@ static void transfer_error(aslrt_task *t, const char *who, int outcome, CURLcode
                            const response *r)
 {
     aslrt_exec *ex = t->ex;
-    if (outcome == STOPPED)
+    if (outcome == ASLRT_CURL_STOPPED)
         aslrt_stop_check(ex);
-    else if (outcome == EXPIRED || code == CURLE_OPERATION_TIMEDOUT)
+    else if (outcome == ASLRT_CURL_EXPIRED || code == CURLE_OPERATION_TIMEDOUT)
         aslrt_error_set(ex, "States.Timeout", NULL);
     else if (r->too_big)
         aslrt_error_setf(ex, "States.TaskFailed", "%s answered with more than %u MiB.", who, MAX_BODY >> 20);
     else if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST)
         aslrt_error_setf(ex, "States.TaskFailed", "%s could not be reached: %s", who,
-                         errbuf[0] ? errbuf : api.easy_strerror(code));
+                         errbuf[0] ? errbuf : aslrt_curl.easy_strerror(code));
     else
-        aslrt_error_setf(ex, "States.TaskFailed", "%s failed: %s", who, errbuf[0] ? errbuf : api.easy_strerror(code));
+        aslrt_error_setf(ex, "States.TaskFailed", "%s failed: %s", who, errbuf[0] ? errbuf : aslrt_curl.easy_strerror(code));
 }
 
 int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON **result)
@@ -305,21 +162,21 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
     if (!h)
         return -1;
     char *body = aslrt_json_text(input);
-    struct curl_slist *hdrs = api.slist_append(NULL, "Content-Type: application/json");
-    hdrs = api.slist_append(hdrs, "Expect:"); /* no 100-continue round trip for large inputs */
-    api.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    api.easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+    struct curl_slist *hdrs = aslrt_curl.slist_append(NULL, "Content-Type: application/json");
+    hdrs = aslrt_curl.slist_append(hdrs, "Expect:"); /* no 100-continue round trip for large inputs */
+    aslrt_curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    aslrt_curl.easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    aslrt_curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
 
     size_t wlen = strlen(url) + 32;
     char *who = aslrt_xmalloc(wlen);
     snprintf(who, wlen, "The http handler %s", url);
     CURLcode code;
-    int outcome = perform(t, h, 0, &code);
+    int outcome = aslrt_curl_perform(t, h, 0, &code);
     long status = 0;
-    api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    aslrt_curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     int rc = -1;
-    if (outcome != DONE || code != CURLE_OK) {
+    if (outcome != ASLRT_CURL_DONE || code != CURLE_OK) {
         transfer_error(t, who, outcome, code, errbuf, &r);
     } else if (r.function_error) {
         if (!aslrt_task_lambda_error(ex, r.body.data ? r.body.data : "", r.body.len)) /* the header, but no error object */
@@ -333,8 +190,8 @@ int aslrt_http_invoke(aslrt_task *t, const char *url, const cJSON *input, cJSON 
     } else if ((*result = aslrt_task_parse_result(ex, who, r.body.data ? r.body.data : "", r.body.len)) != NULL) {
         rc = 0;
     }
-    api.easy_cleanup(h);
-    api.slist_free_all(hdrs);
+    aslrt_curl.easy_cleanup(h);
+    aslrt_curl.slist_free_all(hdrs);
     free(body);
     free(who);
     asl_buf_free(&r.body);
@@ -431,23 +288,23 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
     /* HEAD through CURLOPT_CUSTOMREQUEST would wait for the body the
        response announces but never sends. */
     if (strcmp(rq.method, "HEAD") == 0)
-        api.easy_setopt(h, CURLOPT_NOBODY, 1L);
+        aslrt_curl.easy_setopt(h, CURLOPT_NOBODY, 1L);
     else
-        api.easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq.method);
+        aslrt_curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq.method);
     struct curl_slist *hdrs = NULL;
     for (size_t i = 0; i < rq.nheaders; i++) {
         /* "Name:" would remove a header of curl's; "Name;" sends it empty. */
         char *line = rq.headers[i].value[0] ? aslrt_strf("%s: %s", rq.headers[i].name, rq.headers[i].value)
                                             : aslrt_strf("%s;", rq.headers[i].name);
-        hdrs = api.slist_append(hdrs, line);
+        hdrs = aslrt_curl.slist_append(hdrs, line);
         free(line);
     }
-    hdrs = api.slist_append(hdrs, "Expect:");
+    hdrs = aslrt_curl.slist_append(hdrs, "Expect:");
     if (rq.body) {
-        api.easy_setopt(h, CURLOPT_POSTFIELDS, rq.body);
-        api.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq.body_len);
+        aslrt_curl.easy_setopt(h, CURLOPT_POSTFIELDS, rq.body);
+        aslrt_curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq.body_len);
     }
-    api.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    aslrt_curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 
     size_t wlen = strlen(url) + 48;
     char *who = aslrt_xmalloc(wlen);
@@ -455,17 +312,17 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
     CURLcode code;
     if (aslrt_inspecting(ex))
         inspect_request(ex, &rq);
-    int outcome = perform(t, h, aslrt_now() + HTTP_TASK_SECONDS, &code);
+    int outcome = aslrt_curl_perform(t, h, aslrt_now() + HTTP_TASK_SECONDS, &code);
     long status = 0;
-    api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (outcome == DONE && code == CURLE_OK && aslrt_inspecting(ex))
+    aslrt_curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    if (outcome == ASLRT_CURL_DONE && code == CURLE_OK && aslrt_inspecting(ex))
         inspect_response(ex, rq.https, status, &r);
     int rc = -1;
-    if (outcome == EXPIRED && aslrt_task_expired(t, aslrt_now())) {
+    if (outcome == ASLRT_CURL_EXPIRED && aslrt_task_expired(t, aslrt_now())) {
         aslrt_error_set(ex, "States.Timeout", NULL);
-    } else if (outcome == EXPIRED || (outcome == DONE && code == CURLE_OPERATION_TIMEDOUT)) {
+    } else if (outcome == ASLRT_CURL_EXPIRED || (outcome == ASLRT_CURL_DONE && code == CURLE_OPERATION_TIMEDOUT)) {
         aslrt_error_setf(ex, "States.Http.Socket", "%s took longer than %.0f seconds.", who, HTTP_TASK_SECONDS);
-    } else if (outcome != DONE || code != CURLE_OK) {
+    } else if (outcome != ASLRT_CURL_DONE || code != CURLE_OK) {
         transfer_error(t, who, outcome, code, errbuf, &r);
     } else {
         cJSON *out = aslrt_xjson(cJSON_CreateObject());
@@ -487,8 +344,8 @@ int aslrt_http_task(aslrt_task *t, const cJSON *params, cJSON **result)
             rc = 0;
         }
     }
-    api.easy_cleanup(h);
-    api.slist_free_all(hdrs);
+    aslrt_curl.easy_cleanup(h);
+    aslrt_curl.slist_free_all(hdrs);
     cJSON_Delete(r.headers);
     aslrt_httpreq_free(&rq);
     free(who);

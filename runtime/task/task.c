@@ -7,6 +7,8 @@
  *   2. --bindings: an exec or http handler (bindings.c);
  *   3. native handlers linked into the executable (native.c);
  *   4. built-in integrations (arn:aws:states:::http:invoke);
+ *   4b. with --aws, the AWS service itself (runtime/aws/aws_task.c): every
+ *       arn:<partition>:states::: resource and Lambda function ARN;
  *   5. an embedding host (execution.h): a .waitForTaskToken Task waits for
  *      SendTaskSuccess/Failure, an activity for a worker (host_task.c);
  *   6. else States.TaskFailed naming the unbound resource.
@@ -29,6 +31,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "aws_task.h"
 #include "bindings.h"
 #include "dataflow.h"
 #include "enter.h"
@@ -307,7 +310,7 @@ static int invoke(aslrt_task *t, const cJSON *params, cJSON **result)
             input = empty = aslrt_xjson(cJSON_CreateObject());
     }
 
-    int rc;
+    int rc, by_aws = 0;
     cJSON *answer = NULL;
     const aslrt_binding *b = aslrt_bindings_find(ex->run->bindings, st->resource, function_name);
     aslrt_handler_fn native = b ? NULL : aslrt_native_find(st->resource, function_name);
@@ -319,6 +322,8 @@ static int invoke(aslrt_task *t, const cJSON *params, cJSON **result)
         rc = aslrt_native_invoke(t, native, input, &answer);
     else if (aslrt_task_builtin(st->resource))
         rc = aslrt_http_task(t, params, &answer);
+    else if (ex->run->opt.aws && aslrt_aws_claims(st->resource))
+        rc = aslrt_aws_task(t, params, &answer), by_aws = 1; /* AWS's own result shapes */
     else if (t->hosted_activity || aslrt_host_takes_token(t))
         rc = aslrt_host_task(t, t->hosted_activity, params, &answer);
     else if (function_name)
@@ -333,7 +338,7 @@ static int invoke(aslrt_task *t, const cJSON *params, cJSON **result)
     cJSON_Delete(empty);
     if (rc != 0)
         return -1;
-    *result = kind == RES_LAMBDA_INVOKE ? lambda_response(answer) : answer;
+    *result = kind == RES_LAMBDA_INVOKE && !by_aws ? lambda_response(answer) : answer;
     return 0;
 }
 
