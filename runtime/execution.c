@@ -119,6 +119,7 @@ int aslrt_execute(const aslrt_execution_params *p, aslrt_execution_result *r)
     run.opt.time_scale = p->time_scale > 0 ? p->time_scale : 1.0;
     run.opt.threads = p->threads;
     run.opt.check_limits = p->check_limits;
+    run.opt.aws = p->aws;
     run.opt.s3_root = p->s3_root;
     run.input_text = aslrt_xmalloc(len + 1); /* $$.Execution.Input is parsed from it when asked for */
     memcpy(run.input_text, text, len);

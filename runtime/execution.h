@@ -245,6 +245,7 @@ typedef struct aslrt_execution_params {
     double time_scale;                 /* multiplies waits; 0 is taken as 1 (use no_wait) */
     int threads;                       /* Parallel/Map worker threads; 0: one per core */
     int check_limits;                  /* enforce AWS's payload limits (--check-limits) */
+    int aws;                           /* Tasks nothing else claims call the AWS service (--aws) */
     aslrt_stop_handle *stop;           /* NULL: nothing can stop it */
     const aslrt_host *host;            /* NULL: no hooks (no events are reported) */
     const char *s3_root;               /* the local directory standing for S3 (--s3-root), or NULL */

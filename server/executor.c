@@ -25,6 +25,7 @@
 #include "bindings.h"
 #include "buf.h"
 #include "executor.h"
+#include "map_runs.h"
 #include "jsonprint.h"
 #include "jsonread.h"
 #include "mock.h"
@@ -425,6 +426,20 @@ static cJSON *sync_answer(const live *l)
     return o;
 }
 
+/* A Distributed Map's Map Run and its child executions, recorded for DescribeMapRun, ListMapRuns
+   and ListExecutions by mapRunArn (map_runs.c); EXPRESS executions keep no record of them. */
+static void on_map_run(void *ctx, const aslrt_map_run_report *r)
+{
+    live *l = ctx;
+    srv_map_runs_report(l->x->s, r, l->rec.definition);
+}
+
+static void on_map_run_child(void *ctx, const aslrt_map_run_child *c)
+{
+    live *l = ctx;
+    srv_map_runs_child(l->x->s, c);
+}
+
 static void run(live *l)
 {
     srv_executor *x = l->x;
@@ -435,6 +450,8 @@ static void run(live *l)
         .wait_task = on_wait_task,
         .activity = on_activity,
         .task_done = on_task_done,
+        .map_run = l->express ? NULL : on_map_run,
+        .map_run_child = l->express ? NULL : on_map_run_child,
     };
     aslrt_execution_params p = {
         .program = l->machine->program,
@@ -452,6 +469,7 @@ static void run(live *l)
         .bindings = x->bindings,
         .no_wait = o->no_wait,
         .time_scale = o->time_scale,
+        .aws = o->aws,
         .stop = l->stop,
         .host = &host,
     };

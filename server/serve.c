@@ -33,10 +33,12 @@ static int http_threads(void)
 static const char usage_text[] =
     "usage: aslc serve [--host 127.0.0.1] [--port 8083] [--db FILE|:memory:] [--mock-config FILE]\n"
     "                  [--bindings FILE] [--mode jit|aot|interp] [--no-wait | --time-scale X]\n"
-    "                  [--region us-east-1] [--account 123456789012] [--auth KEYS.json]\n"
+    "                  [--region us-east-1] [--account 123456789012] [--auth KEYS.json] [--aws]\n"
     "The AWS Step Functions API (awsJson1_0) for boto3, the aws cli and the AWS SDKs, with\n"
     "--endpoint-url http://HOST:PORT. --port 0 takes any free port; the state is fresh at each start\n"
-    "unless --db names a file. SFN_MOCK_CONFIG in the environment is --mock-config's default.\n";
+    "unless --db names a file. SFN_MOCK_CONFIG in the environment is --mock-config's default.\n"
+    "--aws: Tasks that no mock or binding claims call the AWS services themselves, with the\n"
+    "credentials the AWS SDKs would find; without it nothing leaves the machine.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -71,6 +73,10 @@ static int parse_options(int argc, char **argv, srv_options *o)
             return 1;
         if (strcmp(a, "--no-wait") == 0) {
             o->no_wait = 1;
+            continue;
+        }
+        if (strcmp(a, "--aws") == 0) {
+            o->aws = 1;
             continue;
         }
         static const char *const with_value[] = {"--host", "--port", "--db", "--mock-config", "--bindings", "--mode",

@@ -14,6 +14,7 @@ typedef struct srv_options {
     const char *bindings;    /* --bindings FILE, or NULL */
     const char *mode;        /* "jit", "aot" or "interp" */
     int no_wait;             /* --no-wait: Wait states do not wait */
+    int aws;                 /* --aws: unclaimed Tasks call the AWS services themselves */
     double time_scale;       /* --time-scale X (1: real time) */
     const char *region;      /* "us-east-1": the region of the ARNs it makes */
     const char *account;     /* "123456789012" */

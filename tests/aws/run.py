@@ -139,6 +139,7 @@ def main():
         servers.append(plain[0])
         scenario(aslc, tmp, Env(signed[1], tmp))
         function_arns(aslc, tmp, Env(plain[1], tmp))
+        through_serve(aslc, tmp, Env(plain[1], tmp))
         corpus(aslc, tmp, Env(plain[1], tmp), os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                                           "..", "shared"))
     except Exception as e:  # a crash of the script is a failure, not a pass
@@ -368,6 +369,53 @@ def scenario(aslc, tmp, env):
     check("generic_json_service", rc == 0 and json.loads(out) == {"SecretString": sm.get("SecretString"),
                                                                   "Name": sm.get("Name")}, (rc, out, err))
 
+
+
+def through_serve(aslc, tmp, env):
+    """`aslc serve --aws`: an execution started through the API writes to DynamoDB and reads it
+    back, the same item boto3 reads; without --aws the same Task fails and nothing is written."""
+    import boto3
+    env = env.with_keys("served", "served-secret")
+    ddb = boto3.client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                       aws_access_key_id="served", aws_secret_access_key="served-secret")
+    ddb.create_table(TableName="served", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    definition = json.dumps({"StartAt": "Put", "States": {
+        "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "ResultPath": None,
+                "Parameters": {"TableName": "served", "Item": {"id": {"S.$": "$.id"}, "n": {"N": "7"}}}, "Next": "Get"},
+        "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem", "OutputPath": "$.Item",
+                "Parameters": {"TableName": "served", "Key": {"id": {"S.$": "$.id"}}}, "End": True}}})
+
+    def execute(args, item_id):
+        proc = subprocess.Popen([aslc, "serve", "--port", "0"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=env, start_new_session=True)
+        try:
+            m = re.fullmatch(r"aslc serve: listening on (http://\S+)\n", proc.stdout.readline())
+            if not m:
+                return "no listening line: " + proc.stderr.read()[-300:]
+            sfn = boto3.client("stepfunctions", endpoint_url=m.group(1), region_name="us-east-1",
+                               aws_access_key_id="test", aws_secret_access_key="test")
+            arn = sfn.create_state_machine(name="served", definition=definition,
+                                           roleArn="arn:aws:iam::123456789012:role/R")["stateMachineArn"]
+            ex = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"id": item_id}))["executionArn"]
+            for _ in range(600):
+                d = sfn.describe_execution(executionArn=ex)
+                if d["status"] != "RUNNING":
+                    return d
+                time.sleep(0.05)
+            return "still running after 30 s"
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+
+    d = execute(["--aws"], "via-serve")
+    stored = ddb.get_item(TableName="served", Key={"id": {"S": "via-serve"}}).get("Item")
+    check("serve_aws_execution_calls_the_service", isinstance(d, dict) and d["status"] == "SUCCEEDED" and
+          json.loads(d["output"]) == stored and stored is not None, (d, stored))
+    d = execute([], "not-sent")
+    stored = ddb.get_item(TableName="served", Key={"id": {"S": "not-sent"}}).get("Item")
+    check("serve_without_aws_sends_nothing", isinstance(d, dict) and d["status"] == "FAILED" and stored is None,
+          (d, stored))
 
 
 def lambda_function(env, kid, secret):
