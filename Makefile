@@ -5,7 +5,8 @@
 #   make test CC=clang SAN=address,undefined,float-cast-overflow   the fast tier under sanitizers
 #                         (own build dir; clang, as gcc's undefined lacks float-cast-overflow)
 #   make tsan             the unit tests of concurrent code under ThreadSanitizer (clang)
-#   make bench            time every ../shared/bench workflow (BENCH_RUNS=N): build/bench.md
+#   make bench            time every ../shared/bench workflow (BENCH_RUNS=N): build/bench.md,
+#                         and aslc serve against its peers: build/bench-serve.md
 #   make fuzz FUZZ_SECONDS=N  libFuzzer targets (clang), N seconds each: build/fuzz
 #   make install PREFIX=/usr/local   aslc, libaslrt; libjsonata, jsonata.h, jsonata.pc, `jsonata`
 
@@ -152,11 +153,17 @@ print-layer-inc:
 	@echo $($(LAYER)_INC)
 
 # Every workflow of ../shared/bench in interp, jit and aot, next to the hand-written C and
-# aws-local-stepfunctions (when installed; bench/README.md): a table in $(B)/bench.md.
+# aws-local-stepfunctions (when installed; bench/README.md): a table in $(B)/bench.md; then the
+# server's table in $(B)/bench-serve.md.
 BENCH_RUNS ?= 5
 BENCH_FLAGS ?=
+# aslc serve against moto_server and aws-local-stepfunctions under the same wrk load (bench/serve/)
+BENCH_SERVE_SECONDS ?= 10
 bench: all
 	python3 bench/run.py --aslc $(B)/aslc --out $(B)/bench.md --runs $(BENCH_RUNS) $(BENCH_FLAGS)
+	@mkdir -p $(B)/bench
+	python3 bench/serve/serve.py --aslc $(B)/aslc --seconds $(BENCH_SERVE_SECONDS) --json $(B)/bench/serve.json \
+	  | tee $(B)/bench-serve.md
 
 # libFuzzer targets (fuzz/fuzz_*.c, clang): the libraries built with coverage into build/fuzz,
 # then fuzz/run.sh links the targets and runs each for FUZZ_SECONDS, seeded from ../shared.
