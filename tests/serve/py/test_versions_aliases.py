@@ -45,9 +45,14 @@ class Versions(SfnTest):
         self.assertEqual(r["stateMachineVersionArn"], r["stateMachineArn"] + ":1")
 
     def test_revision_id_mismatch_is_conflict(self):
+        # "The first revision ID when you create the state machine is null" (the service model's
+        # documentation of revisionId): a machine has one from its first update on.
         sm = self.create_sm()
-        rev = self.sfn.describe_state_machine(stateMachineArn=sm)["revisionId"]
+        self.assertNotIn("revisionId", self.sfn.describe_state_machine(stateMachineArn=sm))
         self.sfn.update_state_machine(stateMachineArn=sm, definition=sfn.PASS_RESULT)
+        rev = self.sfn.describe_state_machine(stateMachineArn=sm)["revisionId"]
+        self.sfn.update_state_machine(stateMachineArn=sm, definition=sfn.dumps({
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "second", "End": True}}}))
         new_rev = self.sfn.describe_state_machine(stateMachineArn=sm)["revisionId"]
         self.assertNotEqual(rev, new_rev)
         self.assertError("ConflictException", self.sfn.publish_state_machine_version,
