@@ -40,8 +40,6 @@ $(B)/json/%.o: INC = $(json_INC)
 $(B)/jsonata/%.o: INC = $(jsonata_INC)
 $(B)/runtime/%.o: INC = $(runtime_INC)
 $(B)/server/%.o: INC = $(server_INC) $(SRV_CFLAGS)
-# main.c is the program itself, above every layer: it dispatches `aslc serve` to server/.
-$(B)/compiler/main.o: INC = $(server_INC)
 INC ?= $(compiler_INC)
 LDFLAGS += $(SANFLAGS)
 # What a workflow loads at start-up is what it waits for: libcurl (and the thirty libraries it
@@ -59,9 +57,10 @@ JSON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard json/*.c))
 JSONATA_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard jsonata/*.c))
 RT_SRC := $(wildcard runtime/*.c runtime/*/*.c)
 RT_OBJ := $(JSON_OBJ) $(JSONATA_OBJ) $(RT_SRC:%.c=$(B)/%.o)
-CC_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+CC_SRC := $(wildcard compiler/*.c)
 CC_OBJ := $(CC_SRC:%.c=$(B)/%.o) $(B)/gen/aslrt_h.o $(B)/gen/aslrt_handler_h.o $(B)/gen/jsonata_ast_h.o
-SRV_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard server/*.c))
+# server/aslc.c is main() of aslc, kept out of the library the unit tests link
+SRV_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out server/aslc.c,$(wildcard server/*.c)))
 JSONATA_CLI_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard jsonata/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -110,7 +109,7 @@ $(B)/bin/jsonata: $(JSONATA_CLI_OBJ) $(JSON_OBJ) $(JSONATA_OBJ)
 $(B)/compiler/aot.o: CFLAGS += -DASLC_SANFLAGS='"$(SANFLAGS)"' -DASLC_RT_LIBS='"$(RT_LIBS)"' \
 	$(if $(SAN),-DASLC_CC='"$(CC)"')
 $(B)/compiler/aot.o: Makefile
-$(B)/aslc: $(B)/compiler/main.o $(B)/libaslsrv.a $(B)/libaslc.a $(B)/libaslrt.a
+$(B)/aslc: $(B)/server/aslc.o $(B)/libaslsrv.a $(B)/libaslc.a $(B)/libaslrt.a
 	$(CC) $(LDFLAGS) $^ $(SRV_LIBS) $(LIBS) -o $@
 
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libaslc.a $(B)/libaslrt.a
@@ -191,4 +190,4 @@ clean:
 	rm -rf build
 
 .PHONY: all unit test check tsan print-layer-inc bench fuzz install clean
--include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(B)/compiler/main.d $(UNIT_BIN:=.d) $(JSONATA_CLI_OBJ:.o=.d)
+-include $(RT_OBJ:.o=.d) $(CC_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(B)/server/aslc.d $(UNIT_BIN:=.d) $(JSONATA_CLI_OBJ:.o=.d)

@@ -1,4 +1,5 @@
-/* main.c — the aslc command line (design.md "Command line": a contract). */
+/* cli.c — the aslc command line (design.md "Command line": a contract), every command but
+   `serve`, which server/aslc.c, the program's entry, takes before it comes here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,12 +7,12 @@
 #include "aot.h"
 #include "bench.h"
 #include "bindings.h"
+#include "cli.h"
 #include "emit.h"
 #include "front.h"
 #include "graph.h"
 #include "interp.h"
 #include "jit.h"
-#include "serve.h"
 
 #define ASLC_VERSION "0.1"
 
@@ -439,12 +440,10 @@ static int command(int argc, char **argv)
         return cmd_graph(argc - 2, argv + 2);
     if (strcmp(cmd, "bench") == 0)
         return asl_bench_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "serve") == 0)
-        return srv_main(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);
 }
 
-int main(int argc, char **argv)
+int asl_cli_main(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("no command given%s", "");
