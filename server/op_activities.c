@@ -33,10 +33,7 @@ int srv_op_create_activity(srv *s, const cJSON *req, cJSON **resp, srv_err *e)
         else
             rc = srv_tags_add(s, act.arn, tags, e);
         srv_activity_free(&old);
-        if (rc == 0 && srv_store_commit(s->store) != SRV_OK)
-            rc = srv_fail_store(e);
-        else if (rc != 0)
-            srv_store_rollback(s->store);
+        rc = srv_transaction_end(s, rc, e);
     }
     if (rc == 0) {
         *resp = cJSON_CreateObject();
@@ -54,11 +51,8 @@ int srv_op_describe_activity(srv *s, const cJSON *req, cJSON **resp, srv_err *e)
     if (srv_check_arn(arn, SRV_ARN_ACTIVITY, -1, &a, e) != 0)
         return -1;
     srv_activity act;
-    int rc = srv_store_activity_get(s->store, arn, &act);
-    if (rc == SRV_NOT_FOUND)
-        return srv_fail(e, "ActivityDoesNotExist", "Activity Does Not Exist: '%s'", arn);
-    if (rc != SRV_OK)
-        return srv_fail_store(e);
+    if (srv_activity_get(s, arn, &act, e) != 0)
+        return -1;
     *resp = cJSON_CreateObject();
     cJSON_AddStringToObject(*resp, "activityArn", act.arn);
     cJSON_AddStringToObject(*resp, "name", act.name);

@@ -3,6 +3,7 @@
    HTTP thread (later.h). */
 #include "api.h"
 #include "executor.h"
+#include "resources.h"
 
 /* How long AWS holds a poll open. */
 #define POLL_SECONDS 60.0
@@ -13,13 +14,10 @@ int srv_op_get_activity_task(srv *s, const cJSON *req, cJSON **resp, srv_err *e)
     srv_arn a;
     if (srv_check_arn(arn, SRV_ARN_ACTIVITY, -1, &a, e) != 0)
         return -1;
-    srv_activity act;
-    int rc = srv_store_activity_get(s->store, arn, &act);
+    srv_activity act; /* only whether it exists */
+    if (srv_activity_get(s, arn, &act, e) != 0)
+        return -1;
     srv_activity_free(&act);
-    if (rc == SRV_NOT_FOUND)
-        return srv_fail(e, "ActivityDoesNotExist", "Activity Does Not Exist: '%s'", arn);
-    if (rc != SRV_OK)
-        return srv_fail_store(e);
     srv_later *later = srv_later_take();
     cJSON *now = NULL;
     if (srv_tasks_poll(srv_executor_tasks(srv_executor_of(s)), arn, srv_req_str(req, "workerName"), later,

@@ -171,10 +171,7 @@ int srv_op_create_state_machine_alias(srv *s, const cJSON *req, cJSON **resp, sr
     } else {
         rc = srv_fail_store(e);
     }
-    if (rc == 0 && srv_store_commit(s->store) != SRV_OK)
-        rc = srv_fail_store(e);
-    else if (rc != 0)
-        srv_store_rollback(s->store);
+    rc = srv_transaction_end(s, rc, e);
     if (rc == 0) {
         *resp = cJSON_CreateObject();
         cJSON_AddStringToObject(*resp, "stateMachineAliasArn", al.arn);
@@ -243,10 +240,7 @@ int srv_op_update_state_machine_alias(srv *s, const cJSON *req, cJSON **resp, sr
         if (srv_store_alias_update(s->store, &al) != SRV_OK)
             rc = srv_fail_store(e);
     }
-    if (rc == 0 && srv_store_commit(s->store) != SRV_OK)
-        rc = srv_fail_store(e);
-    else if (rc != 0)
-        srv_store_rollback(s->store);
+    rc = srv_transaction_end(s, rc, e);
     if (rc == 0) {
         *resp = cJSON_CreateObject();
         cJSON_AddNumberToObject(*resp, "updateDate", al.updated);

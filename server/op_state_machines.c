@@ -121,10 +121,7 @@ int srv_op_create_state_machine(srv *s, const cJSON *req, cJSON **resp, srv_err 
                                                   e) == 0) &&
                  srv_tags_add(s, m.arn, tags, e) == 0)
             rc = 0;
-        if (rc == 0 && srv_store_commit(s->store) != SRV_OK)
-            rc = srv_fail_store(e);
-        else if (rc != 0)
-            srv_store_rollback(s->store);
+        rc = srv_transaction_end(s, rc, e);
     } else {
         srv_store_rollback(s->store);
         srv_fail_store(e);
@@ -258,10 +255,7 @@ int srv_op_update_state_machine(srv *s, const cJSON *req, cJSON **resp, srv_err 
         if (rc == 0 && publish)
             rc = srv_version_publish(s, &m, version_description, now, &version_arn, &published, e);
     }
-    if (rc == 0 && srv_store_commit(s->store) != SRV_OK)
-        rc = srv_fail_store(e);
-    else if (rc != 0)
-        srv_store_rollback(s->store);
+    rc = srv_transaction_end(s, rc, e);
     if (rc == 0) {
         *resp = cJSON_CreateObject();
         cJSON_AddNumberToObject(*resp, "updateDate", now);

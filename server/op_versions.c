@@ -62,10 +62,7 @@ int srv_op_publish_state_machine_version(srv *s, const cJSON *req, cJSON **resp,
         else
             rc = srv_version_publish(s, &m, description, srv_now(), &version_arn, &created, e);
     }
-    if (rc == 0 && srv_store_commit(s->store) != SRV_OK)
-        rc = srv_fail_store(e);
-    else if (rc != 0)
-        srv_store_rollback(s->store);
+    rc = srv_transaction_end(s, rc, e);
     if (rc == 0) {
         *resp = cJSON_CreateObject();
         cJSON_AddNumberToObject(*resp, "creationDate", created);
@@ -132,9 +129,5 @@ int srv_op_delete_state_machine_version(srv *s, const cJSON *req, cJSON **resp, 
         rc = srv_fail_store(e);
     }
     cJSON_Delete(names);
-    if (rc == 0 && srv_store_commit(s->store) != SRV_OK)
-        return srv_fail_store(e);
-    if (rc != 0)
-        srv_store_rollback(s->store);
-    return rc;
+    return srv_transaction_end(s, rc, e);
 }

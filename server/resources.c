@@ -20,6 +20,23 @@ int srv_machine_get(srv *s, const char *arn, srv_sm *out, srv_err *e)
     return rc == SRV_OK ? 0 : srv_fail_store(e);
 }
 
+int srv_activity_get(srv *s, const char *arn, srv_activity *out, srv_err *e)
+{
+    int rc = srv_store_activity_get(s->store, arn, out);
+    if (rc == SRV_NOT_FOUND)
+        return srv_fail(e, "ActivityDoesNotExist", "Activity Does Not Exist: '%s'", arn);
+    return rc == SRV_OK ? 0 : srv_fail_store(e);
+}
+
+int srv_transaction_end(srv *s, int rc, srv_err *e)
+{
+    if (rc != 0) {
+        srv_store_rollback(s->store);
+        return rc;
+    }
+    return srv_store_commit(s->store) == SRV_OK ? 0 : srv_fail_store(e);
+}
+
 /* Tags may hold Unicode letters and digits, white space, and _ . : / = + - @. */
 static int tag_text_ok(const char *s)
 {

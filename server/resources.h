@@ -12,6 +12,15 @@
    StateMachineDoesNotExist in e when there is none. */
 int srv_machine_get(srv *s, const char *arn, srv_sm *out, srv_err *e);
 
+/* The activity at arn (already checked as an activity ARN) into *out; -1 with
+   ActivityDoesNotExist in e when there is none. */
+int srv_activity_get(srv *s, const char *arn, srv_activity *out, srv_err *e);
+
+/* Ends the transaction a handler began with srv_store_begin: commits when rc is 0 (a failed
+   commit becomes srv_fail_store's error), rolls back otherwise. Returns the handler's outcome:
+   `return srv_transaction_end(s, rc, e);`. */
+int srv_transaction_end(srv *s, int rc, srv_err *e);
+
 /* The members of a tag list (a request's "tags", at member `where`): each key 1 to 128
    characters, each value at most 256, both of Unicode letters, digits, white space and
    _ . : / = + - @. 0, or -1 with ValidationException in e. */
